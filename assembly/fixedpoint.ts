@@ -1,0 +1,61 @@
+// Fixed-point primitives shared by every integer kernel (gemmlowp / TFLite "double rounding").
+// Conventions: a requantisation is a (multiplier, shift) pair with multiplier in [2^30, 2^31)
+// (Q0.31 of a value in [0.5, 1)) and shift > 0 meaning a left shift, < 0 a right shift, exactly
+// as TFLite Micro and CMSIS-NN store them. All of these are integer-only.
+
+export const INT16_MIN: i32 = -32768;
+export const INT16_MAX: i32 = 32767;
+
+/** Clamp to int16. */
+// @ts-ignore: decorator
+@inline export function sat16(x: i32): i32 {
+  return x < INT16_MIN ? INT16_MIN : x > INT16_MAX ? INT16_MAX : x;
+}
+
+/** Clamp an i64 to int32. */
+// @ts-ignore: decorator
+@inline export function sat32(x: i64): i32 {
+  return x < <i64>i32.MIN_VALUE ? i32.MIN_VALUE : x > <i64>i32.MAX_VALUE ? i32.MAX_VALUE : <i32>x;
+}
+
+/** Saturating int16 add. */
+// @ts-ignore: decorator
+@inline export function addSat16(a: i32, b: i32): i32 {
+  return sat16(a + b);
+}
+
+/** Saturating Q0.15 multiply with rounding: (a*b + 2^14) >> 15, clamped (only -1*-1 saturates). */
+// @ts-ignore: decorator
+@inline export function mulSatQ15(a: i32, b: i32): i32 {
+  return sat16((a * b + (1 << 14)) >> 15);
+}
+
+/**
+ * gemmlowp SaturatingRoundingDoublingHighMul: round(a*b / 2^31), saturating the single
+ * overflow case a == b == INT32_MIN. Exact: no error beyond the rounding itself (≤ 0.5 ulp).
+ */
+export function srdhm(a: i32, b: i32): i32 {
+  if (a == b && a == i32.MIN_VALUE) return i32.MAX_VALUE;
+  const ab = <i64>a * <i64>b;
+  const nudge: i64 = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+  return <i32>((ab + nudge) / (<i64>1 << 31));
+}
+
+/** gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero (exponent 0..31). */
+export function rdbpot(x: i32, exponent: i32): i32 {
+  const mask = (exponent >= 31 ? -1 : (1 << exponent) - 1);
+  const remainder = x & mask;
+  const threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/**
+ * TFLite MultiplyByQuantizedMultiplier / CMSIS-NN arm_nn_requantize (double rounding):
+ * x * multiplier * 2^(shift - 31), rounded. Error against the exact product: ≤ 1 ulp of the
+ * result (two roundings of ≤ 0.5 each). The left shift wraps like the C original does.
+ */
+export function requant(x: i32, multiplier: i32, shift: i32): i32 {
+  const left = shift > 0 ? shift : 0;
+  const right = shift > 0 ? 0 : -shift;
+  return rdbpot(srdhm(x << left, multiplier), right);
+}

@@ -1,0 +1,38 @@
+// The module's whole ABI: every export is here, and host/abi.ts declares the same list.
+// Handles are pointers into linear memory (always > 0); a negative i32 is an error code
+// (errors.ts), with errorDetail() saying which layer or byte offset it concerns.
+// Memory grows only in memAlloc (model load, stream open); a step never allocates.
+
+export { memAlloc, memFree } from "./alloc";
+export { errorDetail } from "./errors";
+export { modelLoad, modelFree } from "./model";
+export { streamOpen, streamFree, streamReset, streamState, streamStep, streamStepI16 } from "./stream";
+import { isModel } from "./model";
+import * as E from "./errors";
+
+const INFO_NUM_TYPE: i32 = 0;
+const INFO_INPUT_LEN: i32 = 1;
+const INFO_OUTPUT_LEN: i32 = 2;
+const INFO_LAYER_COUNT: i32 = 3;
+const INFO_STATE_BYTES: i32 = 4;
+const INFO_SCRATCH_BYTES: i32 = 5;
+const INFO_WEIGHT_BYTES: i32 = 6;
+
+/** A number about a loaded model (INFO_*), or a negated error code. */
+export function modelInfo(m: usize, what: i32): i32 {
+  if (!isModel(m)) return E.fail(E.ERR_BAD_HANDLE, 0);
+  if (what == INFO_NUM_TYPE) return load<i32>(m, 12);
+  if (what == INFO_INPUT_LEN) return load<i32>(m, 16);
+  if (what == INFO_OUTPUT_LEN) return load<i32>(m, 20);
+  if (what == INFO_LAYER_COUNT) return load<i32>(m, 24);
+  if (what == INFO_STATE_BYTES) return load<i32>(m, 32);
+  if (what == INFO_SCRATCH_BYTES) return load<i32>(m, 40);
+  if (what == INFO_WEIGHT_BYTES) return load<i32>(m, 56);
+  return E.fail(E.ERR_BAD_HANDLE, what);
+}
+
+/** Build flags: bit 0 set in the simd build. */
+export function buildFeatures(): i32 {
+  // @ts-ignore: compile-time constant
+  return ASC_FEATURE_SIMD ? 1 : 0;
+}

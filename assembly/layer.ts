@@ -1,0 +1,83 @@
+// The in-memory descriptor of one layer, filled by the model reader at load (model.ts) and read
+// by the kernels in the step. Kernels know nothing else of the model.
+//
+// Descriptor (LAYER_DESC_BYTES, all u32 unless said):
+//   0..32   params p0..p7, copied from the file's layer record (meaning depends on the kind)
+//   32 kind   36 flags   40 inputLen   44 outputLen
+//   48 stateOffset (bytes into a stream's state block)   52 stateBytes
+//   56 scratch (absolute pointer, per model)              60 scratchBytes
+//   64 tensorCount   68 record (pointer to the file's layer record)   72..96 unused
+//   96.. tensor pointers t0..t31 (absolute, 16-aligned, into the model image)
+
+export const LAYER_DESC_BYTES: usize = 224;
+export const MAX_TENSORS: i32 = 32;
+
+export const KIND_DENSE: u32 = 1;
+export const KIND_GRU: u32 = 2;
+export const KIND_LSTM: u32 = 3;
+export const KIND_SSM: u32 = 4;
+
+export const NUM_F32: u32 = 0;
+export const NUM_INT8: u32 = 1;
+
+// @ts-ignore: decorator
+@inline export function param(d: usize, i: i32): u32 { return load<u32>(d + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline export function paramI(d: usize, i: i32): i32 { return load<i32>(d + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline export function kind(d: usize): u32 { return load<u32>(d, 32); }
+// @ts-ignore: decorator
+@inline export function flags(d: usize): u32 { return load<u32>(d, 36); }
+// @ts-ignore: decorator
+@inline export function inputLen(d: usize): i32 { return load<i32>(d, 40); }
+// @ts-ignore: decorator
+@inline export function outputLen(d: usize): i32 { return load<i32>(d, 44); }
+// @ts-ignore: decorator
+@inline export function stateOffset(d: usize): usize { return <usize>load<u32>(d, 48); }
+// @ts-ignore: decorator
+@inline export function scratch(d: usize): usize { return <usize>load<u32>(d, 56); }
+// @ts-ignore: decorator
+@inline export function tensor(d: usize, i: i32): usize { return <usize>load<u32>(d + 96 + (<usize>i << 2)); }
+
+/** Planning: a kind's plan function declares its tensors' byte sizes in order, then its state and scratch. */
+export function setTensorBytes(d: usize, i: i32, bytes: u64): void {
+  // During planning the tensor slots hold byte counts; the reader turns them into pointers.
+  store<u32>(d + 96 + (<usize>i << 2), bytes > 0xffffffff ? 0xffffffff : <u32>bytes);
+  if (i + 1 > load<i32>(d, 64)) store<i32>(d, i + 1, 64);
+}
+export function setStateBytes(d: usize, bytes: u64): void {
+  store<u32>(d, bytes > 0x7fffffff ? 0xffffffff : <u32>bytes, 52);
+}
+export function setScratchBytes(d: usize, bytes: u64): void {
+  store<u32>(d, bytes > 0x7fffffff ? 0xffffffff : <u32>bytes, 60);
+}
+
+/** Elements an activation vector of n values occupies: a whole number of 16-byte SIMD vectors. */
+// @ts-ignore: decorator
+@inline export function padLen(n: i32, numType: u32): i32 {
+  return numType == NUM_INT8 ? (n + 15) & ~15 : (n + 3) & ~3;
+}
+
+/** Check an int8 weight matrix cannot overflow int32 against int16 activations: Σ|w| ≤ 65535 per row. */
+export function checkRowsI8(w: usize, rows: i32, colsPadded: i32): bool {
+  for (let r = 0; r < rows; r++) {
+    let s: i32 = 0;
+    const row = w + <usize>r * <usize>colsPadded;
+    for (let c = 0; c < colsPadded; c++) {
+      const v = <i32>load<i8>(row + <usize>c);
+      s += v < 0 ? -v : v;
+    }
+    if (s > 65535) return false;
+  }
+  return true;
+}
+
+/** Check (multiplier, shift) pairs: multiplier ≥ 0, shift in [-31, 30]. */
+export function checkQuant(q: usize, count: i32): bool {
+  for (let i = 0; i < count; i++) {
+    const mult = load<i32>(q + (<usize>i << 3));
+    const shift = load<i32>(q + (<usize>i << 3), 4);
+    if (mult < 0 || shift < -31 || shift > 30) return false;
+  }
+  return true;
+}

@@ -1,0 +1,136 @@
+// Streams: one per independent input sequence, each with its own state block, sharing the model's
+// weights and scratch. A step validates and converts the input, runs every layer in order and
+// writes the output; it allocates nothing.
+//
+// Stream context (STREAM_BYTES, u32 fields): 0 tag   4 model   8 state (block of model.stateBytes)
+
+import { memAlloc, memFree } from "./alloc";
+import * as E from "./errors";
+import { KIND_DENSE, KIND_GRU, KIND_LSTM, KIND_SSM, NUM_INT8, kind, stateOffset } from "./layer";
+import { isModel, layerDesc } from "./model";
+import { denseStepInt8, denseStepF32 } from "./dense";
+import { gruStepInt8, gruStepF32 } from "./gru";
+import { lstmStepInt8, lstmStepF32 } from "./lstm";
+import { ssmStepInt8, ssmStepF32 } from "./ssm";
+
+export const STREAM_TAG: u32 = 0x4d525453; // "STRM"
+const STREAM_BYTES: usize = 16;
+
+export function isStream(s: usize): bool {
+  return s >= 16 && (s & 15) == 0 && <u64>s + STREAM_BYTES <= (<u64>memory.size() << 16) && load<u32>(s) == STREAM_TAG;
+}
+
+export function streamOpen(m: usize): i32 {
+  if (!isModel(m)) return E.fail(E.ERR_BAD_HANDLE, 0);
+  const s = memAlloc(<u32>STREAM_BYTES);
+  const state = memAlloc(load<u32>(m, 32));
+  if (s == 0 || state == 0) {
+    memFree(s);
+    memFree(state);
+    return E.fail(E.ERR_OUT_OF_MEMORY, 0);
+  }
+  store<u32>(s, <u32>m, 4);
+  store<u32>(s, <u32>state, 8);
+  store<u32>(s, STREAM_TAG);
+  store<u32>(m, load<u32>(m, 60) + 1, 60);
+  return <i32>s;
+}
+
+export function streamFree(s: usize): i32 {
+  if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
+  const m = <usize>load<u32>(s, 4);
+  store<u32>(s, 0);
+  memFree(<usize>load<u32>(s, 8));
+  memFree(s);
+  store<u32>(m, load<u32>(m, 60) - 1, 60);
+  return 0;
+}
+
+/** Zero the stream's state: the start of a new sequence. */
+export function streamReset(s: usize): i32 {
+  if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
+  const m = <usize>load<u32>(s, 4);
+  const state = <usize>load<u32>(s, 8);
+  const bytes = <usize>load<u32>(m, 32);
+  for (let p: usize = 0; p < bytes; p += 8) store<u64>(state + p, 0);
+  return 0;
+}
+
+export function streamState(s: usize): usize {
+  return isStream(s) ? <usize>load<u32>(s, 8) : 0;
+}
+
+function runLayers(m: usize, state: usize): usize {
+  const numType = load<u32>(m, 12);
+  const count = load<u32>(m, 24);
+  let x = state; // the input vector sits at the start of the state block
+  for (let i: u32 = 0; i < count; i++) {
+    const d = layerDesc(m, i);
+    const k = kind(d);
+    const st = state + stateOffset(d);
+    if (numType == NUM_INT8) {
+      if (k == KIND_GRU) x = gruStepInt8(d, x, st);
+      else if (k == KIND_LSTM) x = lstmStepInt8(d, x, st);
+      else if (k == KIND_SSM) x = ssmStepInt8(d, x, st);
+      else x = denseStepInt8(d, x, st);
+    } else {
+      if (k == KIND_GRU) x = gruStepF32(d, x, st);
+      else if (k == KIND_LSTM) x = lstmStepF32(d, x, st);
+      else if (k == KIND_SSM) x = ssmStepF32(d, x, st);
+      else x = denseStepF32(d, x, st);
+    }
+  }
+  return x;
+}
+
+/**
+ * One step with float input and output (f32[inputLen] at `input`, f32[outputLen] to `output`).
+ * int8 models quantise the input with the model's input scale (round to nearest, saturating)
+ * and dequantise the output. A NaN or infinite input is refused before any state changes.
+ */
+export function streamStep(s: usize, input: usize, output: usize): i32 {
+  if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
+  const m = <usize>load<u32>(s, 4);
+  const state = <usize>load<u32>(s, 8);
+  const numType = load<u32>(m, 12);
+  const inLen = load<i32>(m, 16);
+  const outLen = load<i32>(m, 20);
+  for (let i = 0; i < inLen; i++) {
+    const v = load<f32>(input + (<usize>i << 2));
+    if (!isFinite(v)) return E.fail(E.ERR_NON_FINITE_INPUT, i);
+  }
+  if (numType == NUM_INT8) {
+    const inv = load<f32>(m, 48);
+    for (let i = 0; i < inLen; i++) {
+      let q = nearest<f32>(load<f32>(input + (<usize>i << 2)) * inv);
+      q = q < -32768 ? -32768 : q > 32767 ? 32767 : q;
+      store<i16>(state + (<usize>i << 1), <i16>(<i32>q));
+    }
+    const y = runLayers(m, state);
+    const scale = load<f32>(m, 52);
+    for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), <f32>load<i16>(y + (<usize>i << 1)) * scale);
+  } else {
+    for (let i = 0; i < inLen; i++) store<f32>(state + (<usize>i << 2), load<f32>(input + (<usize>i << 2)));
+    const y = runLayers(m, state);
+    for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), load<f32>(y + (<usize>i << 2)));
+  }
+  return 0;
+}
+
+/**
+ * One integer-only step of an int8 model: int16 input already at the model's input scale,
+ * int16 output at its output scale. The path for hosts without floating point.
+ */
+export function streamStepI16(s: usize, input: usize, output: usize): i32 {
+  if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
+  const m = <usize>load<u32>(s, 4);
+  if (load<u32>(m, 12) != NUM_INT8) return E.fail(E.ERR_WRONG_NUM_TYPE, 0);
+  const state = <usize>load<u32>(s, 8);
+  const inLen = load<i32>(m, 16);
+  const outLen = load<i32>(m, 20);
+  for (let i = 0; i < inLen; i++) store<i16>(state + (<usize>i << 1), load<i16>(input + (<usize>i << 1)));
+  const y = runLayers(m, state);
+  for (let i = 0; i < outLen; i++) store<i16>(output + (<usize>i << 1), load<i16>(y + (<usize>i << 1)));
+  return 0;
+}
+

@@ -1,0 +1,143 @@
+// The builder/quantiser: float layer specs (+ calibration sequences) → a .tinyrnn file.
+// The converter (PyTorch/ONNX import) produces specs and calls this.
+
+import { writeModel, type LayerRecord, type NumType } from "./format.js";
+import { checkDense, denseReference, encodeDense, type DenseSpec } from "./layers/dense.js";
+import { checkGru, gruReference, encodeGru, type GruSpec } from "./layers/gru.js";
+import { checkLstm, lstmReference, encodeLstm, lstmOutputLen, type LstmSpec } from "./layers/lstm.js";
+import { checkSsm, ssmReference, encodeSsm, ssmOutputLen, type SsmSpec } from "./layers/ssm.js";
+import { maxAbs } from "./layers/math.js";
+import { scaleForMaxAbs } from "./quant.js";
+import type { EncodeContext, Encoded, LayerStats, ReferenceLayer } from "./layers/types.js";
+
+export type LayerSpec = DenseSpec | GruSpec | LstmSpec | SsmSpec;
+
+interface KindOps<S> {
+  check(s: S): void;
+  reference(s: S): ReferenceLayer;
+  encode(s: S, ctx: EncodeContext): Encoded;
+  outputLen(s: S): number;
+}
+
+const OPS: { [K in LayerSpec["kind"]]: KindOps<Extract<LayerSpec, { kind: K }>> } = {
+  dense: { check: checkDense, reference: denseReference, encode: encodeDense, outputLen: (s) => s.outputLen },
+  gru: { check: checkGru, reference: gruReference, encode: encodeGru, outputLen: (s) => s.hiddenLen },
+  lstm: { check: checkLstm, reference: lstmReference, encode: encodeLstm, outputLen: lstmOutputLen },
+  ssm: { check: checkSsm, reference: ssmReference, encode: encodeSsm, outputLen: ssmOutputLen },
+};
+
+function ops<S extends LayerSpec>(s: S): KindOps<S> {
+  const o = OPS[s.kind] as unknown as KindOps<S> | undefined;
+  if (!o) throw new Error(`unknown layer kind "${(s as { kind: string }).kind}"`);
+  return o;
+}
+
+/** Output size of a layer spec. */
+export function layerOutputLen(s: LayerSpec): number {
+  return ops(s).outputLen(s);
+}
+
+/** Check shapes and that each layer's input is the previous layer's output. */
+export function checkLayers(layers: LayerSpec[]): void {
+  if (layers.length === 0) throw new Error("a model needs at least one layer");
+  layers.forEach((s, i) => {
+    try {
+      ops(s).check(s);
+    } catch (e) {
+      throw new Error(`layer ${i} (${s.kind}): ${(e as Error).message}`);
+    }
+    if (i > 0 && s.inputLen !== layerOutputLen(layers[i - 1])) {
+      throw new Error(`layer ${i} (${s.kind}) takes ${s.inputLen} inputs but layer ${i - 1} gives ${layerOutputLen(layers[i - 1])}`);
+    }
+  });
+}
+
+/** A float reference of the whole stack: independent of the module, used by tests and calibration. */
+export class ReferenceModel {
+  readonly layers: ReferenceLayer[];
+  readonly inputLen: number;
+  readonly outputLen: number;
+  constructor(specs: LayerSpec[]) {
+    checkLayers(specs);
+    this.layers = specs.map((s) => ops(s).reference(s));
+    this.inputLen = specs[0].inputLen;
+    this.outputLen = layerOutputLen(specs[specs.length - 1]);
+  }
+  reset(): void {
+    for (const l of this.layers) l.reset();
+  }
+  /** One step; `observe(layer, name, values)` sees the input (layer -1) and named intermediates. */
+  step(x: ArrayLike<number>, observe?: (layer: number, name: string, v: ArrayLike<number>) => void): Float64Array {
+    observe?.(-1, "input", x);
+    let y: ArrayLike<number> = x;
+    this.layers.forEach((l, i) => { y = l.step(y, observe && ((name, v) => observe(i, name, v))); });
+    return y as Float64Array;
+  }
+  /** Run [T, inputLen] from zero state; returns [T, outputLen] as float32. */
+  run(seq: Float32Array): Float32Array {
+    this.reset();
+    const T = seq.length / this.inputLen;
+    const out = new Float32Array(T * this.outputLen);
+    for (let t = 0; t < T; t++) out.set(this.step(seq.subarray(t * this.inputLen, (t + 1) * this.inputLen)), t * this.outputLen);
+    return out;
+  }
+}
+
+/** max |value| of every observed tensor, per layer, over calibration sequences (each from zero state). */
+export function calibrate(specs: LayerSpec[], sequences: Float32Array[]): { input: number; layers: LayerStats[] } {
+  const ref = new ReferenceModel(specs);
+  const layers: LayerStats[] = specs.map(() => new Map());
+  let input = 0;
+  for (const seq of sequences) {
+    if (seq.length % ref.inputLen !== 0) throw new Error(`a calibration sequence has ${seq.length} values, not a multiple of the input size ${ref.inputLen}`);
+    ref.reset();
+    for (let t = 0; t < seq.length; t += ref.inputLen) {
+      ref.step(seq.subarray(t, t + ref.inputLen), (layer, name, v) => {
+        const m = maxAbs(v);
+        if (layer < 0) input = Math.max(input, m);
+        else layers[layer].set(name, Math.max(layers[layer].get(name) ?? 0, m));
+      });
+    }
+  }
+  return { input, layers };
+}
+
+export interface BuildOptions {
+  numType: NumType;
+  /** int8: representative input sequences, each [T, inputLen] row-major. Required for int8. */
+  calibration?: Float32Array[];
+  /** Stored in the file for the host (labels, provenance, …). */
+  metadata?: Record<string, unknown>;
+}
+
+/** Build a .tinyrnn file from float layer specs. */
+export function buildModel(specs: LayerSpec[], opts: BuildOptions): Uint8Array {
+  checkLayers(specs);
+  const numType = opts.numType;
+  let stats: LayerStats[] = specs.map(() => new Map());
+  let inputScale = 1;
+  if (numType === "int8") {
+    if (!opts.calibration || opts.calibration.length === 0) throw new Error("an int8 model needs calibration sequences");
+    const c = calibrate(specs, opts.calibration);
+    stats = c.layers;
+    inputScale = scaleForMaxAbs(c.input);
+  } else if (numType !== "f32") {
+    throw new Error(`unknown number type "${numType}" (int8 or f32)`);
+  }
+  const records: LayerRecord[] = [];
+  let scale = inputScale;
+  specs.forEach((s, i) => {
+    const e = ops(s).encode(s, { numType, inputScale: scale, stats: stats[i] });
+    records.push(e.record);
+    scale = e.outputScale;
+  });
+  return writeModel({
+    numType,
+    inputLen: specs[0].inputLen,
+    outputLen: layerOutputLen(specs[specs.length - 1]),
+    inputScale,
+    outputScale: scale,
+    layers: records,
+    metadata: { ...(opts.metadata ?? {}), layers: specs.map((s) => s.kind) },
+  });
+}

@@ -1,0 +1,11 @@
+// tinyrnn without the embedded module: for hosts that supply it themselves, e.g. Cloudflare
+// Workers, which import the .wasm as a WebAssembly.Module and cannot compile bytes.
+
+export { Runtime, Model, Stream, type WasmSource, type RuntimeOptions } from "./runtime.js";
+export { TinyrnnError, ERROR_CODES, ERROR_MESSAGES, type TinyrnnErrorCode, type TinyrnnExports } from "./abi.js";
+export { readModel, writeModel, padLen, KIND, type ModelImage, type ParsedModel, type NumType, type LayerRecord } from "./format.js";
+export { buildModel, calibrate, checkLayers, layerOutputLen, ReferenceModel, type LayerSpec, type BuildOptions } from "./builder.js";
+export type { DenseSpec, Activation } from "./layers/dense.js";
+export type { GruSpec } from "./layers/gru.js";
+export type { LstmSpec } from "./layers/lstm.js";
+export type { SsmSpec } from "./layers/ssm.js";

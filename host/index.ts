@@ -1,0 +1,28 @@
+// tinyrnn: small recurrent models, one step at a time, in a WebAssembly module.
+//
+//   import { createRuntime } from "tinyrnn";
+//   const rt = await createRuntime();            // picks the SIMD build when the engine has SIMD
+//   const model = rt.loadModel(bytes);           // a .tinyrnn file
+//   const stream = model.openStream();
+//   const y = stream.step(x);                    // Float32Array in, Float32Array out
+
+import simdWasm from "../build/tinyrnn.simd.wasm";
+import mvpWasm from "../build/tinyrnn.mvp.wasm";
+import { Runtime, type RuntimeOptions } from "./runtime.js";
+
+export * from "./core.js";
+
+/** The two builds' bytes, embedded in this bundle. */
+export const wasmBuilds = { simd: simdWasm, mvp: mvpWasm } as const;
+
+export interface CreateOptions extends RuntimeOptions {
+  /** "auto" (default): SIMD when WebAssembly.validate accepts it; or force one build. */
+  build?: "auto" | "simd" | "mvp";
+}
+
+/** Instantiate the module: the embedded builds unless `wasm` is given. */
+export function createRuntime(opts: CreateOptions = {}): Promise<Runtime> {
+  if (opts.wasm) return Runtime.create(opts.wasm);
+  const build = opts.build ?? "auto";
+  return Runtime.create(build === "auto" ? wasmBuilds : wasmBuilds[build]);
+}

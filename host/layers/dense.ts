@@ -1,0 +1,71 @@
+// Dense layer on the host: spec (PyTorch nn.Linear), float reference, encoder. Kernel: assembly/dense.ts.
+
+import { KIND, padLen, padRows } from "../format.js";
+import { quantizeMultipliers, quantizeRowsInt8, scaleForMaxAbs, toInt32 } from "../quant.js";
+import { matvec, sigmoid, expectLength } from "./math.js";
+import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";
+
+export const ACTIVATIONS = ["none", "relu", "sigmoid", "tanh", "softmax"] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+export interface DenseSpec {
+  kind: "dense";
+  inputLen: number;
+  outputLen: number;
+  /** [outputLen, inputLen] row-major (nn.Linear.weight) */
+  weight: ArrayLike<number>;
+  /** [outputLen]; zeros when absent */
+  bias?: ArrayLike<number>;
+  activation?: Activation;
+}
+
+export function checkDense(s: DenseSpec): void {
+  expectLength("dense weight", s.weight, s.outputLen * s.inputLen);
+  if (s.bias) expectLength("dense bias", s.bias, s.outputLen);
+  if (s.activation && !ACTIVATIONS.includes(s.activation)) throw new Error(`unknown dense activation "${s.activation}"`);
+}
+
+export function denseReference(s: DenseSpec): ReferenceLayer {
+  const out = new Float64Array(s.outputLen);
+  const act = s.activation ?? "none";
+  return {
+    outputLen: s.outputLen,
+    reset() {},
+    step(x: ArrayLike<number>, observe?: Observer) {
+      matvec(s.weight, s.inputLen, x, 0, s.outputLen, out);
+      for (let i = 0; i < s.outputLen; i++) out[i] += s.bias ? s.bias[i] : 0;
+      observe?.("pre", out);
+      if (act === "relu") for (let i = 0; i < out.length; i++) out[i] = Math.max(0, out[i]);
+      else if (act === "sigmoid") for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]);
+      else if (act === "tanh") for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i]);
+      else if (act === "softmax") {
+        let m = -Infinity, sum = 0;
+        for (let i = 0; i < out.length; i++) m = Math.max(m, out[i]);
+        for (let i = 0; i < out.length; i++) sum += out[i] = Math.exp(out[i] - m);
+        for (let i = 0; i < out.length; i++) out[i] /= sum;
+      }
+      observe?.("out", out);
+      return out;
+    },
+  };
+}
+
+export function encodeDense(s: DenseSpec, ctx: EncodeContext): Encoded {
+  const O = s.outputLen, I = s.inputLen;
+  const act = s.activation ?? "none";
+  const base = { kind: KIND.dense, flags: 0, inputLen: I, outputLen: O, params: [ACTIVATIONS.indexOf(act)] };
+  const bias = Float64Array.from({ length: O }, (_, i) => (s.bias ? s.bias[i] : 0));
+  if (ctx.numType === "f32") {
+    const w = padRows(s.weight, O, I, padLen(I, "f32"), (n) => new Float32Array(n));
+    return { record: { ...base, tensors: [w, Float32Array.from(bias)] }, outputScale: 1 };
+  }
+  const { q, scale } = quantizeRowsInt8(s.weight, O, I, padLen(I, "int8"));
+  // What one unit of the requantised result means: fixed Q3.12 into sigmoid/tanh, Q15.16 logits
+  // into softmax, else the calibrated output scale.
+  const target = act === "sigmoid" || act === "tanh" ? 2 ** -12 : act === "softmax" ? 2 ** -16 : scaleForMaxAbs(ctx.stats.get("out") ?? 0);
+  const accScale = Float64Array.from(scale, (sw) => sw * ctx.inputScale);
+  const b = Int32Array.from(bias, (v, i) => toInt32(v / accScale[i]));
+  const qm = quantizeMultipliers(Float64Array.from(accScale, (a) => a / target));
+  const outputScale = act === "sigmoid" || act === "tanh" || act === "softmax" ? 2 ** -15 : target;
+  return { record: { ...base, tensors: [q, b, qm] }, outputScale };
+}

@@ -1,0 +1,86 @@
+// GRU layer on the host: spec (PyTorch nn.GRU names and gate order r, z, n), float reference,
+// encoder. Kernel and equations: assembly/gru.ts.
+
+import { KIND, padLen, padRows } from "../format.js";
+import { quantizeMultipliers, quantizeRowsInt8, toInt32 } from "../quant.js";
+import { matvec, sigmoid, expectLength } from "./math.js";
+import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";
+
+export interface GruSpec {
+  kind: "gru";
+  inputLen: number;
+  hiddenLen: number;
+  /** [3H, inputLen] (weight_ih_l0), rows r, z, n */
+  weightIh: ArrayLike<number>;
+  /** [3H, H] (weight_hh_l0) */
+  weightHh: ArrayLike<number>;
+  /** [3H]; zeros when absent */
+  biasIh?: ArrayLike<number>;
+  biasHh?: ArrayLike<number>;
+  /** true (default): PyTorch / linear_before_reset=1; false: ONNX default / Keras reset_after=False */
+  resetAfter?: boolean;
+}
+
+export function checkGru(s: GruSpec): void {
+  const H = s.hiddenLen;
+  expectLength("gru weightIh", s.weightIh, 3 * H * s.inputLen);
+  expectLength("gru weightHh", s.weightHh, 3 * H * H);
+  if (s.biasIh) expectLength("gru biasIh", s.biasIh, 3 * H);
+  if (s.biasHh) expectLength("gru biasHh", s.biasHh, 3 * H);
+}
+
+export function gruReference(s: GruSpec): ReferenceLayer {
+  const H = s.hiddenLen;
+  const h = new Float64Array(H);
+  const gx = new Float64Array(3 * H), gh = new Float64Array(3 * H), rh = new Float64Array(H), r = new Float64Array(H);
+  const hn = new Float64Array(H);
+  const bi = (i: number) => (s.biasIh ? s.biasIh[i] : 0);
+  const bh = (i: number) => (s.biasHh ? s.biasHh[i] : 0);
+  const resetAfter = s.resetAfter ?? true;
+  return {
+    outputLen: H,
+    reset() { h.fill(0); },
+    step(x: ArrayLike<number>, observe?: Observer) {
+      matvec(s.weightIh, s.inputLen, x, 0, 3 * H, gx);
+      matvec(s.weightHh, H, h, 0, 3 * H, gh);
+      for (let j = 0; j < H; j++) r[j] = sigmoid(gx[j] + bi(j) + gh[j] + bh(j));
+      if (!resetAfter) {
+        for (let j = 0; j < H; j++) rh[j] = r[j] * h[j];
+        gh.set(matvec(s.weightHh, H, rh, 2 * H, H, hn), 2 * H);
+      }
+      for (let j = 0; j < H; j++) {
+        const z = sigmoid(gx[H + j] + bi(H + j) + gh[H + j] + bh(H + j));
+        const hnj = gh[2 * H + j] + bh(2 * H + j);
+        const n = Math.tanh(gx[2 * H + j] + bi(2 * H + j) + (resetAfter ? r[j] * hnj : hnj));
+        h[j] = (1 - z) * n + z * h[j];
+      }
+      observe?.("out", h);
+      return h;
+    },
+  };
+}
+
+export function encodeGru(s: GruSpec, ctx: EncodeContext): Encoded {
+  const H = s.hiddenLen, I = s.inputLen;
+  const base = { kind: KIND.gru, flags: (s.resetAfter ?? true) ? 1 : 0, inputLen: I, outputLen: H, params: [H] };
+  const bIh = Float64Array.from({ length: 3 * H }, (_, i) => (s.biasIh ? s.biasIh[i] : 0));
+  const bHh = Float64Array.from({ length: 3 * H }, (_, i) => (s.biasHh ? s.biasHh[i] : 0));
+  if (ctx.numType === "f32") {
+    const wx = padRows(s.weightIh, 3 * H, I, padLen(I, "f32"), (n) => new Float32Array(n));
+    const wh = padRows(s.weightHh, 3 * H, H, padLen(H, "f32"), (n) => new Float32Array(n));
+    return { record: { ...base, tensors: [wx, wh, Float32Array.from(bIh), Float32Array.from(bHh)] }, outputScale: 1 };
+  }
+  // Gate pre-activations go to Q3.12 (the sigmoid/tanh input); h is Q0.15.
+  const wx = quantizeRowsInt8(s.weightIh, 3 * H, I, padLen(I, "int8"));
+  const wh = quantizeRowsInt8(s.weightHh, 3 * H, H, padLen(H, "int8"));
+  const accX = Float64Array.from(wx.scale, (sw) => sw * ctx.inputScale);
+  const accH = Float64Array.from(wh.scale, (sw) => sw * 2 ** -15);
+  const tensors = [
+    wx.q, wh.q,
+    Int32Array.from(bIh, (v, i) => toInt32(v / accX[i])),
+    Int32Array.from(bHh, (v, i) => toInt32(v / accH[i])),
+    quantizeMultipliers(Float64Array.from(accX, (a) => a / 2 ** -12)),
+    quantizeMultipliers(Float64Array.from(accH, (a) => a / 2 ** -12)),
+  ];
+  return { record: { ...base, tensors }, outputScale: 2 ** -15 };
+}

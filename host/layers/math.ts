@@ -1,0 +1,28 @@
+// Float helpers for the reference layers: plain, serial, float64 — the yardstick, not the fast path.
+
+/** out[r] = Σ_c w[r·cols + rowOffset… ] — y = W·x for a row-major [rows, cols] block starting at row r0. */
+export function matvec(w: ArrayLike<number>, cols: number, x: ArrayLike<number>, r0: number, rows: number, out: Float64Array): Float64Array {
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    const base = (r0 + r) * cols;
+    for (let c = 0; c < cols; c++) s += w[base + c] * x[c];
+    out[r] = s;
+  }
+  return out;
+}
+
+export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+export const silu = (x: number): number => x / (1 + Math.exp(-x));
+export const softplus = (x: number): number => (x > 20 ? x : Math.log1p(Math.exp(x)));
+
+export function maxAbs(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
+  return m;
+}
+
+/** Check a float array's length, naming what it is. */
+export function expectLength(name: string, a: ArrayLike<number> | undefined, n: number): void {
+  if (!a) throw new Error(`${name} is missing`);
+  if (a.length !== n) throw new Error(`${name} has ${a.length} values; expected ${n}`);
+}

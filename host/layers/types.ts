@@ -1,0 +1,31 @@
+// What every layer kind provides on the host: its float spec, an independent float reference
+// (used by the tests and by calibration), and its encoder into the .tinyrnn layer record.
+
+import type { LayerRecord, NumType } from "../format.js";
+
+/** Records max |value| of named intermediate tensors while the reference runs (calibration). */
+export type Observer = (name: string, values: ArrayLike<number>) => void;
+
+/** A float reference of one layer with its own state. Outputs are Float64Array, reused between steps. */
+export interface ReferenceLayer {
+  readonly outputLen: number;
+  step(x: ArrayLike<number>, observe?: Observer): Float64Array;
+  reset(): void;
+}
+
+/** Calibration statistics of one layer: max |value| of each observed tensor. */
+export type LayerStats = Map<string, number>;
+
+export interface EncodeContext {
+  numType: NumType;
+  /** int8: scale of the layer's int16 input (the previous layer's output scale). */
+  inputScale: number;
+  /** int8: statistics from calibration; empty for f32. */
+  stats: LayerStats;
+}
+
+export interface Encoded {
+  record: LayerRecord;
+  /** int8: scale of the layer's int16 output; f32: 1. */
+  outputScale: number;
+}

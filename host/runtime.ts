@@ -1,0 +1,268 @@
+// Loading the module, models and streams. No Node built-ins here: this runs unchanged in Node,
+// Deno, browsers and Cloudflare Workers.
+
+import { ABI_FUNCTIONS, Info, TinyrnnError, ERROR_CODES, type TinyrnnExports } from "./abi.js";
+import { crc32, readModel, type NumType, type ParsedModel } from "./format.js";
+
+/** Where the WebAssembly module comes from. Workers cannot compile bytes: pass a Module there. */
+export type WasmSource = BufferSource | WebAssembly.Module | URL | Response | Promise<Response>;
+
+export interface RuntimeOptions {
+  /** The module to use. Bytes or URLs of both builds let the runtime pick SIMD when available. */
+  wasm?: WasmSource | { simd: WasmSource; mvp: WasmSource };
+}
+
+const STATE_MAGIC = 0x534e5254; // "TRNS"
+const STATE_HEADER_BYTES = 16;
+
+async function toModule(src: WasmSource): Promise<WebAssembly.Module> {
+  if (src instanceof WebAssembly.Module) return src;
+  if (src instanceof URL) return compileResponse(fetch(src));
+  if (typeof Response !== "undefined" && (src instanceof Response || src instanceof Promise)) return compileResponse(src as Response | Promise<Response>);
+  return WebAssembly.compile(src as BufferSource);
+}
+
+async function compileResponse(r: Response | Promise<Response>): Promise<WebAssembly.Module> {
+  const res = await r;
+  if (!res.ok) throw new Error(`could not fetch the tinyrnn module: HTTP ${res.status}`);
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+async function pick(src: WasmSource | { simd: WasmSource; mvp: WasmSource }): Promise<WebAssembly.Module> {
+  if (typeof src === "object" && src !== null && "simd" in src && "mvp" in src) {
+    const s = src.simd;
+    if (ArrayBuffer.isView(s) || s instanceof ArrayBuffer) return WebAssembly.validate(s as BufferSource) ? toModule(s) : toModule(src.mvp);
+    try {
+      return await toModule(s);
+    } catch {
+      return toModule(src.mvp);
+    }
+  }
+  return toModule(src as WasmSource);
+}
+
+/** One instance of the module: its own linear memory, any number of models and streams. */
+export class Runtime {
+  readonly exports: TinyrnnExports;
+  /** "simd" or "mvp": which build is running. */
+  readonly build: "simd" | "mvp";
+  private buffer: ArrayBuffer | undefined;
+  private u8v!: Uint8Array;
+  private f32v!: Float32Array;
+  private i16v!: Int16Array;
+
+  private constructor(instance: WebAssembly.Instance) {
+    const ex = instance.exports as unknown as TinyrnnExports;
+    for (const name of ABI_FUNCTIONS) {
+      if (typeof (ex as unknown as Record<string, unknown>)[name] !== "function") throw new Error(`not a tinyrnn module: export ${name} is missing`);
+    }
+    this.exports = ex;
+    this.build = ex.buildFeatures() & 1 ? "simd" : "mvp";
+  }
+
+  /** Instantiate the module (it imports nothing). */
+  static async create(source: WasmSource | { simd: WasmSource; mvp: WasmSource }): Promise<Runtime> {
+    const module = await pick(source);
+    const instance = await WebAssembly.instantiate(module, {});
+    return new Runtime(instance);
+  }
+
+  /** Views over linear memory, re-made only when memory has grown (at load, never in a step). */
+  get u8(): Uint8Array { this.views(); return this.u8v; }
+  get f32(): Float32Array { this.views(); return this.f32v; }
+  get i16(): Int16Array { this.views(); return this.i16v; }
+  private views(): void {
+    const b = this.exports.memory.buffer;
+    if (b !== this.buffer) {
+      this.buffer = b;
+      this.u8v = new Uint8Array(b);
+      this.f32v = new Float32Array(b);
+      this.i16v = new Int16Array(b);
+    }
+  }
+
+  /** Bytes of linear memory right now. */
+  get memoryBytes(): number { return this.exports.memory.buffer.byteLength; }
+
+  check(result: number, context: string): number {
+    if (result < 0) throw new TinyrnnError(-result, this.exports.errorDetail(), context);
+    return result;
+  }
+
+  alloc(bytes: number, context: string): number {
+    const p = this.exports.memAlloc(bytes);
+    if (p === 0) throw new TinyrnnError(ERROR_CODES.outOfMemory, 0, context);
+    return p;
+  }
+
+  /** Copy a .tinyrnn file into the module, validate it and return the model. */
+  loadModel(bytes: Uint8Array): Model {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError("loadModel expects the model file's bytes as a Uint8Array");
+    const image = this.alloc(Math.max(bytes.length, 1), "loading the model");
+    this.u8.set(bytes, image);
+    const handle = this.exports.modelLoad(image, bytes.length);
+    if (handle < 0) {
+      const detail = this.exports.errorDetail();
+      this.exports.memFree(image);
+      throw new TinyrnnError(-handle, detail, "loading the model");
+    }
+    return new Model(this, handle, readModel(bytes), crc32(bytes));
+  }
+}
+
+/** A loaded model: immutable weights, shared by any number of streams. */
+export class Model {
+  readonly numType: NumType;
+  readonly inputLen: number;
+  readonly outputLen: number;
+  readonly layerCount: number;
+  /** Bytes of weights (layer data) in the model image. */
+  readonly weightBytes: number;
+  /** Bytes of state each stream keeps. */
+  readonly stateBytes: number;
+  /** Bytes of scratch the model's layers share between steps. */
+  readonly scratchBytes: number;
+  readonly info: ParsedModel;
+  /** Fingerprint of the model file (CRC-32), stored in saved states. */
+  readonly fingerprint: number;
+  /** @internal */ readonly io: { in: number; out: number };
+  private streams = new Set<Stream>();
+  private disposed = false;
+
+  constructor(readonly runtime: Runtime, readonly handle: number, info: ParsedModel, fingerprint: number) {
+    const ex = runtime.exports;
+    this.info = info;
+    this.fingerprint = fingerprint;
+    this.numType = ex.modelInfo(handle, Info.NumType) === 1 ? "int8" : "f32";
+    this.inputLen = ex.modelInfo(handle, Info.InputLen);
+    this.outputLen = ex.modelInfo(handle, Info.OutputLen);
+    this.layerCount = ex.modelInfo(handle, Info.LayerCount);
+    this.weightBytes = ex.modelInfo(handle, Info.WeightBytes);
+    this.stateBytes = ex.modelInfo(handle, Info.StateBytes);
+    this.scratchBytes = ex.modelInfo(handle, Info.ScratchBytes);
+    // One input and one output buffer per model, f32-sized (int16 steps use their first half).
+    this.io = { in: runtime.alloc(this.inputLen * 4, "loading the model"), out: runtime.alloc(this.outputLen * 4, "loading the model") };
+  }
+
+  get metadata(): Record<string, unknown> { return this.info.metadata; }
+
+  /** Open an independent stream with zero state. */
+  openStream(): Stream {
+    this.assertLive();
+    const h = this.runtime.check(this.runtime.exports.streamOpen(this.handle), "opening a stream");
+    const s = new Stream(this, h);
+    this.streams.add(s);
+    return s;
+  }
+
+  /** @internal */ forget(s: Stream): void { this.streams.delete(s); }
+
+  /** @internal */ assertLive(): void {
+    if (this.disposed) throw new TinyrnnError(ERROR_CODES.badHandle, 0, "using a disposed model");
+  }
+
+  /** Free the model and every stream still open on it. */
+  dispose(): void {
+    if (this.disposed) return;
+    for (const s of [...this.streams]) s.dispose();
+    const ex = this.runtime.exports;
+    ex.memFree(this.io.in);
+    ex.memFree(this.io.out);
+    this.runtime.check(ex.modelFree(this.handle), "disposing the model");
+    this.disposed = true;
+  }
+}
+
+/** One input sequence through a model, one step at a time, with its own state. */
+export class Stream {
+  private disposed = false;
+  constructor(readonly model: Model, readonly handle: number) {}
+
+  private live(): Runtime {
+    if (this.disposed) throw new TinyrnnError(ERROR_CODES.badHandle, 0, "using a disposed stream");
+    return this.model.runtime;
+  }
+
+  /** Feed one input vector; returns the output vector (into `out` when given). */
+  step(input: ArrayLike<number>, out?: Float32Array): Float32Array {
+    const rt = this.live();
+    const m = this.model;
+    if (input.length !== m.inputLen) throw new RangeError(`input has ${input.length} values; the model takes ${m.inputLen}`);
+    const result = out ?? new Float32Array(m.outputLen);
+    if (result.length < m.outputLen) throw new RangeError(`output buffer has ${result.length} values; the model gives ${m.outputLen}`);
+    const f32 = rt.f32;
+    f32.set(input, m.io.in >> 2);
+    rt.check(rt.exports.streamStep(this.handle, m.io.in, m.io.out), "step");
+    const o = m.io.out >> 2;
+    for (let i = 0; i < m.outputLen; i++) result[i] = f32[o + i];
+    return result;
+  }
+
+  /** Integer-only step of an int8 model: int16 input at the model's input scale, int16 output. */
+  stepInt16(input: ArrayLike<number>, out?: Int16Array): Int16Array {
+    const rt = this.live();
+    const m = this.model;
+    if (input.length !== m.inputLen) throw new RangeError(`input has ${input.length} values; the model takes ${m.inputLen}`);
+    const result = out ?? new Int16Array(m.outputLen);
+    const i16 = rt.i16;
+    i16.set(input, m.io.in >> 1);
+    rt.check(rt.exports.streamStepI16(this.handle, m.io.in, m.io.out), "stepInt16");
+    const o = m.io.out >> 1;
+    for (let i = 0; i < m.outputLen; i++) result[i] = i16[o + i];
+    return result;
+  }
+
+  /** Run a whole sequence, [T, inputLen] row-major, step by step; returns [T, outputLen]. */
+  run(sequence: Float32Array, out?: Float32Array): Float32Array {
+    const m = this.model;
+    if (sequence.length % m.inputLen !== 0) throw new RangeError(`sequence length ${sequence.length} is not a multiple of the input size ${m.inputLen}`);
+    const T = sequence.length / m.inputLen;
+    const result = out ?? new Float32Array(T * m.outputLen);
+    for (let t = 0; t < T; t++) {
+      this.step(sequence.subarray(t * m.inputLen, (t + 1) * m.inputLen), result.subarray(t * m.outputLen, (t + 1) * m.outputLen));
+    }
+    return result;
+  }
+
+  /** Back to zero state: the start of a new sequence. */
+  reset(): void {
+    const rt = this.live();
+    rt.check(rt.exports.streamReset(this.handle), "reset");
+  }
+
+  /** The stream's state as bytes; loadState() on a stream of the same model continues exactly. */
+  saveState(): Uint8Array {
+    const rt = this.live();
+    const m = this.model;
+    const out = new Uint8Array(STATE_HEADER_BYTES + m.stateBytes);
+    const v = new DataView(out.buffer);
+    v.setUint32(0, STATE_MAGIC, true);
+    v.setUint32(4, 1, true);
+    v.setUint32(8, m.fingerprint, true);
+    v.setUint32(12, m.stateBytes, true);
+    const p = rt.exports.streamState(this.handle);
+    out.set(rt.u8.subarray(p, p + m.stateBytes), STATE_HEADER_BYTES);
+    return out;
+  }
+
+  loadState(bytes: Uint8Array): void {
+    const rt = this.live();
+    const m = this.model;
+    const bad = (why: string) => new TinyrnnError(ERROR_CODES.badState, 0, `loadState: ${why}`);
+    if (!(bytes instanceof Uint8Array) || bytes.length < STATE_HEADER_BYTES) throw bad("not a saved tinyrnn state");
+    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (v.getUint32(0, true) !== STATE_MAGIC || v.getUint32(4, true) !== 1) throw bad("not a saved tinyrnn state");
+    if (v.getUint32(8, true) !== m.fingerprint) throw bad("the state was saved from a different model");
+    if (v.getUint32(12, true) !== m.stateBytes || bytes.length !== STATE_HEADER_BYTES + m.stateBytes) throw bad("wrong state size");
+    const p = rt.exports.streamState(this.handle);
+    rt.u8.set(bytes.subarray(STATE_HEADER_BYTES), p);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    const rt = this.model.runtime;
+    rt.check(rt.exports.streamFree(this.handle), "disposing the stream");
+    this.disposed = true;
+    this.model.forget(this);
+  }
+}

@@ -1,0 +1,80 @@
+// Shared test helpers: both builds of the module, seeded random data, comparisons.
+
+import { createRuntime, type Runtime } from "../../host/index.js";
+
+export const BUILDS = ["simd", "mvp"] as const;
+export type Build = (typeof BUILDS)[number];
+
+const cache = new Map<Build, Promise<Runtime>>();
+/** A fresh runtime of one build (memoised per build unless `fresh`). */
+export function runtime(build: Build, fresh = false): Promise<Runtime> {
+  if (fresh) return createRuntime({ build });
+  if (!cache.has(build)) cache.set(build, createRuntime({ build }));
+  return cache.get(build)!;
+}
+
+/** mulberry32: small, fast, seeded. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal samples (Box–Muller). */
+export function randn(r: () => number, n: number, std = 1): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = Math.max(r(), 1e-12), v = r();
+    out[i] = std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+  return out;
+}
+
+/** Uniform in [-a, a], as PyTorch initialises RNN weights (a = 1/sqrt(hidden)). */
+export function uniform(r: () => number, n: number, a: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (2 * r() - 1) * a;
+  return out;
+}
+
+/** A smooth, correlated input sequence [T, F] (random walk + sines), like features of a signal. */
+export function signal(r: () => number, T: number, F: number, amp = 1): Float32Array {
+  const out = new Float32Array(T * F);
+  const phase = Array.from({ length: F }, () => r() * 6.28);
+  const freq = Array.from({ length: F }, () => 0.01 + r() * 0.2);
+  const walk = new Float64Array(F);
+  for (let t = 0; t < T; t++) {
+    for (let f = 0; f < F; f++) {
+      walk[f] = 0.95 * walk[f] + 0.3 * (r() - 0.5);
+      out[t * F + f] = amp * (0.6 * Math.sin(phase[f] + freq[f] * t) + walk[f]);
+    }
+  }
+  return out;
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Cosine similarity of two vectors (1 when both are zero). */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let ab = 0, aa = 0, bb = 0;
+  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+  if (aa === 0 && bb === 0) return 1;
+  return ab / Math.sqrt(aa * bb);
+}
+
+/** Minimum over steps of the per-step cosine of [T, O] outputs. */
+export function minStepCosine(a: Float32Array, b: Float32Array, O: number): number {
+  let m = 1;
+  for (let t = 0; t < a.length / O; t++) m = Math.min(m, cosine(a.subarray(t * O, (t + 1) * O), b.subarray(t * O, (t + 1) * O)));
+  return m;
+}

@@ -1,0 +1,36 @@
+// Bundle the TypeScript tests with esbuild and run them with node's test runner, so that one
+// summary (its "# pass / # fail" lines) covers everything, the as-pect units included
+// (test/assembly.test.ts runs them). Usage: node test/run.mjs [name filter]
+import { build } from "esbuild";
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+
+const filter = process.argv[2] ?? "";
+const entries = readdirSync("test", { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith(".test.ts") && f.includes(filter))
+  .map((f) => join("test", f));
+if (entries.length === 0) {
+  console.error(`no test files match "${filter}"`);
+  process.exit(1);
+}
+rmSync("build/test", { recursive: true, force: true });
+await build({
+  entryPoints: entries,
+  outdir: "build/test",
+  outbase: "test",
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  outExtension: { ".js": ".mjs" },
+  loader: { ".wasm": "binary" },
+  packages: "external",
+  sourcemap: "inline",
+  logLevel: "warning",
+});
+const files = entries.map((f) => join("build", f.replace(/\.ts$/, ".mjs")));
+const reporter = process.env.CI || !process.stdout.isTTY ? ["--test-reporter=spec"] : [];
+const r = spawnSync(process.execPath, ["--enable-source-maps", "--test", ...reporter, ...files], { stdio: "inherit" });
+process.exit(r.status ?? 1);
