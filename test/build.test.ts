@@ -1,0 +1,44 @@
+// The two builds: valid for their targets, import nothing, and compute the same numbers.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { buildModel, createRuntime, type LayerSpec } from "../host/index.js";
+import { rng, uniform, signal } from "./host/helpers.js";
+
+const wasm = (b: string) => readFileSync(`build/tinyrnn.${b}.wasm`);
+
+test("mvp build passes wasm-validate with SIMD and bulk-memory disabled", () => {
+  const r = spawnSync("node_modules/.bin/wasm-validate", ["--disable-simd", "--disable-bulk-memory", "build/tinyrnn.mvp.wasm"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test("simd build is valid WebAssembly and really needs SIMD", () => {
+  assert.equal(spawnSync("node_modules/.bin/wasm-validate", ["build/tinyrnn.simd.wasm"]).status, 0);
+  assert.notEqual(spawnSync("node_modules/.bin/wasm-validate", ["--disable-simd", "build/tinyrnn.simd.wasm"]).status, 0);
+});
+
+for (const b of ["simd", "mvp"]) {
+  test(`${b} build imports nothing and exports one memory`, () => {
+    const m = new WebAssembly.Module(wasm(b));
+    assert.deepEqual(WebAssembly.Module.imports(m), []);
+    assert.deepEqual(WebAssembly.Module.exports(m).filter((e) => e.kind === "memory").map((e) => e.name), ["memory"]);
+  });
+}
+
+test("simd and mvp builds give bit-identical int8 and f32 outputs", async () => {
+  const r = rng(21);
+  const specs: LayerSpec[] = [
+    { kind: "gru", inputLen: 40, hiddenLen: 64, weightIh: uniform(r, 192 * 40, 0.125), weightHh: uniform(r, 192 * 64, 0.125), biasIh: uniform(r, 192, 0.1), biasHh: uniform(r, 192, 0.1) },
+    { kind: "dense", inputLen: 64, outputLen: 12, weight: uniform(r, 12 * 64, 0.125), activation: "softmax" },
+  ];
+  const x = signal(rng(22), 400, 40);
+  const simd = await createRuntime({ build: "simd" }), mvp = await createRuntime({ build: "mvp" });
+  assert.equal(simd.build, "simd");
+  assert.equal(mvp.build, "mvp");
+  for (const bytes of [buildModel(specs, { numType: "int8", calibration: [signal(rng(23), 300, 40)] }), buildModel(specs, { numType: "f32" })]) {
+    const a = simd.loadModel(bytes).openStream().run(x);
+    const b = mvp.loadModel(bytes).openStream().run(x);
+    assert.deepEqual(Buffer.from(a.buffer), Buffer.from(b.buffer));
+  }
+});
