@@ -42,7 +42,7 @@ import * as E from "./errors";
 import { NUM_INT8, param, paramI, flags, inputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkRowsI8, checkQuant, outputLen } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
-import { requant, sat16, sat32, INT16_MIN, INT16_MAX } from "./fixedpoint";
+import { requant, requant64Sat16, sat16, sat32, INT16_MIN, INT16_MAX } from "./fixedpoint";
 import { sigmoidS16, tanhS16, sigmoidF32, tanhF32 } from "./activations";
 
 export const FLAG_GATE_REQUANT32: u32 = 1;
@@ -111,20 +111,6 @@ export function lstmPrepare(d: usize, numType: u32): i32 {
   if (clip < 0 || clip > INT16_MAX) return -E.ERR_BAD_QUANT_PARAMS;
   if (outMin < INT16_MIN || outMax > INT16_MAX || outMin > outMax) return -E.ERR_BAD_QUANT_PARAMS;
   return 0;
-}
-
-/**
- * TFLite's MultiplyByQuantizedMultiplier for a 64-bit accumulator (the 16x8 FullyConnected):
- * the Q0.31 multiplier is rounded to Q0.15, then x · m16 · 2^(shift − 15) with one rounding
- * (half up), clamped to int16 (the FullyConnected output range). CMSIS-NN's
- * arm_nn_requantize_s64 with REDUCE_MULTIPLIER is the same. |x| < 2^47, shift ≤ 7.
- */
-// @ts-ignore: decorator
-@inline function requant64Sat16(x: i64, multiplier: i32, shift: i32): i32 {
-  const m16 = multiplier < 0x7fff0000 ? (multiplier + (1 << 15)) >> 16 : 0x7fff;
-  const total = <i64>(15 - shift);
-  const r = (x * <i64>m16 + (<i64>1 << (total - 1))) >> total;
-  return r < <i64>INT16_MIN ? INT16_MIN : r > <i64>INT16_MAX ? INT16_MAX : <i32>r;
 }
 
 /** One gate pre-activation (row r), Q3.12: the x part with its bias plus the h part, saturating. */

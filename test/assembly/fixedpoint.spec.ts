@@ -1,5 +1,5 @@
 // Fixed-point primitives against exact arithmetic (f64 holds every product here exactly).
-import { srdhm, rdbpot, requant, sat16, mulSatQ15 } from "../../assembly/fixedpoint";
+import { srdhm, rdbpot, requant, requant64Sat16, sat16, mulSatQ15 } from "../../assembly/fixedpoint";
 
 /** round half away from zero */
 function roundAway(x: f64): f64 {
@@ -52,6 +52,27 @@ describe("requant", () => {
       }
     }
     expect(worst).toBeLessThanOrEqual(1.0);
+  });
+});
+
+describe("requant64Sat16", () => {
+  it("is floor(x·m16·2^(shift−15) + 1/2) clamped to int16, m16 the multiplier rounded to Q0.15", () => {
+    const ms: i32[] = [1073741824, 1197688178, 1351257732, 1572134572, 2147483647, 2147450000];
+    let bad = 0;
+    for (let k = 0; k < ms.length; k++) {
+      const m16 = ms[k] < 0x7fff0000 ? Math.floor(<f64>ms[k] / 65536.0 + 0.5) : 32767.0;
+      for (let shift = -24; shift <= 7; shift++) {
+        for (let e = 0; e <= 20; e += 4) {
+          for (let x = -32768; x <= 32767; x += 3) {
+            const wide = <i64>x << <i64>e; // |wide| < 2^36: the f64 product below is exact
+            let want = Math.floor(<f64>wide * m16 * Math.pow(2, <f64>(shift - 15)) + 0.5);
+            want = want < -32768 ? -32768 : want > 32767 ? 32767 : want;
+            if (<f64>requant64Sat16(wide, ms[k], shift) != want) bad++;
+          }
+        }
+      }
+    }
+    expect(bad).toBe(0);
   });
 });
 
