@@ -42,3 +42,22 @@ test("simd and mvp builds give bit-identical int8 and f32 outputs", async () => 
     assert.deepEqual(Buffer.from(a.buffer), Buffer.from(b.buffer));
   }
 });
+
+test("the runtime loads from bytes, a Response, or a compiled WebAssembly.Module, and picks SIMD when it validates", async () => {
+  const { Runtime } = await import("../host/core.js");
+  const simd = wasm("simd"), mvp = wasm("mvp");
+  assert.equal((await Runtime.create(simd)).build, "simd");
+  assert.equal((await Runtime.create(new Response(mvp))).build, "mvp");
+  assert.equal((await Runtime.create(new WebAssembly.Module(mvp))).build, "mvp");
+  assert.equal((await Runtime.create({ simd, mvp })).build, WebAssembly.validate(simd) ? "simd" : "mvp");
+  await assert.rejects(Runtime.create(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])), /not a tinyrnn module|export/);
+  await assert.rejects(Runtime.create(new Response("nope", { status: 404 })), /HTTP 404/);
+});
+
+test("the library bundles use no Node built-ins (only the CLI may)", () => {
+  for (const f of ["dist/tinyrnn.js", "dist/core.js"]) {
+    const src = readFileSync(f, "utf8");
+    assert.doesNotMatch(src, /from\s+["']node:|require\(["'](node:)?(fs|path|os|child_process)["']\)|\bprocess\.|\bBuffer\./, f);
+  }
+  assert.ok(readFileSync("dist/types/index.d.ts", "utf8").includes("createRuntime"));
+});
