@@ -59,3 +59,16 @@ export function requant(x: i32, multiplier: i32, shift: i32): i32 {
   const right = shift > 0 ? 0 : -shift;
   return rdbpot(srdhm(x << left, multiplier), right);
 }
+
+/**
+ * TFLite's MultiplyByQuantizedMultiplier for a 64-bit accumulator (the 16x8 FullyConnected):
+ * the Q0.31 multiplier is rounded to Q0.15, then x · m16 · 2^(shift − 15) with one rounding
+ * (half up), clamped to int16 (the FullyConnected output range). CMSIS-NN's
+ * arm_nn_requantize_s64 with REDUCE_MULTIPLIER is the same. |x| < 2^47, shift ≤ 7.
+ */
+export function requant64Sat16(x: i64, multiplier: i32, shift: i32): i32 {
+  const m16 = multiplier < 0x7fff0000 ? (multiplier + (1 << 15)) >> 16 : 0x7fff;
+  const total = <i64>(15 - shift);
+  const r = (x * <i64>m16 + (<i64>1 << (total - 1))) >> total;
+  return r < <i64>INT16_MIN ? INT16_MIN : r > <i64>INT16_MAX ? INT16_MAX : <i32>r;
+}

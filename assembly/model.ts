@@ -6,7 +6,7 @@
 // File format v1 (little-endian; host/format.ts writes it, keep the two in step):
 //   header, 64 bytes:
 //     0 magic "TRNN"   4 versionMajor u16 (1)   6 versionMinor u16   8 headerBytes (64)
-//     12 fileBytes   16 crc32 of bytes [20, fileBytes)   20 numType (0 f32, 1 int8)
+//     12 fileBytes   16 CRC-32 of the file without this field ([0,16) + [20, fileBytes))   20 numType (0 f32, 1 int8)
 //     24 inputLen   28 outputLen   32 layerCount   36 layerTableOffset
 //     40 metadataOffset   44 metadataBytes (UTF-8 JSON, read by the host only)
 //     48 inputScale f32 (int8: real = q · scale)   52 outputScale f32   56 flags (0)   60 reserved (0)
@@ -20,7 +20,7 @@
 //   20 outputLen   24 layerCount   28 layers   32 stateBytes (per stream)   36 scratch   40 scratchBytes
 //   44 inputScale f32   48 inverse inputScale f32   52 outputScale f32   56 weightBytes   60 streams open
 
-import { crc32 } from "./crc32";
+import { modelChecksum } from "./crc32";
 import { memAlloc, memFree } from "./alloc";
 import * as E from "./errors";
 import {
@@ -78,7 +78,7 @@ export function modelLoad(image: usize, imageBytes: u32): i32 {
   const fileBytes = load<u32>(image, 12);
   if (fileBytes > imageBytes) return E.fail(E.ERR_TRUNCATED, <i32>imageBytes);
   if (fileBytes < HEADER_BYTES) return E.fail(E.ERR_BAD_HEADER, 12);
-  if (crc32(image + 20, <usize>(fileBytes - 20)) != load<u32>(image, 16)) return E.fail(E.ERR_BAD_CHECKSUM, 16);
+  if (modelChecksum(image, <usize>fileBytes) != load<u32>(image, 16)) return E.fail(E.ERR_BAD_CHECKSUM, 16);
   const numType = load<u32>(image, 20);
   if (numType != NUM_F32 && numType != NUM_INT8) return E.fail(E.ERR_BAD_NUM_TYPE, <i32>numType);
   const inLen = load<u32>(image, 24);

@@ -34,7 +34,7 @@ export const enum Info {
   WeightBytes = 6,
 }
 
-/** Error codes (assembly/errors.ts), index = code. `detail` is errorDetail(). */
+/** Error codes (assembly/errors.ts, then the host's own), index = code. `detail` is errorDetail(). */
 export const ERROR_MESSAGES: readonly string[] = [
   "ok",
   "the model file is truncated",
@@ -53,12 +53,14 @@ export const ERROR_MESSAGES: readonly string[] = [
   "this call needs an int8 model",
   "unknown number type in the model header",
   "invalid saved state",
+  "the model's metadata is not a valid JSON object",
 ];
 
 export const ERROR_CODES = {
   truncated: 1, badMagic: 2, badVersion: 3, badHeader: 4, badChecksum: 5, badLayerKind: 6,
   badShape: 7, badTensorBounds: 8, badQuantParams: 9, overflowRisk: 10, outOfMemory: 11,
   badHandle: 12, nonFiniteInput: 13, wrongNumType: 14, badNumType: 15, badState: 16,
+  /** host-side only */ badMetadata: 17,
 } as const;
 
 export type TinyrnnErrorCode = keyof typeof ERROR_CODES;

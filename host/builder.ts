@@ -7,7 +7,7 @@ import { checkGru, gruReference, encodeGru, type GruSpec } from "./layers/gru.js
 import { checkLstm, lstmReference, encodeLstm, lstmOutputLen, type LstmSpec } from "./layers/lstm.js";
 import { checkSsm, ssmReference, encodeSsm, ssmOutputLen, type SsmSpec } from "./layers/ssm.js";
 import { maxAbs } from "./layers/math.js";
-import { scaleForMaxAbs } from "./quant.js";
+import { activationScale } from "./quant.js";
 import type { EncodeContext, Encoded, LayerStats, ReferenceLayer } from "./layers/types.js";
 
 export type LayerSpec = DenseSpec | GruSpec | LstmSpec | SsmSpec;
@@ -120,7 +120,7 @@ export function buildModel(specs: LayerSpec[], opts: BuildOptions): Uint8Array {
     if (!opts.calibration || opts.calibration.length === 0) throw new Error("an int8 model needs calibration sequences");
     const c = calibrate(specs, opts.calibration);
     stats = c.layers;
-    inputScale = scaleForMaxAbs(c.input);
+    inputScale = activationScale(c.input);
   } else if (numType !== "f32") {
     throw new Error(`unknown number type "${numType}" (int8 or f32)`);
   }

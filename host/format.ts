@@ -2,6 +2,10 @@
 // and the host; the module validates everything itself on load). The layout is specified at the
 // top of assembly/model.ts; this file and that one change together.
 
+import { TinyrnnError, ERROR_CODES } from "./abi.js";
+
+const refuse = (code: number, detail: number, why: string) => new TinyrnnError(code, detail, `reading the model (${why})`);
+
 export const MAGIC = 0x4e4e5254; // "TRNN"
 export const VERSION_MAJOR = 1;
 export const VERSION_MINOR = 0;
@@ -47,8 +51,8 @@ export interface ModelImage {
 const align16 = (n: number) => (n + 15) & ~15;
 
 let crcTable: Uint32Array | undefined;
-/** CRC-32 (IEEE), as assembly/crc32.ts computes it. */
-export function crc32(bytes: Uint8Array): number {
+/** CRC-32 (IEEE), as assembly/crc32.ts computes it; pass a previous result to continue. */
+export function crc32(bytes: Uint8Array, previous = 0): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let i = 0; i < 256; i++) {
@@ -57,9 +61,14 @@ export function crc32(bytes: Uint8Array): number {
       crcTable[i] = c >>> 0;
     }
   }
-  let crc = 0xffffffff;
+  let crc = (previous ^ 0xffffffff) >>> 0;
   for (let i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** The file's checksum: CRC-32 of every byte but the checksum field ([16, 20)). */
+export function modelChecksum(file: Uint8Array): number {
+  return crc32(file.subarray(20), crc32(file.subarray(0, 16)));
 }
 
 /** Serialise a model image to the bytes of a .tinyrnn file. */
@@ -112,7 +121,7 @@ export function writeModel(img: ModelImage): Uint8Array {
     });
   });
   out.set(metaBytes, metadataOffset);
-  v.setUint32(16, crc32(out.subarray(20)), true);
+  v.setUint32(16, modelChecksum(out), true);
   return out;
 }
 
@@ -140,21 +149,21 @@ export interface ParsedModel {
   checksumOk: boolean;
 }
 
-/** Read a .tinyrnn file's header, layer table and metadata. Throws a clear Error on a bad file. */
+/** Read a .tinyrnn file's header, layer table and metadata. Throws a TinyrnnError on a bad file. */
 export function readModel(bytes: Uint8Array): ParsedModel {
-  if (bytes.length < HEADER_BYTES) throw new Error(`not a tinyrnn model: ${bytes.length} bytes is shorter than the header`);
+  if (bytes.length < HEADER_BYTES) throw refuse(ERROR_CODES.truncated, bytes.length, "shorter than the header");
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (v.getUint32(0, true) !== MAGIC) throw new Error("not a tinyrnn model file (bad magic number)");
+  if (v.getUint32(0, true) !== MAGIC) throw refuse(ERROR_CODES.badMagic, 0, "magic");
   const major = v.getUint16(4, true);
-  if (major !== VERSION_MAJOR) throw new Error(`unsupported model format version ${major} (this reader knows ${VERSION_MAJOR})`);
+  if (major !== VERSION_MAJOR) throw refuse(ERROR_CODES.badVersion, major, "version");
   const fileBytes = v.getUint32(12, true);
-  if (fileBytes > bytes.length) throw new Error(`the model file is truncated: header says ${fileBytes} bytes, have ${bytes.length}`);
+  if (fileBytes > bytes.length || fileBytes < HEADER_BYTES) throw refuse(ERROR_CODES.truncated, bytes.length, `header says ${fileBytes} bytes`);
   const numTypeCode = v.getUint32(20, true);
   const numType = (Object.keys(NUM_TYPE_CODE) as NumType[]).find((k) => NUM_TYPE_CODE[k] === numTypeCode);
-  if (!numType) throw new Error(`unknown number type ${numTypeCode} in the model header`);
+  if (!numType) throw refuse(ERROR_CODES.badNumType, numTypeCode, "number type");
   const layerCount = v.getUint32(32, true);
   const tableOffset = v.getUint32(36, true);
-  if (layerCount > 64 || tableOffset + layerCount * LAYER_RECORD_BYTES > fileBytes) throw new Error("the model file header is inconsistent (layer table)");
+  if (layerCount > 64 || tableOffset + layerCount * LAYER_RECORD_BYTES > fileBytes) throw refuse(ERROR_CODES.badHeader, 32, "layer table");
   const layers: ParsedLayer[] = [];
   for (let i = 0; i < layerCount; i++) {
     const r = tableOffset + i * LAYER_RECORD_BYTES;
@@ -174,14 +183,15 @@ export function readModel(bytes: Uint8Array): ParsedModel {
   }
   const metaOffset = v.getUint32(40, true);
   const metaBytes = v.getUint32(44, true);
-  if (metaOffset + metaBytes > fileBytes) throw new Error("the model file header is inconsistent (metadata)");
+  if (metaOffset + metaBytes > fileBytes) throw refuse(ERROR_CODES.badHeader, 40, "metadata");
   let metadata: Record<string, unknown> = {};
   if (metaBytes > 0) {
     try {
-      metadata = JSON.parse(new TextDecoder().decode(bytes.subarray(metaOffset, metaOffset + metaBytes)));
+      metadata = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(metaOffset, metaOffset + metaBytes)));
     } catch {
-      throw new Error("the model file's metadata is not valid JSON");
+      throw refuse(ERROR_CODES.badMetadata, metaOffset, "metadata");
     }
+    if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) throw refuse(ERROR_CODES.badMetadata, metaOffset, "metadata");
   }
   return {
     version: `${major}.${v.getUint16(6, true)}`,
@@ -193,7 +203,7 @@ export function readModel(bytes: Uint8Array): ParsedModel {
     outputScale: v.getFloat32(52, true),
     layers,
     metadata,
-    checksumOk: crc32(bytes.subarray(20, fileBytes)) === v.getUint32(16, true),
+    checksumOk: modelChecksum(bytes.subarray(0, fileBytes)) === v.getUint32(16, true),
   };
 }
 

@@ -69,6 +69,17 @@ export function toInt32(x: number): number {
   return Math.max(-2147483648, Math.min(2147483647, Math.round(x)));
 }
 
+/**
+ * Headroom of calibrated int16 activations (model input, dense outputs): live data louder than
+ * the calibration data must not saturate. 2× costs one of int16's fifteen bits.
+ */
+export const ACTIVATION_HEADROOM = 2;
+
+/** int16 scale for a calibrated activation whose max |value| was maxAbs, with headroom. */
+export function activationScale(maxAbs: number): number {
+  return scaleForMaxAbs(maxAbs * ACTIVATION_HEADROOM);
+}
+
 /** int16 scale that maps ±maxAbs onto ±32767 (a tiny floor keeps all-zero tensors valid). */
 export function scaleForMaxAbs(maxAbs: number): number {
   return Math.max(maxAbs, 1e-8) / 32767;

@@ -106,7 +106,14 @@ export class Runtime {
       this.exports.memFree(image);
       throw new TinyrnnError(-handle, detail, "loading the model");
     }
-    return new Model(this, handle, readModel(bytes), crc32(bytes));
+    let info: ParsedModel;
+    try {
+      info = readModel(bytes);
+    } catch (e) {
+      this.exports.modelFree(handle);
+      throw e;
+    }
+    return new Model(this, handle, info, crc32(bytes));
   }
 }
 

@@ -1,7 +1,7 @@
 // Dense layer on the host: spec (PyTorch nn.Linear), float reference, encoder. Kernel: assembly/dense.ts.
 
 import { KIND, padLen, padRows } from "../format.js";
-import { quantizeMultipliers, quantizeRowsInt8, scaleForMaxAbs, toInt32 } from "../quant.js";
+import { quantizeMultipliers, quantizeRowsInt8, activationScale, toInt32 } from "../quant.js";
 import { matvec, sigmoid, expectLength } from "./math.js";
 import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";
 
@@ -62,7 +62,7 @@ export function encodeDense(s: DenseSpec, ctx: EncodeContext): Encoded {
   const { q, scale } = quantizeRowsInt8(s.weight, O, I, padLen(I, "int8"));
   // What one unit of the requantised result means: fixed Q3.12 into sigmoid/tanh, Q15.16 logits
   // into softmax, else the calibrated output scale.
-  const target = act === "sigmoid" || act === "tanh" ? 2 ** -12 : act === "softmax" ? 2 ** -16 : scaleForMaxAbs(ctx.stats.get("out") ?? 0);
+  const target = act === "sigmoid" || act === "tanh" ? 2 ** -12 : act === "softmax" ? 2 ** -16 : activationScale(ctx.stats.get("out") ?? 0);
   const accScale = Float64Array.from(scale, (sw) => sw * ctx.inputScale);
   const b = Int32Array.from(bias, (v, i) => toInt32(v / accScale[i]));
   const qm = quantizeMultipliers(Float64Array.from(accScale, (a) => a / target));

@@ -1,0 +1,140 @@
+// The `tinyrnn` command line. The only host file that uses Node built-ins.
+
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRuntime, readModel, TinyrnnError, type ParsedModel } from "./index.js";
+import { describeLayer } from "./describe.js";
+import { readNpyMatrix, writeNpyMatrix } from "./npy.js";
+
+declare const TINYRNN_VERSION: string;
+const VERSION = typeof TINYRNN_VERSION === "string" ? TINYRNN_VERSION : "dev";
+
+const USAGE = `usage:
+  tinyrnn run <model.tinyrnn> <input.npy> -o <out.npy> [--build simd|mvp]
+      stream a float32 [T, F] array through the model step by step; write the outputs [T, O]
+  tinyrnn inspect <model.tinyrnn> [--json]
+      print the model's layers, shapes, number types and byte counts
+  tinyrnn --version | --help`;
+
+class UsageError extends Error {}
+
+interface Parsed { positional: string[]; flags: Map<string, string | true> }
+
+function parseArgs(args: string[], valued: string[], bare: string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.startsWith("-") && a !== "-") {
+      const name = a.replace(/^--?/, "");
+      if (valued.includes(name)) {
+        if (i + 1 >= args.length) throw new UsageError(`${a} needs a value`);
+        flags.set(name, args[++i]);
+      } else if (bare.includes(name)) {
+        flags.set(name, true);
+      } else {
+        throw new UsageError(`unknown option ${a}`);
+      }
+    } else {
+      positional.push(a);
+    }
+  }
+  return { positional, flags };
+}
+
+function readFile(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`cannot read ${what} ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (e as Error).message}`);
+  }
+}
+
+async function run(args: string[]): Promise<void> {
+  const { positional, flags } = parseArgs(args, ["o", "output", "build"], []);
+  if (positional.length !== 2) throw new UsageError("run takes a model and an input file");
+  const out = (flags.get("o") ?? flags.get("output")) as string | undefined;
+  if (!out) throw new UsageError("run needs -o <out.npy>");
+  const build = (flags.get("build") ?? "auto") as string;
+  if (!["auto", "simd", "mvp"].includes(build)) throw new UsageError(`--build must be simd or mvp, not ${build}`);
+  const [modelPath, inputPath] = positional;
+  const modelBytes = readFile(modelPath, "model");
+  const input = readNpyMatrix(readFile(inputPath, "input"), inputPath);
+  const rt = await createRuntime({ build: build as "auto" | "simd" | "mvp" });
+  const model = rt.loadModel(modelBytes);
+  if (input.cols !== model.inputLen) throw new Error(`${inputPath} has ${input.cols} features per step; ${modelPath} takes ${model.inputLen}`);
+  const stream = model.openStream();
+  const t0 = performance.now();
+  const y = stream.run(input.data);
+  const ms = performance.now() - t0;
+  try {
+    writeFileSync(out, writeNpyMatrix(y, input.rows, model.outputLen));
+  } catch (e) {
+    throw new Error(`cannot write ${out}: ${(e as Error).message}`);
+  }
+  process.stderr.write(`tinyrnn: ${input.rows} steps through ${modelPath} (${model.numType}, ${rt.build} build) in ${ms.toFixed(1)} ms; wrote ${out} [${input.rows}, ${model.outputLen}]\n`);
+}
+
+async function inspect(args: string[]): Promise<void> {
+  const { positional, flags } = parseArgs(args, [], ["json"]);
+  if (positional.length !== 1) throw new UsageError("inspect takes one model file");
+  const bytes = readFile(positional[0], "model");
+  const info: ParsedModel = readModel(bytes);
+  // Let the module judge it too: inspect should not call a file good that load would refuse.
+  const rt = await createRuntime();
+  const model = rt.loadModel(bytes);
+  const layers = info.layers.map((l, i) => ({ index: i, ...describeLayer(l, info.numType) }));
+  const summary = {
+    file: positional[0],
+    formatVersion: info.version,
+    fileBytes: info.fileBytes,
+    numType: info.numType,
+    inputLen: info.inputLen,
+    outputLen: info.outputLen,
+    inputScale: info.inputScale,
+    outputScale: info.outputScale,
+    weightBytes: model.weightBytes,
+    stateBytesPerStream: model.stateBytes,
+    scratchBytes: model.scratchBytes,
+    layers,
+    metadata: info.metadata,
+  };
+  model.dispose();
+  if (flags.has("json")) {
+    process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+    return;
+  }
+  const lines = [
+    `${summary.file}: tinyrnn model, format ${summary.formatVersion}, ${summary.numType}, ${summary.fileBytes} bytes`,
+    `  input ${summary.inputLen}${info.numType === "int8" ? ` (int16, scale ${summary.inputScale.toExponential(4)})` : " (f32)"}` +
+      ` → output ${summary.outputLen}${info.numType === "int8" ? ` (int16, scale ${summary.outputScale.toExponential(4)})` : " (f32)"}`,
+    `  weights ${summary.weightBytes} bytes, state ${summary.stateBytesPerStream} bytes per stream, scratch ${summary.scratchBytes} bytes`,
+    `  layers:`,
+    ...layers.map((l) => `    ${String(l.index).padStart(2)}  ${l.kind.padEnd(6)} ${`${l.inputLen} → ${l.outputLen}`.padEnd(12)} ${l.summary.padEnd(36)} ${l.dtypes.padEnd(30)} ${l.dataBytes} bytes`),
+  ];
+  const meta = Object.entries(info.metadata).filter(([k]) => k !== "layers");
+  if (meta.length) lines.push(`  metadata:`, ...meta.map(([k, v]) => `    ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`));
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    if (cmd === "run") await run(rest);
+    else if (cmd === "inspect") await inspect(rest);
+    else if (cmd === "--version" || cmd === "-v") process.stdout.write(`tinyrnn ${VERSION}\n`);
+    else if (cmd === "--help" || cmd === "-h" || cmd === "help") process.stdout.write(USAGE + "\n");
+    else throw new UsageError(cmd ? `unknown command "${cmd}"` : "no command given");
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`tinyrnn: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    const msg = e instanceof TinyrnnError || e instanceof Error ? e.message : String(e);
+    process.stderr.write(`tinyrnn: ${msg}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

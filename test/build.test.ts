@@ -1,0 +1,63 @@
+// The two builds: valid for their targets, import nothing, and compute the same numbers.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { buildModel, createRuntime, type LayerSpec } from "../host/index.js";
+import { rng, uniform, signal } from "./host/helpers.js";
+
+const wasm = (b: string) => readFileSync(`build/tinyrnn.${b}.wasm`);
+
+test("mvp build passes wasm-validate with SIMD and bulk-memory disabled", () => {
+  const r = spawnSync("node_modules/.bin/wasm-validate", ["--disable-simd", "--disable-bulk-memory", "build/tinyrnn.mvp.wasm"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test("simd build is valid WebAssembly and really needs SIMD", () => {
+  assert.equal(spawnSync("node_modules/.bin/wasm-validate", ["build/tinyrnn.simd.wasm"]).status, 0);
+  assert.notEqual(spawnSync("node_modules/.bin/wasm-validate", ["--disable-simd", "build/tinyrnn.simd.wasm"]).status, 0);
+});
+
+for (const b of ["simd", "mvp"]) {
+  test(`${b} build imports nothing and exports one memory`, () => {
+    const m = new WebAssembly.Module(wasm(b));
+    assert.deepEqual(WebAssembly.Module.imports(m), []);
+    assert.deepEqual(WebAssembly.Module.exports(m).filter((e) => e.kind === "memory").map((e) => e.name), ["memory"]);
+  });
+}
+
+test("simd and mvp builds give bit-identical int8 and f32 outputs", async () => {
+  const r = rng(21);
+  const specs: LayerSpec[] = [
+    { kind: "gru", inputLen: 40, hiddenLen: 64, weightIh: uniform(r, 192 * 40, 0.125), weightHh: uniform(r, 192 * 64, 0.125), biasIh: uniform(r, 192, 0.1), biasHh: uniform(r, 192, 0.1) },
+    { kind: "dense", inputLen: 64, outputLen: 12, weight: uniform(r, 12 * 64, 0.125), activation: "softmax" },
+  ];
+  const x = signal(rng(22), 400, 40);
+  const simd = await createRuntime({ build: "simd" }), mvp = await createRuntime({ build: "mvp" });
+  assert.equal(simd.build, "simd");
+  assert.equal(mvp.build, "mvp");
+  for (const bytes of [buildModel(specs, { numType: "int8", calibration: [signal(rng(23), 300, 40)] }), buildModel(specs, { numType: "f32" })]) {
+    const a = simd.loadModel(bytes).openStream().run(x);
+    const b = mvp.loadModel(bytes).openStream().run(x);
+    assert.deepEqual(Buffer.from(a.buffer), Buffer.from(b.buffer));
+  }
+});
+
+test("the runtime loads from bytes, a Response, or a compiled WebAssembly.Module, and picks SIMD when it validates", async () => {
+  const { Runtime } = await import("../host/core.js");
+  const simd = wasm("simd"), mvp = wasm("mvp");
+  assert.equal((await Runtime.create(simd)).build, "simd");
+  assert.equal((await Runtime.create(new Response(mvp))).build, "mvp");
+  assert.equal((await Runtime.create(new WebAssembly.Module(mvp))).build, "mvp");
+  assert.equal((await Runtime.create({ simd, mvp })).build, WebAssembly.validate(simd) ? "simd" : "mvp");
+  await assert.rejects(Runtime.create(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])), /not a tinyrnn module|export/);
+  await assert.rejects(Runtime.create(new Response("nope", { status: 404 })), /HTTP 404/);
+});
+
+test("the library bundles use no Node built-ins (only the CLI may)", () => {
+  for (const f of ["dist/tinyrnn.js", "dist/core.js"]) {
+    const src = readFileSync(f, "utf8");
+    assert.doesNotMatch(src, /from\s+["']node:|require\(["'](node:)?(fs|path|os|child_process)["']\)|\bprocess\.|\bBuffer\./, f);
+  }
+  assert.ok(readFileSync("dist/types/index.d.ts", "utf8").includes("createRuntime"));
+});
