@@ -43,6 +43,29 @@ test("simd and mvp builds give bit-identical int8 and f32 outputs", async () => 
   }
 });
 
+test("simd and mvp builds agree bit for bit where the SIMD matvec takes its tail rows (row counts not a multiple of 4)", async () => {
+  const r = rng(77);
+  const gru = (I: number, H: number, resetAfter: boolean): LayerSpec => ({
+    kind: "gru", inputLen: I, hiddenLen: H, resetAfter,
+    weightIh: uniform(r, 3 * H * I, 1 / Math.sqrt(H)), weightHh: uniform(r, 3 * H * H, 1 / Math.sqrt(H)),
+    biasIh: uniform(r, 3 * H, 0.2), biasHh: uniform(r, 3 * H, 0.2),
+  });
+  const dense = (I: number, O: number, activation: "tanh" | "softmax"): LayerSpec => ({
+    kind: "dense", inputLen: I, outputLen: O, weight: uniform(r, O * I, 1 / Math.sqrt(I)), bias: uniform(r, O, 0.1), activation,
+  });
+  const simd = await createRuntime({ build: "simd" }), mvp = await createRuntime({ build: "mvp" });
+  // GRU 3H = 39 rows (reset before: also the 13-row W_hn block); dense 7 and 301 rows
+  for (const specs of [[gru(33, 13, false), dense(13, 7, "softmax")], [dense(200, 301, "tanh")]]) {
+    const I = specs[0].inputLen;
+    const x = signal(rng(2), 200, I, 2); // twice the calibrated amplitude: saturation paths too
+    for (const bytes of [buildModel(specs, { numType: "int8", calibration: [signal(rng(1), 200, I)] }), buildModel(specs, { numType: "f32" })]) {
+      const a = simd.loadModel(bytes).openStream().run(x);
+      const b = mvp.loadModel(bytes).openStream().run(x);
+      assert.deepEqual(Buffer.from(a.buffer), Buffer.from(b.buffer));
+    }
+  }
+});
+
 test("the runtime loads from bytes, a Response, or a compiled WebAssembly.Module, and picks SIMD when it validates", async () => {
   const { Runtime } = await import("../host/core.js");
   const simd = wasm("simd"), mvp = wasm("mvp");
