@@ -13,9 +13,9 @@
 //          in_proj 2E·D + x_proj (R+2N)·E + dt_proj E·R + out_proj D·E
 //          (not counted: depthwise conv E·d_conv, state update and readout ≈ 3E·N multiply-adds)
 
-import type { LayerSpec, GruSpec, DenseSpec } from "../host/index.js";
+import type { LayerSpec, GruSpec, LstmSpec, DenseSpec } from "../host/index.js";
 import { rng, uniform } from "../test/host/helpers.js";
-import { GruJs, LstmJs, SsmJs, type JsStep, type LstmWeights, type SsmWeights } from "./jsfloat.js";
+import { GruJs, LstmJs, SsmJs, type JsStep, type SsmWeights } from "./jsfloat.js";
 
 export interface RecurrentCase {
   kind: "gru" | "lstm" | "ssm";
@@ -54,8 +54,8 @@ export function gruCase(I: number, H: number): RecurrentCase {
   };
 }
 
-// The LSTM and SSM specs below follow PyTorch's names. Until those kernels land on this branch,
-// buildModel refuses them ("not supported yet") and the bench reports the cases as not landed.
+// The SSM spec below follows Mamba's names. Until that kernel lands on this branch, buildModel
+// refuses it ("not supported yet") and the bench reports the cases as not landed.
 
 export function lstmCase(I: number, H: number): RecurrentCase {
   return {
@@ -68,14 +68,14 @@ export function lstmCase(I: number, H: number): RecurrentCase {
     specs() {
       const r = rng(2000 + H);
       const a = 1 / Math.sqrt(H);
-      const s: LstmWeights & { kind: "lstm" } = {
+      const s: LstmSpec = {
         kind: "lstm", inputLen: I, hiddenLen: H,
         weightIh: uniform(r, 4 * H * I, a), weightHh: uniform(r, 4 * H * H, a),
         biasIh: uniform(r, 4 * H, a), biasHh: uniform(r, 4 * H, a),
       };
-      return [s as unknown as LayerSpec];
+      return [s];
     },
-    js: (specs) => new LstmJs(specs[0] as unknown as LstmWeights),
+    js: (specs) => new LstmJs(specs[0] as LstmSpec),
   };
 }
 

@@ -9,7 +9,7 @@
 // captured values and not later ones, which made a closure twin's speed depend on the order the
 // bench ran the cases in (±40 %). Class methods are compiled the same for every instance.
 
-import type { GruSpec } from "../host/index.js";
+import type { GruSpec, LstmSpec } from "../host/index.js";
 
 /** One layer stepped in plain JS: reads x[xOff … xOff + inputLen), returns its output vector. */
 export interface JsStep {
@@ -77,16 +77,6 @@ export class GruJs implements JsStep {
   }
 }
 
-/** The nn.LSTM fields the bench uses (PyTorch names, gate order i, f, g, o). */
-export interface LstmWeights {
-  inputLen: number;
-  hiddenLen: number;
-  /** [4H, I] */ weightIh: ArrayLike<number>;
-  /** [4H, H] */ weightHh: ArrayLike<number>;
-  biasIh?: ArrayLike<number>;
-  biasHh?: ArrayLike<number>;
-}
-
 /** nn.LSTM, gate order i, f, g, o; output h. */
 export class LstmJs implements JsStep {
   readonly inputLen: number;
@@ -100,7 +90,8 @@ export class LstmJs implements JsStep {
   private readonly h: Float32Array; // [H]
   private readonly c: Float32Array; // [H]
 
-  constructor(s: LstmWeights) {
+  constructor(s: LstmSpec) {
+    if (s.cellClip) throw new Error("the JS LSTM has no cell clipping");
     const H = s.hiddenLen;
     this.inputLen = s.inputLen;
     this.outputLen = H;
