@@ -13,7 +13,7 @@ import * as E from "./errors";
 import { NUM_INT8, param, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkRowsI8, checkQuant } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
-import { requant, sat16 } from "./fixedpoint";
+import { requant, sat16, addSat32 } from "./fixedpoint";
 import { sigmoidQ15, tanhQ15, expNegQ31, sigmoidF32, tanhF32 } from "./activations";
 
 export const ACT_NONE: u32 = 0;
@@ -61,7 +61,7 @@ export function denseStepInt8(d: usize, x: usize, state: usize): usize {
     let maxv: i32 = i32.MIN_VALUE;
     for (let i = 0; i < O; i++) {
       const o = <usize>i << 2;
-      const v = requant(load<i32>(acc + o) + load<i32>(b + o), load<i32>(q + (o << 1)), load<i32>(q + (o << 1), 4));
+      const v = requant(addSat32(load<i32>(acc + o), load<i32>(b + o)), load<i32>(q + (o << 1)), load<i32>(q + (o << 1), 4));
       store<i32>(acc + o, v);
       if (v > maxv) maxv = v;
     }
@@ -70,7 +70,7 @@ export function denseStepInt8(d: usize, x: usize, state: usize): usize {
   }
   for (let i = 0; i < O; i++) {
     const o = <usize>i << 2;
-    let v = requant(load<i32>(acc + o) + load<i32>(b + o), load<i32>(q + (o << 1)), load<i32>(q + (o << 1), 4));
+    let v = requant(addSat32(load<i32>(acc + o), load<i32>(b + o)), load<i32>(q + (o << 1)), load<i32>(q + (o << 1), 4));
     v = sat16(v);
     if (act == ACT_RELU) v = v < 0 ? 0 : v;
     else if (act == ACT_SIGMOID) v = sigmoidQ15(v);

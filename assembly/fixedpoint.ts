@@ -52,12 +52,18 @@ export function rdbpot(x: i32, exponent: i32): i32 {
 /**
  * TFLite MultiplyByQuantizedMultiplier / CMSIS-NN arm_nn_requantize (double rounding):
  * x * multiplier * 2^(shift - 31), rounded. Error against the exact product: ≤ 1 ulp of the
- * result (two roundings of ≤ 0.5 each). The left shift wraps like the C original does.
+ * result (two roundings of ≤ 0.5 each). A positive shift saturates where the C original would
+ * overflow (undefined behaviour there); everywhere else the two agree bit for bit.
  */
 export function requant(x: i32, multiplier: i32, shift: i32): i32 {
-  const left = shift > 0 ? shift : 0;
-  const right = shift > 0 ? 0 : -shift;
-  return rdbpot(srdhm(x << left, multiplier), right);
+  if (shift > 0) return srdhm(sat32(<i64>x << <i64>shift), multiplier);
+  return rdbpot(srdhm(x, multiplier), -shift);
+}
+
+/** acc + bias in int32, saturating (a bias folded at a tiny accumulator scale can be large). */
+// @ts-ignore: decorator
+@inline export function addSat32(a: i32, b: i32): i32 {
+  return sat32(<i64>a + <i64>b);
 }
 
 /**

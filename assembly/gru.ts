@@ -19,7 +19,7 @@ import * as E from "./errors";
 import { NUM_INT8, param, flags, inputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkRowsI8, checkQuant, outputLen } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
-import { requant, sat16 } from "./fixedpoint";
+import { requant, sat16, addSat32 } from "./fixedpoint";
 import { sigmoidQ15, tanhQ15, sigmoidF32, tanhF32 } from "./activations";
 
 export const FLAG_RESET_AFTER: u32 = 1;
@@ -63,7 +63,7 @@ export function gruPrepare(d: usize, numType: u32): i32 {
 // @ts-ignore: decorator
 @inline function gateQ12(acc: usize, bias: usize, q: usize, row: i32): i32 {
   const o = <usize>row << 2;
-  return requant(load<i32>(acc + o) + load<i32>(bias + o), load<i32>(q + (o << 1)), load<i32>(q + (o << 1), 4));
+  return requant(addSat32(load<i32>(acc + o), load<i32>(bias + o)), load<i32>(q + (o << 1)), load<i32>(q + (o << 1), 4));
 }
 
 /** One int8 GRU step; h (the state, Q0.15) is updated in place and is the layer's output. */

@@ -65,7 +65,19 @@ async function run(args: string[]): Promise<void> {
   if (input.cols !== model.inputLen) throw new Error(`${inputPath} has ${input.cols} features per step; ${modelPath} takes ${model.inputLen}`);
   const stream = model.openStream();
   const t0 = performance.now();
-  const y = stream.run(input.data);
+  const y = new Float32Array(input.rows * model.outputLen);
+  // In chunks, so that a long run can say how far it is (on a terminal only).
+  const chunk = 4096, tty = process.stderr.isTTY === true;
+  let shown = t0;
+  for (let t = 0; t < input.rows; t += chunk) {
+    const end = Math.min(input.rows, t + chunk);
+    stream.run(input.data.subarray(t * input.cols, end * input.cols), y.subarray(t * model.outputLen, end * model.outputLen));
+    if (tty && performance.now() - shown > 1000) {
+      shown = performance.now();
+      process.stderr.write(`\rtinyrnn: ${end} of ${input.rows} steps (${Math.floor((100 * end) / input.rows)} %)`);
+    }
+  }
+  if (shown !== t0) process.stderr.write("\r\x1b[K");
   const ms = performance.now() - t0;
   try {
     writeFileSync(out, writeNpyMatrix(y, input.rows, model.outputLen));

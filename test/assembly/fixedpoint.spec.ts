@@ -39,6 +39,10 @@ describe("srdhm", () => {
 });
 
 describe("requant", () => {
+  it("saturates instead of wrapping when a positive shift overflows", () => {
+    expect(requant(1 << 30, 1 << 30, 4)).toBe(1073741824); // 2^30 · 2^4 saturates to 2^31 − 1, × 1/2
+    expect(requant(-(1 << 30), 1 << 30, 4)).toBe(-1073741824);
+  });
   it("is within 1 ulp of the exact x·m·2^(shift−31) for every int16 x over sampled (m, shift)", () => {
     const ms: i32[] = [1073741824, 1197688178, 1351257732, 1572134572, 2147483647, 1610612736];
     let worst: f64 = 0;

@@ -1,6 +1,6 @@
 // Shared test helpers: both builds of the module, seeded random data, comparisons.
 
-import { createRuntime, type Runtime } from "../../host/index.js";
+import { createRuntime, buildModel, ReferenceModel, type Runtime, type LayerSpec } from "../../host/index.js";
 
 export const BUILDS = ["simd", "mvp"] as const;
 export type Build = (typeof BUILDS)[number];
@@ -77,4 +77,23 @@ export function minStepCosine(a: Float32Array, b: Float32Array, O: number): numb
   let m = 1;
   for (let t = 0; t < a.length / O; t++) m = Math.min(m, cosine(a.subarray(t * O, (t + 1) * O), b.subarray(t * O, (t + 1) * O)));
   return m;
+}
+
+/** Max abs error of the f32 kernels against the float reference, over the sequence x [T, inputLen]. */
+export async function f32VsReference(build: Build, specs: LayerSpec[], x: Float32Array): Promise<number> {
+  const model = (await runtime(build)).loadModel(buildModel(specs, { numType: "f32" }));
+  const err = maxAbsDiff(model.openStream().run(x), new ReferenceModel(specs).run(x));
+  model.dispose();
+  return err;
+}
+
+/** Minimum per-step output cosine of the int8 model (calibrated on `calibration`) against f32, over x. */
+export async function int8VsF32(build: Build, specs: LayerSpec[], calibration: Float32Array[], x: Float32Array): Promise<number> {
+  const rt = await runtime(build);
+  const f32 = rt.loadModel(buildModel(specs, { numType: "f32" }));
+  const i8 = rt.loadModel(buildModel(specs, { numType: "int8", calibration }));
+  const cos = minStepCosine(f32.openStream().run(x), i8.openStream().run(x), f32.outputLen);
+  f32.dispose();
+  i8.dispose();
+  return cos;
 }

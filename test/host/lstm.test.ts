@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { buildModel, ReferenceModel, writeModel, type LayerSpec, type LayerRecord } from "../../host/index.js";
+import { buildModel, writeModel, type LayerSpec, type LayerRecord } from "../../host/index.js";
 import { encodeLstmInt8Raw } from "../../host/layers/lstm.js";
-import { BUILDS, runtime, rng, uniform, signal, maxAbsDiff, minStepCosine } from "./helpers.js";
+import { BUILDS, runtime, rng, uniform, signal, f32VsReference, int8VsF32 } from "./helpers.js";
 
 // CMSIS-NN's LSTM unit-test data (expected outputs from the TFLite Micro interpreter); see its README.
 const VECTORS = path.resolve(process.cwd(), "../shared/vectors/cmsis-nn-lstm");
@@ -106,60 +106,32 @@ function lstmModel(seed: number, I: number, H: number, O: number, cellClip?: num
 
 for (const build of BUILDS) {
   test(`${build}: f32 LSTM matches the float reference over 500 steps (max abs ≤ 1e-5)`, async (t) => {
-    const specs = lstmModel(1, 40, 64, 12);
-    const rt = await runtime(build);
-    const model = rt.loadModel(buildModel(specs, { numType: "f32" }));
-    const x = signal(rng(2), 500, 40);
-    const got = model.openStream().run(x);
-    const want = new ReferenceModel(specs).run(x);
-    const err = maxAbsDiff(got, want);
+    const err = await f32VsReference(build, lstmModel(1, 40, 64, 12), signal(rng(2), 500, 40));
     t.diagnostic(`max abs error ${err.toExponential(2)}`);
     assert.ok(err <= 1e-5, `max abs error ${err}`);
-    model.dispose();
   });
 
   test(`${build}: f32 LSTM with a cell clip matches the float reference`, async () => {
-    const specs = lstmModel(5, 40, 32, 8, 0.5);
-    const rt = await runtime(build);
-    const model = rt.loadModel(buildModel(specs, { numType: "f32" }));
-    const x = signal(rng(6), 300, 40, 3);
-    const err = maxAbsDiff(model.openStream().run(x), new ReferenceModel(specs).run(x));
+    const err = await f32VsReference(build, lstmModel(5, 40, 32, 8, 0.5), signal(rng(6), 300, 40, 3));
     assert.ok(err <= 1e-5, `max abs error ${err}`);
-    model.dispose();
   });
 
   for (const H of [64, 128]) {
     test(`${build}: int8 LSTM(40→${H}) tracks f32, per-step cosine ≥ 0.999 over 1000 steps`, async (t) => {
-      const specs = lstmModel(3 + H, 40, H, 16);
-      const rt = await runtime(build);
-      const calib = [signal(rng(10), 600, 40), signal(rng(11), 600, 40)];
-      const f32 = rt.loadModel(buildModel(specs, { numType: "f32" }));
-      const i8 = rt.loadModel(buildModel(specs, { numType: "int8", calibration: calib }));
-      const x = signal(rng(12), 1000, 40); // not one of the calibration sequences
-      const a = f32.openStream().run(x);
-      const b = i8.openStream().run(x);
-      const cos = minStepCosine(a, b, 16);
+      const calibration = [signal(rng(10), 600, 40), signal(rng(11), 600, 40)];
+      // the test sequence is not one of the calibration sequences
+      const cos = await int8VsF32(build, lstmModel(3 + H, 40, H, 16), calibration, signal(rng(12), 1000, 40));
       t.diagnostic(`min per-step cosine ${cos.toFixed(6)}`);
       assert.ok(cos >= 0.999, `min per-step cosine ${cos}`);
-      f32.dispose();
-      i8.dispose();
     });
   }
 
   test(`${build}: int8 LSTM with a cell clip tracks f32 (hidden state, cosine ≥ 0.999)`, async (t) => {
     // The LSTM alone: its output scale is fixed (Q0.15), so nothing saturates when the test
     // sequence drives the layer further than calibration did.
-    const specs = lstmModel(7, 40, 64, 16, 0.75).slice(0, 1);
-    const rt = await runtime(build);
-    const calib = [signal(rng(13), 600, 40, 2)];
-    const f32 = rt.loadModel(buildModel(specs, { numType: "f32" }));
-    const i8 = rt.loadModel(buildModel(specs, { numType: "int8", calibration: calib }));
-    const x = signal(rng(14), 600, 40, 2);
-    const cos = minStepCosine(f32.openStream().run(x), i8.openStream().run(x), 64);
+    const cos = await int8VsF32(build, lstmModel(7, 40, 64, 16, 0.75).slice(0, 1), [signal(rng(13), 600, 40, 2)], signal(rng(14), 600, 40, 2));
     t.diagnostic(`min per-step cosine ${cos.toFixed(6)}`);
     assert.ok(cos >= 0.999, `min per-step cosine ${cos}`);
-    f32.dispose();
-    i8.dispose();
   });
 
   test(`${build}: an int8 LSTM record with out-of-range constants is refused at load`, async () => {
