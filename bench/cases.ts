@@ -9,9 +9,10 @@
 //   dense  O×I                       : O·I
 //   GRU    input I, hidden H          : 3H·I + 3H·H          (W_ih [3H, I], W_hh [3H, H])
 //   LSTM   input I, hidden H          : 4H·I + 4H·H          (W_ih [4H, I], W_hh [4H, H])
-//   SSM    Mamba mixer, d_model D, d_inner E = expand·D, d_state N, dt_rank R = ⌈D/16⌉:
-//          in_proj 2E·D + x_proj (R+2N)·E + dt_proj E·R + out_proj D·E
-//          (not counted: depthwise conv E·d_conv, state update and readout ≈ 3E·N multiply-adds)
+//   SSM    Mamba block, d_model M, d_inner Di = expand·M, d_state N, dt_rank R = ⌈M/16⌉:
+//          in_proj 2Di·M + x_proj (R+2N)·Di + dt_proj Di·R + out_proj M·Di
+//          (not counted: RMSNorm and residual, depthwise conv Di·d_conv, the selective state
+//          update and readout ≈ 3Di·N multiply-adds and Di·N exps)
 
 import type { LayerSpec, GruSpec, LstmSpec, DenseSpec } from "../host/index.js";
 import { rng, uniform } from "../test/host/helpers.js";
@@ -22,7 +23,7 @@ export interface RecurrentCase {
   /** e.g. "I=40 H=64" */
   shape: string;
   inputLen: number;
-  /** "hidden" size: H, or d_model for the SSM (the target applies for hidden ≥ 64). */
+  /** "hidden" size: H, or d_model M for the SSM (the target applies for hidden ≥ 64). */
   hiddenLen: number;
   macsPerStep: number;
   /** How macsPerStep was counted, for the JSON. */
@@ -54,7 +55,7 @@ export function gruCase(I: number, H: number): RecurrentCase {
   };
 }
 
-// The SSM spec below follows Mamba's names. Until that kernel lands on this branch, buildModel
+// The SSM spec below follows Mamba's names as host/layers/ssm.ts on the ssm branch does. Until that kernel lands on this branch, buildModel
 // refuses it ("not supported yet") and the bench reports the cases as not landed.
 
 export function lstmCase(I: number, H: number): RecurrentCase {
@@ -79,32 +80,33 @@ export function lstmCase(I: number, H: number): RecurrentCase {
   };
 }
 
-/** Mamba mixer with d_conv 4, dt_rank ⌈D/16⌉, weights initialised roughly as mamba_simple does. */
-export function ssmCase(D: number, N: number, expand: number): RecurrentCase {
-  const E = expand * D, R = Math.ceil(D / 16), K = 4;
+/** Mamba block (RMSNorm, mixer, residual), d_conv 4, dt_rank ⌈M/16⌉, initialised as mamba_simple does. */
+export function ssmCase(M: number, N: number, expand: number): RecurrentCase {
+  const Di = expand * M, R = Math.ceil(M / 16), K = 4;
   return {
     kind: "ssm",
-    shape: `D=${D} N=${N} E=${E}`,
-    inputLen: D,
-    hiddenLen: D,
-    macsPerStep: 2 * E * D + (R + 2 * N) * E + E * R + D * E,
-    macFormula: "2E·D + (R+2N)·E + E·R + D·E",
+    shape: `M=${M} N=${N} Di=${Di}`,
+    inputLen: M,
+    hiddenLen: M,
+    macsPerStep: 2 * Di * M + (R + 2 * N) * Di + Di * R + M * Di,
+    macFormula: "2Di·M + (R+2N)·Di + Di·R + M·Di",
     specs() {
-      const r = rng(3000 + D);
-      // dt bias: softplus⁻¹ of dt uniform in log space over [1e-3, 1e-1]; A_log = log(1…N).
-      const dtBias = Float32Array.from({ length: E }, () => {
+      const r = rng(3000 + M);
+      // dt bias: softplus⁻¹ of dt log-uniform in [1e-3, 1e-1]; A_log = log(1…N) per row.
+      const dtBias = Float32Array.from({ length: Di }, () => {
         const dt = Math.exp(Math.log(1e-3) + r() * (Math.log(1e-1) - Math.log(1e-3)));
         return dt + Math.log(-Math.expm1(-dt));
       });
       const s: SsmWeights & { kind: "ssm" } = {
-        kind: "ssm", inputLen: D, innerLen: E, stateLen: N, dtRank: R, convLen: K,
-        inProj: uniform(r, 2 * E * D, 1 / Math.sqrt(D)),
-        convWeight: uniform(r, E * K, 1 / Math.sqrt(K)), convBias: uniform(r, E, 1 / Math.sqrt(K)),
-        xProj: uniform(r, (R + 2 * N) * E, 1 / Math.sqrt(E)),
-        dtProjWeight: uniform(r, E * R, 1 / Math.sqrt(R)), dtProjBias: dtBias,
-        aLog: Float32Array.from({ length: E * N }, (_, i) => Math.log(1 + (i % N))),
-        d: new Float32Array(E).fill(1),
-        outProj: uniform(r, D * E, 1 / Math.sqrt(E)),
+        kind: "ssm", inputLen: M, dModel: M, dState: N, dConv: K, expand, dtRank: R,
+        normWeight: new Float32Array(M).fill(1),
+        inProjWeight: uniform(r, 2 * Di * M, 1 / Math.sqrt(M)),
+        convWeight: uniform(r, Di * K, 1 / Math.sqrt(K)), convBias: uniform(r, Di, 1 / Math.sqrt(K)),
+        xProjWeight: uniform(r, (R + 2 * N) * Di, 1 / Math.sqrt(Di)),
+        dtProjWeight: uniform(r, Di * R, 1 / Math.sqrt(R)), dtProjBias: dtBias,
+        aLog: Float32Array.from({ length: Di * N }, (_, i) => Math.log(1 + (i % N))),
+        d: new Float32Array(Di).fill(1),
+        outProjWeight: uniform(r, M * Di, 1 / Math.sqrt(Di)),
       };
       return [s as unknown as LayerSpec];
     },

@@ -123,84 +123,105 @@ export class LstmJs implements JsStep {
   }
 }
 
-/** The Mamba (v1) mixer fields the bench uses: d_model D, d_inner E = expand·D, d_state N, dt_rank R, d_conv K. */
+/**
+ * The Mamba block fields the bench uses (Mamba / Hugging Face MambaMixer names): d_model M,
+ * d_inner Di = expand·M, d_state N, dt_rank R, d_conv K. Mirrors host/layers/ssm.ts's SsmSpec.
+ */
 export interface SsmWeights {
-  inputLen: number; // D
-  innerLen: number; // E
-  stateLen: number; // N
-  dtRank: number; // R
-  convLen: number; // K
-  /** in_proj.weight [2E, D] (x rows, then z rows) */ inProj: ArrayLike<number>;
-  /** conv1d.weight [E, 1, K] */ convWeight: ArrayLike<number>;
-  /** conv1d.bias [E] */ convBias?: ArrayLike<number>;
-  /** x_proj.weight [R + 2N, E] (dt, B, C rows) */ xProj: ArrayLike<number>;
-  /** dt_proj.weight [E, R] */ dtProjWeight: ArrayLike<number>;
-  /** dt_proj.bias [E] */ dtProjBias: ArrayLike<number>;
-  /** A_log [E, N] */ aLog: ArrayLike<number>;
-  /** D [E] */ d: ArrayLike<number>;
-  /** out_proj.weight [D, E] */ outProj: ArrayLike<number>;
+  inputLen: number; // M
+  dModel: number;
+  dState: number;
+  dConv?: number; // default 4
+  expand?: number; // default 2
+  dtRank?: number; // default ⌈M/16⌉
+  /** [M] Block.norm.weight (RMSNorm) */ normWeight: ArrayLike<number>;
+  normEps?: number; // default 1e-5
+  /** [2Di, M] in_proj.weight (x rows, then z rows) */ inProjWeight: ArrayLike<number>;
+  /** [Di, K] conv1d.weight, depthwise */ convWeight: ArrayLike<number>;
+  /** [Di] conv1d.bias */ convBias: ArrayLike<number>;
+  /** [R + 2N, Di] x_proj.weight (dt, B, C rows) */ xProjWeight: ArrayLike<number>;
+  /** [Di, R] dt_proj.weight */ dtProjWeight: ArrayLike<number>;
+  /** [Di] dt_proj.bias */ dtProjBias: ArrayLike<number>;
+  /** [Di, N] A_log */ aLog: ArrayLike<number>;
+  /** [Di] D */ d: ArrayLike<number>;
+  /** [M, Di] out_proj.weight */ outProjWeight: ArrayLike<number>;
 }
 
-/** One Mamba mixer step (mamba_simple.Mamba.step); in/x/out projections without bias. */
+/**
+ * One step of a Mamba block: out = x + mixer(RMSNorm(x)), the mixer being mamba_simple's
+ * Mamba.step (conv state roll, SiLU, x_proj, softplus dt, selective state update, SiLU gate).
+ * The in/x/out projections have no bias.
+ */
 export class SsmJs implements JsStep {
-  readonly inputLen: number; // D
-  readonly outputLen: number; // D
-  private readonly E: number;
+  readonly inputLen: number; // M
+  readonly outputLen: number; // M
+  private readonly Di: number;
   private readonly N: number;
   private readonly R: number;
   private readonly K: number;
-  private readonly inProj: Float32Array; // [2E, D]
-  private readonly convW: Float32Array; // [E, K]
-  private readonly convB: Float32Array; // [E]
-  private readonly xProj: Float32Array; // [R + 2N, E]
-  private readonly dtW: Float32Array; // [E, R]
-  private readonly dtB: Float32Array; // [E]
-  private readonly A: Float32Array; // [E, N] = −exp(A_log)
-  private readonly Dskip: Float32Array; // [E]
-  private readonly outProj: Float32Array; // [D, E]
-  private readonly zeros: Float32Array; // [max(2E, R + 2N, D)] the absent biases
-  private readonly xz: Float32Array; // [2E]
-  private readonly xc: Float32Array; // [E] after conv and SiLU
+  private readonly eps: number;
+  private readonly normW: Float32Array; // [M]
+  private readonly inProj: Float32Array; // [2Di, M]
+  private readonly convW: Float32Array; // [Di, K]
+  private readonly convB: Float32Array; // [Di]
+  private readonly xProj: Float32Array; // [R + 2N, Di]
+  private readonly dtW: Float32Array; // [Di, R]
+  private readonly dtB: Float32Array; // [Di]
+  private readonly A: Float32Array; // [Di, N] = −exp(A_log)
+  private readonly Dskip: Float32Array; // [Di]
+  private readonly outProj: Float32Array; // [M, Di]
+  private readonly zeros: Float32Array; // [max(2Di, R + 2N, M)] the absent biases
+  private readonly u: Float32Array; // [M] normalised input
+  private readonly xz: Float32Array; // [2Di]
+  private readonly xc: Float32Array; // [Di] after conv and SiLU
   private readonly dbc: Float32Array; // [R + 2N]
-  private readonly dt: Float32Array; // [E]
-  private readonly y: Float32Array; // [E]
-  private readonly out: Float32Array; // [D]
-  private readonly conv: Float32Array; // [E, K] last K inputs of the conv (state)
-  private readonly h: Float32Array; // [E, N] SSM state
+  private readonly dt: Float32Array; // [Di]
+  private readonly y: Float32Array; // [Di]
+  private readonly out: Float32Array; // [M]
+  private readonly conv: Float32Array; // [Di, K] last K inputs of the conv (state)
+  private readonly h: Float32Array; // [Di, N] SSM state
 
   constructor(s: SsmWeights) {
-    const D = s.inputLen, E = s.innerLen, N = s.stateLen, R = s.dtRank, K = s.convLen;
-    this.inputLen = D;
-    this.outputLen = D;
-    this.E = E; this.N = N; this.R = R; this.K = K;
-    this.inProj = f32(s.inProj, 0);
+    const M = s.dModel, N = s.dState, K = s.dConv ?? 4, Di = Math.round((s.expand ?? 2) * M), R = s.dtRank ?? Math.ceil(M / 16);
+    this.inputLen = M;
+    this.outputLen = M;
+    this.Di = Di; this.N = N; this.R = R; this.K = K;
+    this.eps = s.normEps ?? 1e-5;
+    this.normW = f32(s.normWeight, 0);
+    this.inProj = f32(s.inProjWeight, 0);
     this.convW = f32(s.convWeight, 0);
-    this.convB = f32(s.convBias, E);
-    this.xProj = f32(s.xProj, 0);
+    this.convB = f32(s.convBias, Di);
+    this.xProj = f32(s.xProjWeight, 0);
     this.dtW = f32(s.dtProjWeight, 0);
-    this.dtB = f32(s.dtProjBias, E);
+    this.dtB = f32(s.dtProjBias, Di);
     this.A = Float32Array.from(s.aLog, (v) => -Math.exp(v));
-    this.Dskip = f32(s.d, E);
-    this.outProj = f32(s.outProj, 0);
-    this.zeros = new Float32Array(Math.max(2 * E, R + 2 * N, D));
-    this.xz = new Float32Array(2 * E);
-    this.xc = new Float32Array(E);
+    this.Dskip = f32(s.d, Di);
+    this.outProj = f32(s.outProjWeight, 0);
+    this.zeros = new Float32Array(Math.max(2 * Di, R + 2 * N, M));
+    this.u = new Float32Array(M);
+    this.xz = new Float32Array(2 * Di);
+    this.xc = new Float32Array(Di);
     this.dbc = new Float32Array(R + 2 * N);
-    this.dt = new Float32Array(E);
-    this.y = new Float32Array(E);
-    this.out = new Float32Array(D);
-    this.conv = new Float32Array(E * K);
-    this.h = new Float32Array(E * N);
+    this.dt = new Float32Array(Di);
+    this.y = new Float32Array(Di);
+    this.out = new Float32Array(M);
+    this.conv = new Float32Array(Di * K);
+    this.h = new Float32Array(Di * N);
   }
 
   reset(): void { this.conv.fill(0); this.h.fill(0); }
 
   step(x: Float32Array, xOff: number): Float32Array {
-    const D = this.inputLen, E = this.E, N = this.N, R = this.R, K = this.K;
-    const xz = this.xz, xc = this.xc, dbc = this.dbc, dt = this.dt, y = this.y, conv = this.conv, h = this.h;
-    const convW = this.convW, convB = this.convB, A = this.A, Dskip = this.Dskip;
-    affine(this.inProj, this.zeros, 2 * E, D, x, xOff, xz);
-    for (let e = 0; e < E; e++) {
+    const M = this.inputLen, Di = this.Di, N = this.N, R = this.R, K = this.K;
+    const u = this.u, xz = this.xz, xc = this.xc, dbc = this.dbc, dt = this.dt, y = this.y, out = this.out;
+    const conv = this.conv, h = this.h, convW = this.convW, convB = this.convB, A = this.A, Dskip = this.Dskip;
+    // RMSNorm
+    let ms = 0;
+    for (let i = 0; i < M; i++) ms += x[xOff + i] * x[xOff + i];
+    const rstd = 1 / Math.sqrt(ms / M + this.eps);
+    for (let i = 0; i < M; i++) u[i] = x[xOff + i] * rstd * this.normW[i];
+    affine(this.inProj, this.zeros, 2 * Di, M, u, 0, xz);
+    for (let e = 0; e < Di; e++) {
       // causal depthwise conv over the last K inputs, then SiLU
       const o = e * K;
       let acc = convB[e];
@@ -212,20 +233,21 @@ export class SsmJs implements JsStep {
       acc += xz[e] * convW[o + K - 1];
       xc[e] = silu(acc);
     }
-    affine(this.xProj, this.zeros, R + 2 * N, E, xc, 0, dbc);
-    affine(this.dtW, this.dtB, E, R, dbc, 0, dt);
-    for (let e = 0; e < E; e++) {
+    affine(this.xProj, this.zeros, R + 2 * N, Di, xc, 0, dbc);
+    affine(this.dtW, this.dtB, Di, R, dbc, 0, dt);
+    for (let e = 0; e < Di; e++) {
       const delta = softplus(dt[e]);
       const xe = xc[e], o = e * N;
       let acc = 0;
       for (let n = 0; n < N; n++) {
-        const hn = h[o + n] * Math.exp(delta * A[o + n]) + delta * dbc[R + n] * xe;
+        const hn = h[o + n] * Math.exp(delta * A[o + n]) + xe * (delta * dbc[R + n]);
         h[o + n] = hn;
         acc += hn * dbc[R + N + n];
       }
-      y[e] = (acc + Dskip[e] * xe) * silu(xz[E + e]);
+      y[e] = (acc + Dskip[e] * xe) * silu(xz[Di + e]);
     }
-    affine(this.outProj, this.zeros, D, E, y, 0, this.out);
-    return this.out;
+    affine(this.outProj, this.zeros, M, Di, y, 0, out);
+    for (let i = 0; i < M; i++) out[i] += x[xOff + i];
+    return out;
   }
 }
