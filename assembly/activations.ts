@@ -35,7 +35,8 @@ const SIGMOID_TABLE: usize = memory.data<u16>([
  * CMSIS-NN/TFLite int16 sigmoid of x · 2^leftShift, x read as Q3.12 (leftShift is negative
  * for inputs with more integer bits, e.g. the LSTM's cell state). Output Q0.15 in [0, 32767].
  */
-export function sigmoidS16(x: i32, leftShift: i32): i32 {
+// @ts-ignore: decorator
+@inline export function sigmoidS16(x: i32, leftShift: i32): i32 {
   const multiplier = leftShift < 0 ? 3 : 3 << leftShift;
   const absShift = leftShift < 0 ? -leftShift : 0;
   const rounding = absShift > 0 ? 1 << (absShift - 1) : 0;
@@ -55,7 +56,8 @@ export function sigmoidS16(x: i32, leftShift: i32): i32 {
 }
 
 /** CMSIS-NN/TFLite int16 tanh, same input convention as sigmoidS16. Output Q0.15. */
-export function tanhS16(x: i32, leftShift: i32): i32 {
+// @ts-ignore: decorator
+@inline export function tanhS16(x: i32, leftShift: i32): i32 {
   const multiplier = leftShift < 0 ? 3 : 3 << leftShift;
   const absShift = leftShift < 0 ? -leftShift : 0;
   const rounding = absShift > 0 ? 1 << (absShift - 1) : 0;
