@@ -75,7 +75,8 @@ export const INT16_MAX: i32 = 32767;
  * (half up), clamped to int16 (the FullyConnected output range). CMSIS-NN's
  * arm_nn_requantize_s64 with REDUCE_MULTIPLIER is the same. |x| < 2^47, shift ≤ 7.
  */
-export function requant64Sat16(x: i64, multiplier: i32, shift: i32): i32 {
+// @ts-ignore: decorator
+@inline export function requant64Sat16(x: i64, multiplier: i32, shift: i32): i32 {
   const m16 = multiplier < 0x7fff0000 ? (multiplier + (1 << 15)) >> 16 : 0x7fff;
   const total = <i64>(15 - shift);
   const r = (x * <i64>m16 + (<i64>1 << (total - 1))) >> total;
