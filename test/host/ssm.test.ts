@@ -1,8 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildModel, ReferenceModel, readModel, TinyrnnError, type LayerSpec } from "../../host/index.js";
-import { crc32 } from "../../host/format.js";
-import type { SsmSpec } from "../../host/layers/ssm.js";
+import { buildModel, calibrate, ReferenceModel, TinyrnnError, writeModel, type LayerSpec } from "../../host/index.js";
+import { encodeSsm, type SsmSpec } from "../../host/layers/ssm.js";
 import { BUILDS, runtime, rng, uniform, randn, signal, maxAbsDiff, minStepCosine, cosine } from "./helpers.js";
 
 /**
@@ -138,17 +137,21 @@ for (const build of BUILDS) {
   });
 
   test(`${build}: int8 SSM refuses an out-of-range format constant at load`, async () => {
-    const specs: LayerSpec[] = [mambaBlock(rng(31), 32, 8)];
+    const M = 32;
+    const spec = mambaBlock(rng(31), M, 8);
     const rt = await runtime(build);
-    const bytes = buildModel(specs, { numType: "int8", calibration: [signal(rng(32), 200, 32)] });
-    assert.doesNotThrow(() => rt.loadModel(bytes).dispose());
-    // consts (the layer's last tensor, 16 × i32): slot 8 is z's fraction bits, valid 5..15
-    const layer = readModel(bytes).layers[0];
-    const bad = bytes.slice();
-    const v = new DataView(bad.buffer);
-    v.setInt32(layer.dataOffset + layer.dataBytes - 64 + 8 * 4, 16, true);
-    v.setUint32(16, crc32(bad.subarray(20)), true);
-    assert.throws(() => rt.loadModel(bad), (e: unknown) => e instanceof TinyrnnError && e.code === "badQuantParams");
+    const cal = calibrate([spec], [signal(rng(32), 200, M)]);
+    const inputScale = cal.input / 32767;
+    const image = (fz: number) => {
+      const e = encodeSsm(spec, { numType: "int8", inputScale, stats: cal.layers[0] });
+      (e.record.tensors[14] as Int32Array)[8] = fz; // consts slot 8: z's fraction bits, valid 5..15
+      return writeModel({ numType: "int8", inputLen: M, outputLen: M, inputScale, outputScale: e.outputScale,
+        layers: [e.record], metadata: {} });
+    };
+    assert.doesNotThrow(() => rt.loadModel(image(12)).dispose());
+    for (const fz of [4, 16]) {
+      assert.throws(() => rt.loadModel(image(fz)), (e: unknown) => e instanceof TinyrnnError && e.code === "badQuantParams");
+    }
   });
 }
 
