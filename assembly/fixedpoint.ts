@@ -34,15 +34,17 @@ export const INT16_MAX: i32 = 32767;
  * gemmlowp SaturatingRoundingDoublingHighMul: round(a*b / 2^31), saturating the single
  * overflow case a == b == INT32_MIN. Exact: no error beyond the rounding itself (≤ 0.5 ulp).
  */
-export function srdhm(a: i32, b: i32): i32 {
+// @ts-ignore: decorator
+@inline export function srdhm(a: i32, b: i32): i32 {
   if (a == b && a == i32.MIN_VALUE) return i32.MAX_VALUE;
-  const ab = <i64>a * <i64>b;
-  const nudge: i64 = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
-  return <i32>((ab + nudge) / (<i64>1 << 31));
+  // gemmlowp's (ab + nudge) / 2^31, truncating, is floor((ab + 2^30) / 2^31) for every ab:
+  // one add and an arithmetic shift, where an i64 division would be slow on some engines.
+  return <i32>((<i64>a * <i64>b + (1 << 30)) >> 31);
 }
 
 /** gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero (exponent 0..31). */
-export function rdbpot(x: i32, exponent: i32): i32 {
+// @ts-ignore: decorator
+@inline export function rdbpot(x: i32, exponent: i32): i32 {
   const mask = (exponent >= 31 ? -1 : (1 << exponent) - 1);
   const remainder = x & mask;
   const threshold = (mask >> 1) + (x < 0 ? 1 : 0);
@@ -55,7 +57,8 @@ export function rdbpot(x: i32, exponent: i32): i32 {
  * result (two roundings of ≤ 0.5 each). A positive shift saturates where the C original would
  * overflow (undefined behaviour there); everywhere else the two agree bit for bit.
  */
-export function requant(x: i32, multiplier: i32, shift: i32): i32 {
+// @ts-ignore: decorator
+@inline export function requant(x: i32, multiplier: i32, shift: i32): i32 {
   if (shift > 0) return srdhm(sat32(<i64>x << <i64>shift), multiplier);
   return rdbpot(srdhm(x, multiplier), -shift);
 }
@@ -72,9 +75,28 @@ export function requant(x: i32, multiplier: i32, shift: i32): i32 {
  * (half up), clamped to int16 (the FullyConnected output range). CMSIS-NN's
  * arm_nn_requantize_s64 with REDUCE_MULTIPLIER is the same. |x| < 2^47, shift ≤ 7.
  */
-export function requant64Sat16(x: i64, multiplier: i32, shift: i32): i32 {
+// @ts-ignore: decorator
+@inline export function requant64Sat16(x: i64, multiplier: i32, shift: i32): i32 {
   const m16 = multiplier < 0x7fff0000 ? (multiplier + (1 << 15)) >> 16 : 0x7fff;
   const total = <i64>(15 - shift);
   const r = (x * <i64>m16 + (<i64>1 << (total - 1))) >> total;
   return r < <i64>INT16_MIN ? INT16_MIN : r > <i64>INT16_MAX ? INT16_MAX : <i32>r;
+}
+
+/**
+ * Single-rounding requantisation in 64 bits, the scheme of tinyrnn's own kernels (GRU, dense):
+ * round(x · m · 2^−shift), ties toward +∞ — one rounding, so within 0.5 ulp of exact. A row's
+ * multipliers are stored as m ≤ 2^30 with one shift in [1, 62] (host/quant.ts,
+ * quantizeSharedShift), so two terms of |x| < 2^32 can be summed before the shift without
+ * overflow: gate = (ax·mx + ah·mh + 2^(shift−1)) >> shift.
+ */
+// @ts-ignore: decorator
+@inline export function mulShiftRound(x: i64, m: i32, shift: i32): i64 {
+  return (x * <i64>m + (<i64>1 << <i64>(shift - 1))) >> <i64>shift;
+}
+
+/** Clamp an i64 to int16. */
+// @ts-ignore: decorator
+@inline export function sat16w(x: i64): i32 {
+  return x < <i64>INT16_MIN ? INT16_MIN : x > <i64>INT16_MAX ? INT16_MAX : <i32>x;
 }

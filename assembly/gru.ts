@@ -8,8 +8,8 @@
 //
 // params: p0 hiddenLen (= outputLen).
 // int8 tensors: 0 Wx int8 [3H, pad16(I)]   1 Wh int8 [3H, pad16(H)]   2 bx i32 [3H]   3 bh i32 [3H]
-//               4 qx (multiplier, shift) i32 [3H][2]: W·x + bx → Q3.12
-//               5 qh (multiplier, shift) i32 [3H][2]: W·h + bh → Q3.12 (h, r⊙h are Q0.15)
+//               4 q (mx, mh, shift) i32 [3H][3]: W·x + bx and W·h + bh (h, r⊙h are Q0.15) to
+//                 Q3.12 as (ax·mx + ah·mh) · 2^−shift, one rounding (fixedpoint.ts mulShiftRound)
 //   state: h int16 [pad16(H)] in Q0.15 — |h| ≤ 1 always, so it needs no calibration.
 //   scratch: accX i32 [3H], accH i32 [3H], rh int16 [pad16(H)]
 // f32 tensors:  0 Wx f32 [3H, pad4(I)]   1 Wh f32 [3H, pad4(H)]   2 bx f32 [3H]   3 bh f32 [3H]
@@ -17,9 +17,9 @@
 
 import * as E from "./errors";
 import { NUM_INT8, param, flags, inputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
-  setScratchBytes, checkRowsI8, checkQuant, outputLen } from "./layer";
+  setScratchBytes, checkRowsI8, checkSharedShift, outputLen } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
-import { requant, sat16, addSat32 } from "./fixedpoint";
+import { sat16, sat16w } from "./fixedpoint";
 import { sigmoidQ15, tanhQ15, sigmoidF32, tanhF32 } from "./activations";
 
 export const FLAG_RESET_AFTER: u32 = 1;
@@ -36,8 +36,7 @@ export function gruPlan(d: usize, numType: u32): i32 {
     setTensorBytes(d, 1, rows * hp);
     setTensorBytes(d, 2, rows * 4);
     setTensorBytes(d, 3, rows * 4);
-    setTensorBytes(d, 4, rows * 8);
-    setTensorBytes(d, 5, rows * 8);
+    setTensorBytes(d, 4, rows * 12);
     setStateBytes(d, hp * 2);
     setScratchBytes(d, rows4 * 8 + hp * 2);
   } else {
@@ -56,14 +55,28 @@ export function gruPrepare(d: usize, numType: u32): i32 {
   const H = <i32>param(d, 0);
   if (!checkRowsI8(tensor(d, 0), 3 * H, padLen(inputLen(d), numType))) return -E.ERR_OVERFLOW_RISK;
   if (!checkRowsI8(tensor(d, 1), 3 * H, padLen(H, numType))) return -E.ERR_OVERFLOW_RISK;
-  if (!checkQuant(tensor(d, 4), 3 * H) || !checkQuant(tensor(d, 5), 3 * H)) return -E.ERR_BAD_QUANT_PARAMS;
+  if (!checkSharedShift(tensor(d, 4), 3 * H, 2)) return -E.ERR_BAD_QUANT_PARAMS;
   return 0;
 }
 
+// Row `row` of the accumulators with its bias, widened (no overflow: |acc + b| < 2^32).
 // @ts-ignore: decorator
-@inline function gateQ12(acc: usize, bias: usize, q: usize, row: i32): i32 {
+@inline function biased(acc: usize, bias: usize, row: i32): i64 {
   const o = <usize>row << 2;
-  return requant(addSat32(load<i32>(acc + o), load<i32>(bias + o)), load<i32>(q + (o << 1)), load<i32>(q + (o << 1), 4));
+  return <i64>load<i32>(acc + o) + <i64>load<i32>(bias + o);
+}
+
+// Q3.12 of mx·ax + mh·ah for row `row`: the x and h parts of a gate, requantised together.
+// @ts-ignore: decorator
+@inline function gateQ12(ax: i64, ah: i64, q: usize, row: i32): i64 {
+  const p = q + <usize>row * 12;
+  const shift = <i64>load<i32>(p, 8);
+  return (ax * <i64>load<i32>(p) + ah * <i64>load<i32>(p, 4) + (<i64>1 << (shift - 1))) >> shift;
+}
+
+// @ts-ignore: decorator
+@inline function clampWide(v: i64): i64 {
+  return v < -(<i64>1 << 31) ? -(<i64>1 << 31) : v > (<i64>1 << 31) ? (<i64>1 << 31) : v;
 }
 
 /** One int8 GRU step; h (the state, Q0.15) is updated in place and is the layer's output. */
@@ -71,7 +84,7 @@ export function gruStepInt8(d: usize, x: usize, h: usize): usize {
   const H = <i32>param(d, 0);
   const hp = padLen(H, NUM_INT8);
   const resetAfter = (flags(d) & FLAG_RESET_AFTER) != 0;
-  const wh = tensor(d, 1), bx = tensor(d, 2), bh = tensor(d, 3), qx = tensor(d, 4), qh = tensor(d, 5);
+  const wh = tensor(d, 1), bx = tensor(d, 2), bh = tensor(d, 3), q = tensor(d, 4);
   const accX = scratch(d);
   const accH = accX + (<usize>((3 * H + 3) & ~3) << 2);
   const rh = accH + (<usize>((3 * H + 3) & ~3) << 2);
@@ -80,7 +93,7 @@ export function gruStepInt8(d: usize, x: usize, h: usize): usize {
   matvecI8I16(wh, resetAfter ? 3 * H : 2 * H, hp, h, accH);
   // r (kept in accH rows [0, H) as Q0.15) and, for reset-before, r ⊙ h.
   for (let j = 0; j < H; j++) {
-    const r = sigmoidQ15(sat16(gateQ12(accX, bx, qx, j) + gateQ12(accH, bh, qh, j)));
+    const r = sigmoidQ15(sat16w(gateQ12(biased(accX, bx, j), biased(accH, bh, j), q, j)));
     store<i32>(accH + (<usize>j << 2), r);
     if (!resetAfter) store<i16>(rh + (<usize>j << 1), <i16>((r * <i32>load<i16>(h + (<usize>j << 1)) + (1 << 14)) >> 15));
   }
@@ -89,14 +102,14 @@ export function gruStepInt8(d: usize, x: usize, h: usize): usize {
     matvecI8I16(wh + <usize>(2 * H) * <usize>hp, H, hp, rh, accH + (<usize>(2 * H) << 2));
   }
   for (let j = 0; j < H; j++) {
-    const r = load<i32>(accH + (<usize>j << 2));
-    const z = sigmoidQ15(sat16(gateQ12(accX, bx, qx, H + j) + gateQ12(accH, bh, qh, H + j)));
-    const nx = gateQ12(accX, bx, qx, 2 * H + j);
-    const nh = gateQ12(accH, bh, qh, 2 * H + j);
+    const r = <i64>load<i32>(accH + (<usize>j << 2));
+    const z = sigmoidQ15(sat16w(gateQ12(biased(accX, bx, H + j), biased(accH, bh, H + j), q, H + j)));
+    const n2 = 2 * H + j;
+    const nx = gateQ12(biased(accX, bx, n2), 0, q, n2);
+    // clamped far outside Q3.12's ±8 so that r·nh cannot overflow
+    const nh = clampWide(gateQ12(0, biased(accH, bh, n2), q, n2));
     // reset-after: r ⊙ (W_hn h + b_hn); reset-before: the product is already inside nh
-    const nhr = resetAfter ? <i32>((<i64>r * <i64>nh + (1 << 14)) >> 15) : nh;
-    const pre = <i64>nx + <i64>nhr;
-    const n = tanhQ15(pre < -32768 ? -32768 : pre > 32767 ? 32767 : <i32>pre);
+    const n = tanhQ15(sat16w(nx + (resetAfter ? (r * nh + (1 << 14)) >> 15 : nh)));
     const hj = <i32>load<i16>(h + (<usize>j << 1));
     store<i16>(h + (<usize>j << 1), <i16>sat16(n + ((z * (hj - n) + (1 << 14)) >> 15)));
   }

@@ -81,3 +81,18 @@ export function checkQuant(q: usize, count: i32): bool {
   }
   return true;
 }
+
+/** Check shared-shift requantisation rows (mulShiftRound): k multipliers in [0, 2^30] and a shift in [1, 62]. */
+export function checkSharedShift(q: usize, rows: i32, k: i32): bool {
+  const stride = <usize>(k + 1) << 2;
+  for (let r = 0; r < rows; r++) {
+    const p = q + <usize>r * stride;
+    for (let i = 0; i < k; i++) {
+      const m = load<i32>(p + (<usize>i << 2));
+      if (m < 0 || m > (1 << 30)) return false;
+    }
+    const shift = load<i32>(p + (<usize>k << 2));
+    if (shift < 1 || shift > 62) return false;
+  }
+  return true;
+}

@@ -1,19 +1,352 @@
-// Ssm layer: not built yet. Planning refuses it, so a model using it is rejected at load.
+// Selective SSM block: Mamba's single-token `step` (mamba_ssm Mamba.step / selective_state_update)
+// with the pre-norm residual around it (mamba_ssm Block):
+//   r = x;  u = RMSNorm(x) · w_norm                                   (rmsnorm.ts)
+//   [xin, z] = in_proj(u)                         d_model → 2·d_inner, no bias
+//   xc = SiLU(causal depthwise conv1d(xin) + conv_bias)               (conv1d.ts, d_conv taps)
+//   [dt_r, B, C] = x_proj(xc)                     d_inner → dt_rank + 2·d_state, no bias
+//   dt = softplus(dt_proj(dt_r) + dt_bias)        dt_rank → d_inner
+//   A = −exp(A_log) [d_inner, d_state]
+//   h = exp(dt·A) ⊙ h + (dt·B) ⊗ xc;   y = h·C + D ⊙ xc;   y = y ⊙ SiLU(z)
+//   return r + out_proj(y)                        d_inner → d_model, no bias
+// Sizes: M = d_model (= inputLen = outputLen), N = d_state, K = d_conv, Di = d_inner, R = dt_rank.
+//
+// params: p0 M   p1 N   p2 K (1..16)   p3 Di   p4 R   (p5..p7 zero; flags zero)
+//
+// int8 tensors:
+//   0 inW  int8 [2Di, pad16(M)]   in_proj with the norm weight folded into its columns (W·diag(w))
+//   1 inQ  (mult, shift) [2Di]    rows < Di: → xin at its calibrated scale; rows ≥ Di: → z in Q(15−fz).fz
+//   2 convW int8 [Di·K]           per-channel scale      3 convB i32 [Di] at the channel's acc scale
+//   4 convQ (mult, shift) [Di]    conv accumulator → pre-activation in Q(15−fc).fc
+//   5 xW   int8 [R+2N, pad16(Di)] 6 xQ (mult, shift) [R+2N]: → dt_r, B, C at calibrated scales
+//   7 dtW  int8 [Di, pad16(R)]    8 dtB i32 [Di]: dt_bias in Q4.27 (|bias| < 16)
+//   9 dtQ  (mult, shift) [Di]     dt_proj accumulator → Q4.27, as a 64-bit product (the bias, ~−7,
+//                                 dwarfs the product; adding it at 2^-27 keeps both exact)
+//   10 negA i32 [Di·N]            −A = exp(A_log) in Q(31−aFrac).aFrac
+//   11 dQ  (mult, shift) [Di]     D·xc → y units; the multiplier carries D's sign
+//   12 outW int8 [M, pad16(Di)]   13 outQ (mult, shift) [M]: → output scale
+//   14 consts i32 [16]: 0,1 epsQ (lo, hi: eps·M/s_x² as an i64)   2,3 K_norm = √M/s_n
+//        4,5 residual s_x/s_out   6,7 y·SiLU(z) → s_yg   8 fz   9 fc   10 aFrac
+//        11 hShift g   12 yShift g'   13..15 zero
+//   state: h i32 [Di·N] (padded to 16 bytes), then conv int16 [Di·(K−1)] (padded to 16 bytes);
+//     both zero at the start of a sequence (a stream's reset zeros its whole state block).
+//   scratch: acc i32 [round4(max(2Di, R+2N, M))], then int16 vectors, each padded to 16:
+//     nrm [M], xin [Di], xc [Di], sz [Di], dtr [R], bc [2N] (B then C), yg [Di], out [M].
+//
+// Number formats of the int8 path (all integer; the step has no float instruction). "Calibrated"
+// ranges below are 2 × the calibration maximum (host/layers/ssm.ts SSM_HEADROOM): without it,
+// long streams saturated y·SiLU(z) at 1.5× its calibrated maximum.
+//   x, n = x/rms(x), xin, dt_r, B, C, y·SiLU(z), out: int16 at calibrated scales (range → 32767).
+//   z and the conv pre-activation: int16 in a power-of-two format Q(15−f).f chosen from the
+//     calibrated range (≤ 1 bit below a calibrated scale), so that SiLU (activations.ts siluS16)
+//     works in that format directly; SiLU(z) and xc keep the same format.
+//   dt: the pre-activation is Q4.11 int16 (dt_pre ∈ [−16, 16): dt from 1e-7 to 16; Mamba inits
+//     dt ∈ [1e-3, 0.1]), dt = softplusQ27 → Q4.27 int32: 7.5e-9 absolute, ≤ 1e-4 relative for
+//     dt ≥ 1e-4 (the table's error; the Q4.11 input adds ≤ 2.4e-4 relative).
+//   decay exp(dt·A): dt·|A| in Q5.26 from a 64-bit product, then expNegTableQ31 → Q0.31 (error
+//     ≤ 1.1e-9; activations.ts). A Q0.15 decay (3e-5 resolution) near 1 − 1e-3 would carry a few
+//     percent error into h's time constant; Q0.31 keeps it at 1e-5 of (1 − decay) even for
+//     dt·|A| = 1e-4. (expNegQ31, gemmlowp's, would do too but is 4× slower here: ~2·10³ calls a
+//     step, each a chain of srdhm i64 divisions; its error is ~2.3e-7 relative.)
+//   h: int32 at s_h = s_xc·s_B·2^(g − 27), a power-of-two multiple of the (dt·xc·B) product's scale
+//     so that dt·B·xc enters h through one 64-bit product and a rounding shift, no multiplier.
+//     g is chosen so that the calibrated range of |h| is ≤ 2^24: 7 more bits of headroom before
+//     the int32 saturates, and 24 bits of resolution against the largest state (the per-step
+//     rounding, ≤ 1 ulp, stays 6e-8 of max |h|; over the longest memory, 1/(dt·|A|) ≈ 1000
+//     steps, 6e-5). decay·h is rounded with a shift (0.5 ulp, no srdhm division).
+//   y = h·C + D·xc: Σ_n h·C in i64, shifted by g' to int16 at s_y = s_h·s_C·2^g' (again a
+//     power-of-two multiple of the product's scale; g' puts the calibrated range in [2^14, 2^15)).
+//   Every requantisation that could meet a large accumulator with a left shift clamps it first
+//   (requantSat16): the result saturates the same way, without the int32 wrap of x << shift.
+//
+// f32 tensors: 0 normW [M]   1 inW [2Di, pad4(M)]   2 convW [Di·K]   3 convB [Di]
+//   4 xW [R+2N, pad4(Di)]   5 dtW [Di, pad4(R)]   6 dtB [Di]   7 A [Di·N] (= −exp(A_log))   8 D [Di]
+//   9 outW [M, pad4(Di)]   10 consts [4]: eps, 0, 0, 0
+//   state: h f32 [Di·N], conv f32 [Di·(K−1)] (each padded to 16 bytes).
+//   scratch: f32 vectors, each padded to 4: nrm [M], xz [2Di], xc [Di], dbc [R+2N], dtr [R],
+//     dt [Di], yg [Di], out [M].
 
 import * as E from "./errors";
+import { NUM_INT8, param, flags, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes,
+  setStateBytes, setScratchBytes, checkRowsI8, checkQuant } from "./layer";
+import { matvecI8I16, matvecF32 } from "./matvec";
+import { requant, sat16 } from "./fixedpoint";
+import { expNegTableQ31, siluS16, softplusQ27, siluF32, softplusF32 } from "./activations";
+import { rmsNormI16, rmsNormF32, RMS_EPS_Q_MAX } from "./rmsnorm";
+import { convStepI16, convStepF32 } from "./conv1d";
+
+export const SSM_MAX_CONV: i32 = 16;
+const MAX_SIZE: u32 = 8192;
+
+// int8 tensor indices
+const T_IN_W = 0, T_IN_Q = 1, T_CONV_W = 2, T_CONV_B = 3, T_CONV_Q = 4, T_X_W = 5, T_X_Q = 6,
+  T_DT_W = 7, T_DT_B = 8, T_DT_Q = 9, T_NEG_A = 10, T_D_Q = 11, T_OUT_W = 12, T_OUT_Q = 13, T_CONSTS = 14;
+// f32 tensor indices
+const F_NORM_W = 0, F_IN_W = 1, F_CONV_W = 2, F_CONV_B = 3, F_X_W = 4, F_DT_W = 5, F_DT_B = 6,
+  F_A = 7, F_D = 8, F_OUT_W = 9, F_CONSTS = 10;
+// consts (int8), i32 slots
+const C_EPS_LO = 0, C_EPS_HI = 1, C_NORM = 2, C_RES = 4, C_YG = 6, C_FZ = 8, C_FC = 9, C_AFRAC = 10,
+  C_HSHIFT = 11, C_YSHIFT = 12;
+export const SSM_CONSTS: i32 = 16;
+
+// @ts-ignore: decorator
+@inline function al16(bytes: u64): u64 { return (bytes + 15) & ~<u64>15; }
+// @ts-ignore: decorator
+@inline function round4(n: i32): i32 { return (n + 3) & ~3; }
 
 export function ssmPlan(d: usize, numType: u32): i32 {
-  return -E.ERR_BAD_LAYER_KIND;
+  const M = param(d, 0), N = param(d, 1), K = param(d, 2), Di = param(d, 3), R = param(d, 4);
+  if (<u32>inputLen(d) != M || <u32>outputLen(d) != M || flags(d) != 0) return -E.ERR_BAD_SHAPE;
+  if (N == 0 || N > MAX_SIZE || K == 0 || K > <u32>SSM_MAX_CONV || Di == 0 || Di > MAX_SIZE || R == 0 || R > MAX_SIZE)
+    return -E.ERR_BAD_SHAPE;
+  for (let i = 5; i < 8; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
+  const m = <i32>M, n = <i32>N, k = <i32>K, di = <i32>Di, r = <i32>R;
+  const xRows = <u64>(r + 2 * n);
+  const accRows = <u64>round4(max(max(2 * di, r + 2 * n), m));
+  if (numType == NUM_INT8) {
+    const mp = <u64>padLen(m, numType), dp = <u64>padLen(di, numType), rp = <u64>padLen(r, numType);
+    setTensorBytes(d, T_IN_W, <u64>(2 * di) * mp);
+    setTensorBytes(d, T_IN_Q, <u64>(2 * di) * 8);
+    setTensorBytes(d, T_CONV_W, <u64>di * <u64>k);
+    setTensorBytes(d, T_CONV_B, <u64>di * 4);
+    setTensorBytes(d, T_CONV_Q, <u64>di * 8);
+    setTensorBytes(d, T_X_W, xRows * dp);
+    setTensorBytes(d, T_X_Q, xRows * 8);
+    setTensorBytes(d, T_DT_W, <u64>di * rp);
+    setTensorBytes(d, T_DT_B, <u64>di * 4);
+    setTensorBytes(d, T_DT_Q, <u64>di * 8);
+    setTensorBytes(d, T_NEG_A, <u64>di * <u64>n * 4);
+    setTensorBytes(d, T_D_Q, <u64>di * 8);
+    setTensorBytes(d, T_OUT_W, <u64>m * dp);
+    setTensorBytes(d, T_OUT_Q, <u64>m * 8);
+    setTensorBytes(d, T_CONSTS, <u64>SSM_CONSTS * 4);
+    setStateBytes(d, al16(<u64>di * <u64>n * 4) + al16(<u64>di * <u64>(k - 1) * 2));
+    setScratchBytes(d, accRows * 4 + (2 * mp + 4 * dp + rp + <u64>padLen(2 * n, numType)) * 2);
+  } else {
+    const mp = <u64>padLen(m, numType), dp = <u64>padLen(di, numType), rp = <u64>padLen(r, numType);
+    setTensorBytes(d, F_NORM_W, <u64>m * 4);
+    setTensorBytes(d, F_IN_W, <u64>(2 * di) * mp * 4);
+    setTensorBytes(d, F_CONV_W, <u64>di * <u64>k * 4);
+    setTensorBytes(d, F_CONV_B, <u64>di * 4);
+    setTensorBytes(d, F_X_W, xRows * dp * 4);
+    setTensorBytes(d, F_DT_W, <u64>di * rp * 4);
+    setTensorBytes(d, F_DT_B, <u64>di * 4);
+    setTensorBytes(d, F_A, <u64>di * <u64>n * 4);
+    setTensorBytes(d, F_D, <u64>di * 4);
+    setTensorBytes(d, F_OUT_W, <u64>m * dp * 4);
+    setTensorBytes(d, F_CONSTS, 16);
+    setStateBytes(d, al16(<u64>di * <u64>n * 4) + al16(<u64>di * <u64>(k - 1) * 4));
+    setScratchBytes(d, (2 * mp + <u64>round4(2 * di) + 2 * dp + <u64>round4(r + 2 * n) + rp + <u64>round4(di)) * 4);
+  }
+  return 0;
+}
+
+/** Signed (multiplier, shift) pairs: any multiplier but INT32_MIN, shift in [-31, 30]. */
+function checkQuantSigned(q: usize, count: i32): bool {
+  for (let i = 0; i < count; i++) {
+    const mult = load<i32>(q + (<usize>i << 3));
+    const shift = load<i32>(q + (<usize>i << 3), 4);
+    if (mult == i32.MIN_VALUE || shift < -31 || shift > 30) return false;
+  }
+  return true;
 }
 
 export function ssmPrepare(d: usize, numType: u32): i32 {
-  return -E.ERR_BAD_LAYER_KIND;
+  if (numType != NUM_INT8) {
+    const eps = load<f32>(tensor(d, F_CONSTS));
+    if (!(eps >= 0) || !isFinite(eps)) return -E.ERR_BAD_QUANT_PARAMS;
+    return 0;
+  }
+  const M = <i32>param(d, 0), N = <i32>param(d, 1), Di = <i32>param(d, 3), R = <i32>param(d, 4);
+  const mp = padLen(M, numType), dp = padLen(Di, numType), rp = padLen(R, numType);
+  if (!checkRowsI8(tensor(d, T_IN_W), 2 * Di, mp) || !checkRowsI8(tensor(d, T_X_W), R + 2 * N, dp) ||
+      !checkRowsI8(tensor(d, T_DT_W), Di, rp) || !checkRowsI8(tensor(d, T_OUT_W), M, dp)) return -E.ERR_OVERFLOW_RISK;
+  if (!checkQuant(tensor(d, T_IN_Q), 2 * Di) || !checkQuant(tensor(d, T_CONV_Q), Di) ||
+      !checkQuant(tensor(d, T_X_Q), R + 2 * N) || !checkQuant(tensor(d, T_DT_Q), Di) ||
+      !checkQuant(tensor(d, T_OUT_Q), M) || !checkQuantSigned(tensor(d, T_D_Q), Di)) return -E.ERR_BAD_QUANT_PARAMS;
+  const c = tensor(d, T_CONSTS);
+  if (!checkQuant(c + (<usize>C_NORM << 2), 3)) return -E.ERR_BAD_QUANT_PARAMS;
+  const epsQ = load<i64>(c + (<usize>C_EPS_LO << 2));
+  if (epsQ < 0 || epsQ > RMS_EPS_Q_MAX) return -E.ERR_BAD_QUANT_PARAMS;
+  const fz = load<i32>(c + (<usize>C_FZ << 2)), fc = load<i32>(c + (<usize>C_FC << 2));
+  const aFrac = load<i32>(c + (<usize>C_AFRAC << 2));
+  const g = load<i32>(c + (<usize>C_HSHIFT << 2)), g2 = load<i32>(c + (<usize>C_YSHIFT << 2));
+  if (fz < 5 || fz > 15 || fc < 5 || fc > 15 || aFrac < 0 || aFrac > 30 || g < 0 || g > 62 || g2 < 0 || g2 > 62)
+    return -E.ERR_BAD_QUANT_PARAMS;
+  for (let i = 13; i < SSM_CONSTS; i++) if (load<i32>(c + (<usize>i << 2)) != 0) return -E.ERR_BAD_QUANT_PARAMS;
+  const negA = tensor(d, T_NEG_A);
+  for (let i = 0; i < Di * N; i++) if (load<i32>(negA + (<usize>i << 2)) < 0) return -E.ERR_BAD_QUANT_PARAMS;
+  return 0;
 }
 
+/**
+ * requant to int16, saturating, for any int32 accumulator: with a left shift s > 0, |acc| is
+ * clamped to 2^(31−s) − 1 first (beyond it the result saturates anyway, as the multiplier is
+ * ≥ 0.5), so `acc << s` cannot wrap.
+ */
+// @ts-ignore: decorator
+@inline function requantSat16(acc: i32, q: usize, row: i32): i32 {
+  const p = q + (<usize>row << 3);
+  const s = load<i32>(p, 4);
+  const lim = s > 0 ? (i32.MAX_VALUE >> s) : i32.MAX_VALUE;
+  return sat16(requant(acc > lim ? lim : acc < -lim ? -lim : acc, load<i32>(p), s));
+}
+
+/** v / 2^s rounded (half up), for 0 ≤ s ≤ 62. */
+// @ts-ignore: decorator
+@inline function shrRound64(v: i64, s: i32): i64 {
+  return s == 0 ? v : (v + (<i64>1 << <i64>(s - 1))) >> <i64>s;
+}
+
+// @ts-ignore: decorator
+@inline function sat16x64(v: i64): i32 {
+  return v < -32768 ? -32768 : v > 32767 ? 32767 : <i32>v;
+}
+
+/** One int8 SSM block step. Returns the block's output (int16, in the layer's scratch). */
 export function ssmStepInt8(d: usize, x: usize, state: usize): usize {
-  return x;
+  const M = <i32>param(d, 0), N = <i32>param(d, 1), K = <i32>param(d, 2), Di = <i32>param(d, 3), R = <i32>param(d, 4);
+  const mp = padLen(M, NUM_INT8), dp = padLen(Di, NUM_INT8), rp = padLen(R, NUM_INT8);
+  const c = tensor(d, T_CONSTS);
+  const fz = load<i32>(c + (<usize>C_FZ << 2)), fc = load<i32>(c + (<usize>C_FC << 2));
+  const aShift = load<i32>(c + (<usize>C_AFRAC << 2)) + 1; // Q4.27 · Q.aFrac → Q5.26
+  const g = load<i32>(c + (<usize>C_HSHIFT << 2)), g2 = load<i32>(c + (<usize>C_YSHIFT << 2));
+  // scratch
+  const acc = scratch(d);
+  const nrm = acc + (<usize>round4(max(max(2 * Di, R + 2 * N), M)) << 2);
+  const xin = nrm + (<usize>mp << 1);
+  const xc = xin + (<usize>dp << 1);
+  const sz = xc + (<usize>dp << 1);
+  const dtr = sz + (<usize>dp << 1);
+  const bc = dtr + (<usize>rp << 1);
+  const yg = bc + (<usize>padLen(2 * N, NUM_INT8) << 1);
+  const out = yg + (<usize>dp << 1);
+  // state
+  const h = state;
+  const conv = state + <usize>al16(<u64>Di * <u64>N * 4);
+
+  // u = RMSNorm(x) (its weight is folded into in_proj); [xin, z] = in_proj(u)
+  rmsNormI16(x, M, load<i64>(c + (<usize>C_EPS_LO << 2)), load<i32>(c, C_NORM << 2), load<i32>(c, (C_NORM + 1) << 2), nrm);
+  matvecI8I16(tensor(d, T_IN_W), 2 * Di, mp, nrm, acc);
+  const inQ = tensor(d, T_IN_Q);
+  for (let i = 0; i < Di; i++) {
+    store<i16>(xin + (<usize>i << 1), <i16>requantSat16(load<i32>(acc + (<usize>i << 2)), inQ, i));
+    const z = requantSat16(load<i32>(acc + (<usize>(Di + i) << 2)), inQ, Di + i);
+    store<i16>(sz + (<usize>i << 1), <i16>siluS16(z, fz));
+  }
+  // xc = SiLU(conv1d(xin) + bias)
+  convStepI16(xin, Di, K, tensor(d, T_CONV_W), tensor(d, T_CONV_B), conv, acc);
+  const convQ = tensor(d, T_CONV_Q);
+  for (let i = 0; i < Di; i++) {
+    store<i16>(xc + (<usize>i << 1), <i16>siluS16(requantSat16(load<i32>(acc + (<usize>i << 2)), convQ, i), fc));
+  }
+  // [dt_r, B, C] = x_proj(xc)
+  matvecI8I16(tensor(d, T_X_W), R + 2 * N, dp, xc, acc);
+  const xQ = tensor(d, T_X_Q);
+  for (let j = 0; j < R; j++) store<i16>(dtr + (<usize>j << 1), <i16>requantSat16(load<i32>(acc + (<usize>j << 2)), xQ, j));
+  for (let j = 0; j < 2 * N; j++) store<i16>(bc + (<usize>j << 1), <i16>requantSat16(load<i32>(acc + (<usize>(R + j) << 2)), xQ, R + j));
+  // dt_proj(dt_r), bias and softplus per channel below
+  matvecI8I16(tensor(d, T_DT_W), Di, rp, dtr, acc);
+  const dtB = tensor(d, T_DT_B), dtQ = tensor(d, T_DT_Q), negA = tensor(d, T_NEG_A), dQ = tensor(d, T_D_Q);
+  const ygMult = load<i32>(c, C_YG << 2), ygShift = load<i32>(c, (C_YG + 1) << 2);
+  const ygLim = ygShift > 0 ? (i32.MAX_VALUE >> ygShift) : i32.MAX_VALUE;
+  const C = bc + (<usize>N << 1);
+  // rounding shifts of the state loop, hoisted: (v + round) >> shift, round = 2^(shift−1) or 0
+  const aShift64 = <i64>aShift, aRound = <i64>1 << <i64>(aShift - 1);
+  const g64 = <i64>g, gRound = g > 0 ? <i64>1 << <i64>(g - 1) : 0;
+  for (let i = 0; i < Di; i++) {
+    // dt_pre = dt_proj·dt_r (to Q4.27 as a 64-bit product) + dt_bias (Q4.27) → Q4.11
+    const q = dtQ + (<usize>i << 3);
+    const pre27 = shrRound64(<i64>load<i32>(acc + (<usize>i << 2)) * <i64>load<i32>(q), 31 - load<i32>(q, 4))
+      + <i64>load<i32>(dtB + (<usize>i << 2));
+    const dt = <i64>softplusQ27(sat16x64(shrRound64(pre27, 16))); // Q4.27
+    const xq = <i32>load<i16>(xc + (<usize>i << 1));
+    const dtx = dt * <i64>xq; // |.| < 2^46, scale 2^-27·s_xc
+    const hRow = h + (<usize>(i * N) << 2);
+    const aRow = negA + (<usize>(i * N) << 2);
+    let ysum: i64 = 0;
+    for (let n = 0; n < N; n++) {
+      const o = <usize>n << 2;
+      // decay exp(dt·A), A < 0: dt·|A| in Q5.26; beyond 32 the decay is 0 (e^-32 < 2^-31)
+      const arg = (dt * <i64>load<i32>(aRow + o) + aRound) >> aShift64;
+      const dA = arg >= (<i64>1 << 31) ? 0 : expNegTableQ31(-<i32>arg);
+      // h = exp(dt·A)·h + (dt·B)·xc; the second term's scale is s_h · 2^g. h·dA is rounded with
+      // a shift (half up), not srdhm: same 0.5 ulp, without srdhm's i64 division.
+      let hn = ((<i64>load<i32>(hRow + o) * <i64>dA + (1 << 30)) >> 31) + ((dtx * <i64>load<i16>(bc + (<usize>n << 1)) + gRound) >> g64);
+      hn = hn < <i64>i32.MIN_VALUE ? <i64>i32.MIN_VALUE : hn > <i64>i32.MAX_VALUE ? <i64>i32.MAX_VALUE : hn;
+      store<i32>(hRow + o, <i32>hn);
+      ysum += hn * <i64>load<i16>(C + (<usize>n << 1));
+    }
+    // y = h·C + D·xc at s_y (int16), then y·SiLU(z) → s_yg
+    const dq = dQ + (<usize>i << 3);
+    const dS = load<i32>(dq, 4);
+    const dLim = dS > 0 ? (i32.MAX_VALUE >> dS) : i32.MAX_VALUE;
+    const dx = requant(xq > dLim ? dLim : xq < -dLim ? -dLim : xq, load<i32>(dq), dS);
+    const y = sat16x64(shrRound64(ysum, g2) + <i64>dx);
+    const prod = y * <i32>load<i16>(sz + (<usize>i << 1)); // |.| ≤ 2^30
+    store<i16>(yg + (<usize>i << 1), <i16>sat16(requant(prod > ygLim ? ygLim : prod < -ygLim ? -ygLim : prod, ygMult, ygShift)));
+  }
+  // out = x + out_proj(y)
+  matvecI8I16(tensor(d, T_OUT_W), M, dp, yg, acc);
+  const outQ = tensor(d, T_OUT_Q);
+  const resMult = load<i32>(c, C_RES << 2), resShift = load<i32>(c, (C_RES + 1) << 2);
+  const resLim = resShift > 0 ? (i32.MAX_VALUE >> resShift) : i32.MAX_VALUE;
+  for (let j = 0; j < M; j++) {
+    const xj = <i32>load<i16>(x + (<usize>j << 1));
+    const r = sat16(requant(xj > resLim ? resLim : xj < -resLim ? -resLim : xj, resMult, resShift));
+    store<i16>(out + (<usize>j << 1), <i16>sat16(r + requantSat16(load<i32>(acc + (<usize>j << 2)), outQ, j)));
+  }
+  return out;
 }
 
+/** One f32 SSM block step. Returns the block's output (f32, in the layer's scratch). */
 export function ssmStepF32(d: usize, x: usize, state: usize): usize {
-  return x;
+  const M = <i32>param(d, 0), N = <i32>param(d, 1), K = <i32>param(d, 2), Di = <i32>param(d, 3), R = <i32>param(d, 4);
+  const mp = padLen(M, 0), dp = padLen(Di, 0), rp = padLen(R, 0);
+  // scratch
+  const nrm = scratch(d);
+  const xz = nrm + (<usize>mp << 2);
+  const xc = xz + (<usize>round4(2 * Di) << 2);
+  const dbc = xc + (<usize>dp << 2);
+  const dtr = dbc + (<usize>round4(R + 2 * N) << 2);
+  const dtv = dtr + (<usize>rp << 2);
+  const yg = dtv + (<usize>round4(Di) << 2);
+  const out = yg + (<usize>dp << 2);
+  // state
+  const h = state;
+  const conv = state + <usize>al16(<u64>Di * <u64>N * 4);
+
+  rmsNormF32(x, M, load<f32>(tensor(d, F_CONSTS)), tensor(d, F_NORM_W), nrm);
+  matvecF32(tensor(d, F_IN_W), 2 * Di, mp, nrm, xz); // [x, z]
+  convStepF32(xz, Di, K, tensor(d, F_CONV_W), tensor(d, F_CONV_B), conv, xc);
+  for (let i = 0; i < Di; i++) {
+    const o = <usize>i << 2;
+    store<f32>(xc + o, siluF32(load<f32>(xc + o)));
+  }
+  matvecF32(tensor(d, F_X_W), R + 2 * N, dp, xc, dbc); // [dt_r, B, C]
+  for (let j = 0; j < R; j++) store<f32>(dtr + (<usize>j << 2), load<f32>(dbc + (<usize>j << 2)));
+  matvecF32(tensor(d, F_DT_W), Di, rp, dtr, dtv);
+  const dtB = tensor(d, F_DT_B), A = tensor(d, F_A), D = tensor(d, F_D);
+  const B = dbc + (<usize>R << 2), C = B + (<usize>N << 2);
+  for (let i = 0; i < Di; i++) {
+    const o = <usize>i << 2;
+    const dt = softplusF32(load<f32>(dtv + o) + load<f32>(dtB + o));
+    const xi = load<f32>(xc + o);
+    const hRow = h + (<usize>(i * N) << 2);
+    const aRow = A + (<usize>(i * N) << 2);
+    let y: f32 = 0;
+    for (let n = 0; n < N; n++) {
+      const on = <usize>n << 2;
+      const hn = load<f32>(hRow + on) * Mathf.exp(dt * load<f32>(aRow + on)) + xi * (dt * load<f32>(B + on));
+      store<f32>(hRow + on, hn);
+      y += hn * load<f32>(C + on);
+    }
+    y += load<f32>(D + o) * xi;
+    store<f32>(yg + o, y * siluF32(load<f32>(xz + (<usize>(Di + i) << 2))));
+  }
+  matvecF32(tensor(d, F_OUT_W), M, dp, yg, out);
+  for (let j = 0; j < M; j++) {
+    const o = <usize>j << 2;
+    store<f32>(out + o, load<f32>(out + o) + load<f32>(x + o));
+  }
+  return out;
 }

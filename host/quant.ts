@@ -31,6 +31,32 @@ export function quantizeMultipliers(reals: ArrayLike<number>): Int32Array {
   return out;
 }
 
+/**
+ * Per-row multipliers sharing one shift, for fixedpoint.ts mulShiftRound: each row gets k
+ * multipliers m_i ≤ 2^30 and a shift in [1, 62] with real_i ≈ m_i · 2^−shift; the largest of a
+ * row's reals gets 30 significant bits. Returns Int32Array [rows][k + 1] = (m_1 … m_k, shift).
+ */
+export function quantizeSharedShift(...reals: ArrayLike<number>[]): Int32Array {
+  const rows = reals[0].length, k = reals.length;
+  const out = new Int32Array(rows * (k + 1));
+  for (let r = 0; r < rows; r++) {
+    let max = 0;
+    for (const a of reals) {
+      if (!(a[r] >= 0) || !Number.isFinite(a[r])) throw new RangeError(`cannot quantise multiplier ${a[r]}`);
+      max = Math.max(max, a[r]);
+    }
+    let shift = max > 0 ? 29 - Math.floor(Math.log2(max)) : 62;
+    if (shift < 1) throw new RangeError(`multiplier ${max} is too large to requantise`);
+    shift = Math.min(shift, 62);
+    for (let i = 0; i < k; i++) {
+      // 2^(shift) can exceed 2^53 but the product is a float with ≤ 31 significant bits: exact enough
+      out[r * (k + 1) + i] = Math.min(2 ** 30, Math.round(reals[i][r] * 2 ** shift));
+    }
+    out[r * (k + 1) + k] = shift;
+  }
+  return out;
+}
+
 export interface QuantRows {
   /** int8 [rows, colsPadded], zero padded */
   q: Int8Array;

@@ -2,7 +2,7 @@
 // encoder. Kernel and equations: assembly/gru.ts.
 
 import { KIND, padLen, padRows } from "../format.js";
-import { quantizeMultipliers, quantizeRowsInt8, toInt32 } from "../quant.js";
+import { quantizeSharedShift, quantizeRowsInt8, toInt32 } from "../quant.js";
 import { matvec, sigmoid, expectLength } from "./math.js";
 import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";
 
@@ -79,8 +79,7 @@ export function encodeGru(s: GruSpec, ctx: EncodeContext): Encoded {
     wx.q, wh.q,
     Int32Array.from(bIh, (v, i) => toInt32(v / accX[i])),
     Int32Array.from(bHh, (v, i) => toInt32(v / accH[i])),
-    quantizeMultipliers(Float64Array.from(accX, (a) => a / 2 ** -12)),
-    quantizeMultipliers(Float64Array.from(accH, (a) => a / 2 ** -12)),
+    quantizeSharedShift(Float64Array.from(accX, (a) => a / 2 ** -12), Float64Array.from(accH, (a) => a / 2 ** -12)),
   ];
   return { record: { ...base, tensors }, outputScale: 2 ** -15 };
 }

@@ -1,5 +1,5 @@
 // Fixed-point primitives against exact arithmetic (f64 holds every product here exactly).
-import { srdhm, rdbpot, requant, requant64Sat16, sat16, mulSatQ15 } from "../../assembly/fixedpoint";
+import { srdhm, rdbpot, requant, requant64Sat16, mulShiftRound, sat16, mulSatQ15 } from "../../assembly/fixedpoint";
 
 /** round half away from zero */
 function roundAway(x: f64): f64 {
@@ -77,6 +77,28 @@ describe("requant64Sat16", () => {
       }
     }
     expect(bad).toBe(0);
+  });
+});
+
+describe("mulShiftRound", () => {
+  it("is floor(x·m / 2^shift + 1/2) for every int16 x over sampled (m, shift)", () => {
+    const ms: i32[] = [1 << 29, 536870913, 805306368, 1073741823, 1073741824, 123456789, 1];
+    let bad = 0;
+    for (let k = 0; k < ms.length; k++) {
+      for (let shift = 1; shift <= 46; shift += 3) {
+        for (let x = -32768; x <= 32767; x++) {
+          // |x·m| < 2^45: exact in f64
+          const want = Math.floor(<f64>x * <f64>ms[k] / Math.pow(2, <f64>shift) + 0.5);
+          if (<f64>mulShiftRound(<i64>x, ms[k], shift) != want) bad++;
+        }
+      }
+    }
+    expect(bad).toBe(0);
+  });
+  it("sums two terms of |x| < 2^32 with m ≤ 2^30 without overflow", () => {
+    const big: i64 = (<i64>1 << 32) - 1;
+    expect(mulShiftRound(big, 1 << 30, 62) + mulShiftRound(big, 1 << 30, 62)).toBe(2);
+    expect(((big * (<i64>1 << 30)) + (big * (<i64>1 << 30))) > 0).toBe(true);
   });
 });
 

@@ -1,0 +1,46 @@
+// Generates the SiLU, softplus and decay-exp tables of assembly/activations.ts (paste its output
+// there). Usage: node tools/ssm-tables.mjs
+//
+// Both tables sample a function of a ≥ 0 on a = k/32, k = 0..512 (a ∈ [0, 16]); the kernels
+// interpolate linearly between neighbours. Linear interpolation over-/under-shoots a function by
+// up to h²/8·|f''| in mid-interval; each node is moved by −h²/16·f''(a_k) so the error swings
+// ±h²/16·|f''| instead (the usual minimax nudge), except nodes whose value must stay exact.
+//   SiLU:     g(a) = a·σ(−a) = a / (1 + e^a), silu(x) = x − g(x) for x ≥ 0 and −g(−x) for x < 0.
+//             u16, Q0.16. g(0) = 0 is kept exact so silu(0) = 0.
+//             g''(a) = −s(1−s)(2 + a(1 − 2s)), s = σ(a).
+//   softplus: p(a) = log(1 + e^−a),  softplus(x) = x + p(x) for x ≥ 0 and p(−x) for x < 0.
+//             u32, Q0.32. p''(a) = s(1−s).
+
+const H = 1 / 32;
+const N = 512;
+const sig = (a) => 1 / (1 + Math.exp(-a));
+
+function table(f, f2, scale, max, keepFirst) {
+  const out = [];
+  for (let k = 0; k <= N; k++) {
+    const a = k * H;
+    const v = keepFirst && k === 0 ? f(a) : f(a) - (H * H / 16) * f2(a);
+    out.push(Math.min(max, Math.max(0, Math.round(v * scale))));
+  }
+  return out;
+}
+
+const g = (a) => a / (1 + Math.exp(a));
+const g2 = (a) => { const s = sig(a); return -s * (1 - s) * (2 + a * (1 - 2 * s)); };
+const p = (a) => Math.log1p(Math.exp(-a));
+const p2 = (a) => { const s = sig(a); return s * (1 - s); };
+
+function print(name, type, vals, perLine) {
+  const lines = [];
+  for (let i = 0; i < vals.length; i += perLine) lines.push("  " + vals.slice(i, i + perLine).join(", "));
+  console.log(`const ${name}: usize = memory.data<${type}>([\n${lines.join(",\n")}\n]);\n`);
+}
+
+print("SILU_G_TABLE", "u16", table(g, g2, 65536, 65535, true), 16);
+print("SOFTPLUS_P_TABLE", "u32", table(p, p2, 2 ** 32, 2 ** 32 - 1, false), 8);
+
+// expNegTableQ31 (assembly/activations.ts): e^-k (k = 0..31) and e^-(j/64) (j = 0..63) in
+// Q0.31 stored as u32, so 1.0 is exactly 2^31.
+const q31 = (v) => Math.round(v * 2 ** 31);
+print("EXP_NEG_INT_TABLE", "u32", Array.from({ length: 32 }, (_, k) => q31(Math.exp(-k))), 4);
+print("EXP_NEG_FRAC_TABLE", "u32", Array.from({ length: 64 }, (_, j) => q31(Math.exp(-j / 64))), 8);
