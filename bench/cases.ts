@@ -14,9 +14,9 @@
 //          (not counted: RMSNorm and residual, depthwise conv Di·d_conv, the selective state
 //          update and readout ≈ 3Di·N multiply-adds and Di·N exps)
 
-import type { LayerSpec, GruSpec, LstmSpec, DenseSpec } from "../host/index.js";
+import type { LayerSpec, GruSpec, LstmSpec, SsmSpec, DenseSpec } from "../host/index.js";
 import { rng, uniform } from "../test/host/helpers.js";
-import { GruJs, LstmJs, SsmJs, type JsStep, type SsmWeights } from "./jsfloat.js";
+import { GruJs, LstmJs, SsmJs, type JsStep } from "./jsfloat.js";
 
 export interface RecurrentCase {
   kind: "gru" | "lstm" | "ssm";
@@ -54,9 +54,6 @@ export function gruCase(I: number, H: number): RecurrentCase {
     js: (specs) => new GruJs(specs[0] as GruSpec),
   };
 }
-
-// The SSM spec below follows Mamba's names as host/layers/ssm.ts on the ssm branch does. Until that kernel lands on this branch, buildModel
-// refuses it ("not supported yet") and the bench reports the cases as not landed.
 
 export function lstmCase(I: number, H: number): RecurrentCase {
   return {
@@ -97,7 +94,7 @@ export function ssmCase(M: number, N: number, expand: number): RecurrentCase {
         const dt = Math.exp(Math.log(1e-3) + r() * (Math.log(1e-1) - Math.log(1e-3)));
         return dt + Math.log(-Math.expm1(-dt));
       });
-      const s: SsmWeights & { kind: "ssm" } = {
+      const s: SsmSpec = {
         kind: "ssm", inputLen: M, dModel: M, dState: N, dConv: K, expand, dtRank: R,
         normWeight: new Float32Array(M).fill(1),
         inProjWeight: uniform(r, 2 * Di * M, 1 / Math.sqrt(M)),
@@ -108,9 +105,9 @@ export function ssmCase(M: number, N: number, expand: number): RecurrentCase {
         d: new Float32Array(Di).fill(1),
         outProjWeight: uniform(r, M * Di, 1 / Math.sqrt(Di)),
       };
-      return [s as unknown as LayerSpec];
+      return [s];
     },
-    js: (specs) => new SsmJs(specs[0] as unknown as SsmWeights),
+    js: (specs) => new SsmJs(specs[0] as SsmSpec),
   };
 }
 

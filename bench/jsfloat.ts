@@ -9,7 +9,7 @@
 // captured values and not later ones, which made a closure twin's speed depend on the order the
 // bench ran the cases in (±40 %). Class methods are compiled the same for every instance.
 
-import type { GruSpec, LstmSpec } from "../host/index.js";
+import type { GruSpec, LstmSpec, SsmSpec } from "../host/index.js";
 
 /** One layer stepped in plain JS: reads x[xOff … xOff + inputLen), returns its output vector. */
 export interface JsStep {
@@ -124,30 +124,6 @@ export class LstmJs implements JsStep {
 }
 
 /**
- * The Mamba block fields the bench uses (Mamba / Hugging Face MambaMixer names): d_model M,
- * d_inner Di = expand·M, d_state N, dt_rank R, d_conv K. Mirrors host/layers/ssm.ts's SsmSpec.
- */
-export interface SsmWeights {
-  inputLen: number; // M
-  dModel: number;
-  dState: number;
-  dConv?: number; // default 4
-  expand?: number; // default 2
-  dtRank?: number; // default ⌈M/16⌉
-  /** [M] Block.norm.weight (RMSNorm) */ normWeight: ArrayLike<number>;
-  normEps?: number; // default 1e-5
-  /** [2Di, M] in_proj.weight (x rows, then z rows) */ inProjWeight: ArrayLike<number>;
-  /** [Di, K] conv1d.weight, depthwise */ convWeight: ArrayLike<number>;
-  /** [Di] conv1d.bias */ convBias: ArrayLike<number>;
-  /** [R + 2N, Di] x_proj.weight (dt, B, C rows) */ xProjWeight: ArrayLike<number>;
-  /** [Di, R] dt_proj.weight */ dtProjWeight: ArrayLike<number>;
-  /** [Di] dt_proj.bias */ dtProjBias: ArrayLike<number>;
-  /** [Di, N] A_log */ aLog: ArrayLike<number>;
-  /** [Di] D */ d: ArrayLike<number>;
-  /** [M, Di] out_proj.weight */ outProjWeight: ArrayLike<number>;
-}
-
-/**
  * One step of a Mamba block: out = x + mixer(RMSNorm(x)), the mixer being mamba_simple's
  * Mamba.step (conv state roll, SiLU, x_proj, softplus dt, selective state update, SiLU gate).
  * The in/x/out projections have no bias.
@@ -181,8 +157,9 @@ export class SsmJs implements JsStep {
   private readonly conv: Float32Array; // [Di, K] last K inputs of the conv (state)
   private readonly h: Float32Array; // [Di, N] SSM state
 
-  constructor(s: SsmWeights) {
-    const M = s.dModel, N = s.dState, K = s.dConv ?? 4, Di = Math.round((s.expand ?? 2) * M), R = s.dtRank ?? Math.ceil(M / 16);
+  constructor(s: SsmSpec) {
+    const M = s.dModel, N = s.dState, K = s.dConv ?? 4, R = s.dtRank ?? Math.ceil(M / 16);
+    const Di = s.dInner ?? Math.round((s.expand ?? 2) * M);
     this.inputLen = M;
     this.outputLen = M;
     this.Di = Di; this.N = N; this.R = R; this.K = K;
