@@ -151,11 +151,19 @@ export function lstmStepInt8(d: usize, x: usize, state: usize): usize {
   // All four gates' products first: h is overwritten below.
   matvecI8I16(tensor(d, 0), 4 * H, padLen(inputLen(d), NUM_INT8), x, accX);
   matvecI8I16(tensor(d, 1), 4 * H, hp, h, accH);
+  // Gate activations for all 4H rows, in place in accX (Q0.15): one pass each keeps a single
+  // copy of the requantisation and activation code in the module, and the loops tight.
+  const g0 = <i32>(2 * H), g1 = <i32>(3 * H);
+  for (let r = 0; r < 4 * H; r++) {
+    const pre = gatePre(accX, accH, bx, qx, qh, r, wide);
+    store<i32>(accX + (<usize>r << 2), r >= g0 && r < g1 ? tanhS16(pre, 0) : sigmoidS16(pre, 0));
+  }
   for (let j = 0; j < H; j++) {
-    const ig = sigmoidS16(gatePre(accX, accH, bx, qx, qh, j, wide), 0);
-    const fg = sigmoidS16(gatePre(accX, accH, bx, qx, qh, H + j, wide), 0);
-    const gg = tanhS16(gatePre(accX, accH, bx, qx, qh, 2 * H + j, wide), 0);
-    const og = sigmoidS16(gatePre(accX, accH, bx, qx, qh, 3 * H + j, wide), 0);
+    const o = <usize>j << 2;
+    const ig = load<i32>(accX + o);
+    const fg = load<i32>(accX + o + (<usize>H << 2));
+    const gg = load<i32>(accX + o + (<usize>(2 * H) << 2));
+    const og = load<i32>(accX + o + (<usize>(3 * H) << 2));
     const cp = c + (<usize>j << 1);
     // c' = f ⊙ c + i ⊙ g (each product requantised to the cell scale and saturated to int16)
     const c1 = sat16(requant(fg * <i32>load<i16>(cp), fcM, fcS));

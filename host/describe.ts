@@ -38,6 +38,11 @@ export function describeLayer(l: ParsedLayer, numType: NumType): LayerDescriptio
       return { ...base, summary: `hidden ${H}, cell 2^${l.params[1]}${l.params[2] ? `, clip ${l.params[2]}` : ""}`,
         dtypes: "w int8, b int64, h int16, c int16", params };
     }
+    case "ssm": {
+      const [dModel, dState, dConv, dInner, dtRank] = l.params;
+      return { ...base, summary: `d_state ${dState}, d_conv ${dConv}, d_inner ${dInner}, dt_rank ${dtRank}`,
+        dtypes: int8 ? "w int8, act int16, h int32, dt Q4.27" : "f32", params: { dModel, dState, dConv, dInner, dtRank } };
+    }
     default:
       return { ...base, summary: `params ${l.params.join(" ")}`, dtypes: int8 ? "int8 weights" : "f32", params: Object.fromEntries(l.params.map((p, i) => [`p${i}`, p])) };
   }

@@ -1,5 +1,5 @@
 // Generates the SiLU, softplus and decay-exp tables of assembly/activations.ts (paste its output
-// there). Usage: node tools/ssm-tables.mjs
+// there). Usage: node assembly/tables.mjs   (test/tables.test.ts checks the two agree)
 //
 // Both tables sample a function of a ≥ 0 on a = k/32, k = 0..512 (a ∈ [0, 16]); the kernels
 // interpolate linearly between neighbours. Linear interpolation over-/under-shoots a function by
@@ -30,17 +30,22 @@ const g2 = (a) => { const s = sig(a); return -s * (1 - s) * (2 + a * (1 - 2 * s)
 const p = (a) => Math.log1p(Math.exp(-a));
 const p2 = (a) => { const s = sig(a); return s * (1 - s); };
 
-function print(name, type, vals, perLine) {
+function render(name, type, vals, perLine) {
   const lines = [];
   for (let i = 0; i < vals.length; i += perLine) lines.push("  " + vals.slice(i, i + perLine).join(", "));
-  console.log(`const ${name}: usize = memory.data<${type}>([\n${lines.join(",\n")}\n]);\n`);
+  return `const ${name}: usize = memory.data<${type}>([\n${lines.join(",\n")}\n]);\n`;
 }
-
-print("SILU_G_TABLE", "u16", table(g, g2, 65536, 65535, true), 16);
-print("SOFTPLUS_P_TABLE", "u32", table(p, p2, 2 ** 32, 2 ** 32 - 1, false), 8);
 
 // expNegTableQ31 (assembly/activations.ts): e^-k (k = 0..31) and e^-(j/64) (j = 0..63) in
 // Q0.31 stored as u32, so 1.0 is exactly 2^31.
 const q31 = (v) => Math.round(v * 2 ** 31);
-print("EXP_NEG_INT_TABLE", "u32", Array.from({ length: 32 }, (_, k) => q31(Math.exp(-k))), 4);
-print("EXP_NEG_FRAC_TABLE", "u32", Array.from({ length: 64 }, (_, j) => q31(Math.exp(-j / 64))), 8);
+
+/** name → the AssemblyScript source of each generated table */
+export const TABLES = {
+  SILU_G_TABLE: render("SILU_G_TABLE", "u16", table(g, g2, 65536, 65535, true), 16),
+  SOFTPLUS_P_TABLE: render("SOFTPLUS_P_TABLE", "u32", table(p, p2, 2 ** 32, 2 ** 32 - 1, false), 8),
+  EXP_NEG_INT_TABLE: render("EXP_NEG_INT_TABLE", "u32", Array.from({ length: 32 }, (_, k) => q31(Math.exp(-k))), 4),
+  EXP_NEG_FRAC_TABLE: render("EXP_NEG_FRAC_TABLE", "u32", Array.from({ length: 64 }, (_, j) => q31(Math.exp(-j / 64))), 8),
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) for (const src of Object.values(TABLES)) console.log(src);
