@@ -83,20 +83,60 @@ export const INT16_MAX: i32 = 32767;
   return r < <i64>INT16_MIN ? INT16_MIN : r > <i64>INT16_MAX ? INT16_MAX : <i32>r;
 }
 
-/**
- * Single-rounding requantisation in 64 bits, the scheme of tinyrnn's own kernels (GRU, dense):
- * round(x · m · 2^−shift), ties toward +∞ — one rounding, so within 0.5 ulp of exact. A row's
- * multipliers are stored as m ≤ 2^30 with one shift in [1, 62] (host/quant.ts,
- * quantizeSharedShift), so two terms of |x| < 2^32 can be summed before the shift without
- * overflow: gate = (ax·mx + ah·mh + 2^(shift−1)) >> shift.
- */
-// @ts-ignore: decorator
-@inline export function mulShiftRound(x: i64, m: i32, shift: i32): i64 {
-  return (x * <i64>m + (<i64>1 << <i64>(shift - 1))) >> <i64>shift;
-}
-
 /** Clamp an i64 to int16. */
 // @ts-ignore: decorator
 @inline export function sat16w(x: i64): i32 {
   return x < <i64>INT16_MIN ? INT16_MIN : x > <i64>INT16_MAX ? INT16_MAX : <i32>x;
+}
+
+// @ts-ignore: decorator
+@inline const SIMD: bool = ASC_FEATURE_SIMD;
+
+// @ts-ignore: decorator
+@inline function clamp32x2(v: v128): v128 {
+  const lo = i64x2.splat(i32.MIN_VALUE), hi = i64x2.splat(i32.MAX_VALUE);
+  v = v128.bitselect(lo, v, i64x2.lt_s(v, lo));
+  return v128.bitselect(hi, v, i64x2.gt_s(v, hi));
+}
+
+/**
+ * Requantise whole rows with one layer-wide shift, single rounding (ties toward +∞), the scheme of
+ * tinyrnn's own GRU (TFLite's double rounding, `requant`, stays for TFLite-compatible kernels):
+ *   out[r] = clamp_i32(((a[r] + ba[r])·ma[r] + (b[r] + bb[r])·mb[r] + 2^(shift−1)) >> shift)
+ * for r < rows; with b == 0 the second term is left out. a, b: i32 accumulators; ba, bb: i32
+ * biases; ma, mb: multipliers in [0, 2^30]; shift in [1, 62]; out may alias a or b. The loader
+ * checks |a + ba| < 2^31 for every row (layer.ts checkRowsBiasI32), so the i32 additions are
+ * exact. The simd build does four rows at a time with i64x2 products; both builds give the
+ * same bits.
+ */
+export function requantRows(a: usize, ba: usize, ma: usize, b: usize, bb: usize, mb: usize, rows: i32, shift: i32, out: usize): void {
+  let r = 0;
+  if (SIMD) {
+    const rnd = i64x2.splat(<i64>1 << <i64>(shift - 1));
+    if (b != 0) {
+      for (; r + 4 <= rows; r += 4) {
+        const o = <usize>r << 2;
+        const x = i32x4.add(v128.load(a + o), v128.load(ba + o)), mx = v128.load(ma + o);
+        const y = i32x4.add(v128.load(b + o), v128.load(bb + o)), my = v128.load(mb + o);
+        const lo = i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(x, mx), i64x2.extmul_low_i32x4_s(y, my)), rnd);
+        const hi = i64x2.add(i64x2.add(i64x2.extmul_high_i32x4_s(x, mx), i64x2.extmul_high_i32x4_s(y, my)), rnd);
+        v128.store(out + o, v128.shuffle<i32>(clamp32x2(i64x2.shr_s(lo, shift)), clamp32x2(i64x2.shr_s(hi, shift)), 0, 2, 4, 6));
+      }
+    } else {
+      for (; r + 4 <= rows; r += 4) {
+        const o = <usize>r << 2;
+        const x = i32x4.add(v128.load(a + o), v128.load(ba + o)), mx = v128.load(ma + o);
+        const lo = i64x2.add(i64x2.extmul_low_i32x4_s(x, mx), rnd);
+        const hi = i64x2.add(i64x2.extmul_high_i32x4_s(x, mx), rnd);
+        v128.store(out + o, v128.shuffle<i32>(clamp32x2(i64x2.shr_s(lo, shift)), clamp32x2(i64x2.shr_s(hi, shift)), 0, 2, 4, 6));
+      }
+    }
+  }
+  const round = <i64>1 << <i64>(shift - 1);
+  for (; r < rows; r++) {
+    const o = <usize>r << 2;
+    let v = <i64>(load<i32>(a + o) + load<i32>(ba + o)) * <i64>load<i32>(ma + o) + round;
+    if (b != 0) v += <i64>(load<i32>(b + o) + load<i32>(bb + o)) * <i64>load<i32>(mb + o);
+    store<i32>(out + o, sat32(v >> <i64>shift));
+  }
 }

@@ -82,17 +82,29 @@ export function checkQuant(q: usize, count: i32): bool {
   return true;
 }
 
-/** Check shared-shift requantisation rows (mulShiftRound): k multipliers in [0, 2^30] and a shift in [1, 62]. */
-export function checkSharedShift(q: usize, rows: i32, k: i32): bool {
-  const stride = <usize>(k + 1) << 2;
+/**
+ * Rows whose biased int32 accumulator cannot overflow: Σ|w|·32768 + |b| < 2^31 for every row of
+ * an int8 [rows, colsPadded] matrix against int16 activations (requantRows adds in int32).
+ */
+export function checkRowsBiasI32(w: usize, bias: usize, rows: i32, colsPadded: i32): bool {
   for (let r = 0; r < rows; r++) {
-    const p = q + <usize>r * stride;
-    for (let i = 0; i < k; i++) {
-      const m = load<i32>(p + (<usize>i << 2));
-      if (m < 0 || m > (1 << 30)) return false;
+    let s: i64 = 0;
+    const row = w + <usize>r * <usize>colsPadded;
+    for (let c = 0; c < colsPadded; c++) {
+      const v = <i64>load<i8>(row + <usize>c);
+      s += v < 0 ? -v : v;
     }
-    const shift = load<i32>(p + (<usize>k << 2));
-    if (shift < 1 || shift > 62) return false;
+    const b = <i64>load<i32>(bias + (<usize>r << 2));
+    if (s * 32768 + (b < 0 ? -b : b) > <i64>i32.MAX_VALUE) return false;
+  }
+  return true;
+}
+
+/** Check n multipliers for requantRows: each in [0, 2^30]. */
+export function checkMultipliers(m: usize, n: i32): bool {
+  for (let i = 0; i < n; i++) {
+    const v = load<i32>(m + (<usize>i << 2));
+    if (v < 0 || v > (1 << 30)) return false;
   }
   return true;
 }

@@ -32,29 +32,23 @@ export function quantizeMultipliers(reals: ArrayLike<number>): Int32Array {
 }
 
 /**
- * Per-row multipliers sharing one shift, for fixedpoint.ts mulShiftRound: each row gets k
- * multipliers m_i ≤ 2^30 and a shift in [1, 62] with real_i ≈ m_i · 2^−shift; the largest of a
- * row's reals gets 30 significant bits. Returns Int32Array [rows][k + 1] = (m_1 … m_k, shift).
+ * Multipliers sharing one layer-wide shift, for fixedpoint.ts requantRows: real ≈ m · 2^−shift
+ * with every m ≤ 2^30 and shift in [1, 62]; the largest real of the layer gets 30 significant
+ * bits (a row 1000× smaller still gets 20). One array of multipliers per argument, same order.
  */
-export function quantizeSharedShift(...reals: ArrayLike<number>[]): Int32Array {
-  const rows = reals[0].length, k = reals.length;
-  const out = new Int32Array(rows * (k + 1));
-  for (let r = 0; r < rows; r++) {
-    let max = 0;
-    for (const a of reals) {
-      if (!(a[r] >= 0) || !Number.isFinite(a[r])) throw new RangeError(`cannot quantise multiplier ${a[r]}`);
-      max = Math.max(max, a[r]);
+export function quantizeLayerMultipliers(...reals: ArrayLike<number>[]): { multipliers: Int32Array[]; shift: number } {
+  let max = 0;
+  for (const a of reals) {
+    for (let i = 0; i < a.length; i++) {
+      if (!(a[i] >= 0) || !Number.isFinite(a[i])) throw new RangeError(`cannot quantise multiplier ${a[i]}`);
+      max = Math.max(max, a[i]);
     }
-    let shift = max > 0 ? 29 - Math.floor(Math.log2(max)) : 62;
-    if (shift < 1) throw new RangeError(`multiplier ${max} is too large to requantise`);
-    shift = Math.min(shift, 62);
-    for (let i = 0; i < k; i++) {
-      // 2^(shift) can exceed 2^53 but the product is a float with ≤ 31 significant bits: exact enough
-      out[r * (k + 1) + i] = Math.min(2 ** 30, Math.round(reals[i][r] * 2 ** shift));
-    }
-    out[r * (k + 1) + k] = shift;
   }
-  return out;
+  let shift = max > 0 ? 29 - Math.floor(Math.log2(max)) : 62;
+  if (shift < 1) throw new RangeError(`multiplier ${max} is too large to requantise`);
+  shift = Math.min(shift, 62);
+  const multipliers = reals.map((a) => Int32Array.from(a, (v) => Math.min(2 ** 30, Math.round(v * 2 ** shift))));
+  return { multipliers, shift };
 }
 
 export interface QuantRows {
@@ -68,8 +62,11 @@ export interface QuantRows {
  * Symmetric per-row int8 quantisation of a row-major [rows, cols] matrix, padded to colsPadded.
  * A row's scale is max|w|/127, raised if needed so that Σ|q| ≤ 65535: that is the bound under
  * which an int8 × int16 dot product cannot overflow int32 (the module refuses rows beyond it).
+ * With `biasOverInputScale` (|bias| / input scale per row) the scale is also raised so that the
+ * biased accumulator fits int32: Σ|q|·32768 + |bias_q| < 2^31 (layer.ts checkRowsBiasI32).
  */
-export function quantizeRowsInt8(w: ArrayLike<number>, rows: number, cols: number, colsPadded: number): QuantRows {
+export function quantizeRowsInt8(w: ArrayLike<number>, rows: number, cols: number, colsPadded: number,
+  biasOverInputScale?: ArrayLike<number>): QuantRows {
   const q = new Int8Array(rows * colsPadded);
   const scale = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -82,6 +79,9 @@ export function quantizeRowsInt8(w: ArrayLike<number>, rows: number, cols: numbe
     }
     let s = maxAbs > 0 ? maxAbs / 127 : 1;
     if (sumAbs / s > 65000) s = sumAbs / 65000;
+    // rounding can add 0.5 per column to Σ|q|: keep 2^24 of slack below 2^31
+    const need = biasOverInputScale ? (sumAbs * 32768 + Math.abs(biasOverInputScale[r])) / (2 ** 31 - 2 ** 24) : 0;
+    if (need > s) s = need;
     scale[r] = s;
     for (let c = 0; c < cols; c++) {
       q[r * colsPadded + c] = Math.max(-127, Math.min(127, Math.round(w[r * cols + c] / s)));

@@ -2,7 +2,7 @@
 // encoder. Kernel and equations: assembly/gru.ts.
 
 import { KIND, padLen, padRows } from "../format.js";
-import { quantizeSharedShift, quantizeRowsInt8, toInt32 } from "../quant.js";
+import { quantizeLayerMultipliers, quantizeRowsInt8, toInt32 } from "../quant.js";
 import { matvec, sigmoid, expectLength } from "./math.js";
 import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";
 
@@ -71,15 +71,17 @@ export function encodeGru(s: GruSpec, ctx: EncodeContext): Encoded {
     return { record: { ...base, tensors: [wx, wh, Float32Array.from(bIh), Float32Array.from(bHh)] }, outputScale: 1 };
   }
   // Gate pre-activations go to Q3.12 (the sigmoid/tanh input); h is Q0.15.
-  const wx = quantizeRowsInt8(s.weightIh, 3 * H, I, padLen(I, "int8"));
-  const wh = quantizeRowsInt8(s.weightHh, 3 * H, H, padLen(H, "int8"));
+  const wx = quantizeRowsInt8(s.weightIh, 3 * H, I, padLen(I, "int8"), bIh.map((b) => b / ctx.inputScale));
+  const wh = quantizeRowsInt8(s.weightHh, 3 * H, H, padLen(H, "int8"), bHh.map((b) => b / 2 ** -15));
   const accX = Float64Array.from(wx.scale, (sw) => sw * ctx.inputScale);
   const accH = Float64Array.from(wh.scale, (sw) => sw * 2 ** -15);
+  const { multipliers: [mx, mh], shift } = quantizeLayerMultipliers(accX.map((a) => a / 2 ** -12), accH.map((a) => a / 2 ** -12));
   const tensors = [
     wx.q, wh.q,
     Int32Array.from(bIh, (v, i) => toInt32(v / accX[i])),
     Int32Array.from(bHh, (v, i) => toInt32(v / accH[i])),
-    quantizeSharedShift(Float64Array.from(accX, (a) => a / 2 ** -12), Float64Array.from(accH, (a) => a / 2 ** -12)),
+    mx, mh,
   ];
+  base.params.push(shift);
   return { record: { ...base, tensors }, outputScale: 2 ** -15 };
 }

@@ -1,5 +1,5 @@
 // Fixed-point primitives against exact arithmetic (f64 holds every product here exactly).
-import { srdhm, rdbpot, requant, requant64Sat16, mulShiftRound, sat16, mulSatQ15 } from "../../assembly/fixedpoint";
+import { srdhm, rdbpot, requant, requant64Sat16, requantRows, sat16, mulSatQ15 } from "../../assembly/fixedpoint";
 
 /** round half away from zero */
 function roundAway(x: f64): f64 {
@@ -80,25 +80,39 @@ describe("requant64Sat16", () => {
   });
 });
 
-describe("mulShiftRound", () => {
-  it("is floor(x·m / 2^shift + 1/2) for every int16 x over sampled (m, shift)", () => {
-    const ms: i32[] = [1 << 29, 536870913, 805306368, 1073741823, 1073741824, 123456789, 1];
+let lcg: u32 = 12345;
+/** A small LCG for test data: values in [0, 2^23). */
+function next(): i32 {
+  lcg = lcg * 1664525 + 1013904223;
+  return <i32>(lcg >> 9);
+}
+
+describe("requantRows", () => {
+  it("is clamp32(floor(((a+ba)·ma + (b+bb)·mb) / 2^shift + 1/2)) on every row, tails included", () => {
+    const n = 67; // 16 blocks of four and a tail of three
+    const a = new StaticArray<i32>(n), ba = new StaticArray<i32>(n), ma = new StaticArray<i32>(n);
+    const b = new StaticArray<i32>(n), bb = new StaticArray<i32>(n), mb = new StaticArray<i32>(n);
+    const out = new StaticArray<i32>(n);
     let bad = 0;
-    for (let k = 0; k < ms.length; k++) {
-      for (let shift = 1; shift <= 46; shift += 3) {
-        for (let x = -32768; x <= 32767; x++) {
-          // |x·m| < 2^45: exact in f64
-          const want = Math.floor(<f64>x * <f64>ms[k] / Math.pow(2, <f64>shift) + 0.5);
-          if (<f64>mulShiftRound(<i64>x, ms[k], shift) != want) bad++;
-        }
+    for (let round = 0; round < 400; round++) {
+      const shift = 1 + round % 46;
+      for (let i = 0; i < n; i++) {
+        a[i] = next() - (1 << 22); ba[i] = (next() >> 4) - (1 << 18); ma[i] = next() << 7 >> (round % 8);
+        b[i] = next() - (1 << 22); bb[i] = (next() >> 4) - (1 << 18); mb[i] = next() << 7 >> (round % 5);
+      }
+      const both = round % 3 != 0;
+      requantRows(changetype<usize>(a), changetype<usize>(ba), changetype<usize>(ma),
+        both ? changetype<usize>(b) : 0, changetype<usize>(bb), changetype<usize>(mb), n, shift, changetype<usize>(out));
+      for (let i = 0; i < n; i++) {
+        // |a+ba| < 2^23, m < 2^30: each product and their sum is exact in f64
+        let v = <f64>(a[i] + ba[i]) * <f64>ma[i];
+        if (both) v += <f64>(b[i] + bb[i]) * <f64>mb[i];
+        let want = Math.floor(v / Math.pow(2, <f64>shift) + 0.5);
+        want = want > 2147483647.0 ? 2147483647.0 : want < -2147483648.0 ? -2147483648.0 : want;
+        if (<f64>out[i] != want) bad++;
       }
     }
     expect(bad).toBe(0);
-  });
-  it("sums two terms of |x| < 2^32 with m ≤ 2^30 without overflow", () => {
-    const big: i64 = (<i64>1 << 32) - 1;
-    expect(mulShiftRound(big, 1 << 30, 62) + mulShiftRound(big, 1 << 30, 62)).toBe(2);
-    expect(((big * (<i64>1 << 30)) + (big * (<i64>1 << 30))) > 0).toBe(true);
   });
 });
 
