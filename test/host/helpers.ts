@@ -1,6 +1,6 @@
 // Shared test helpers: both builds of the module, seeded random data, comparisons.
 
-import { createRuntime, buildModel, ReferenceModel, type Runtime, type LayerSpec } from "../../host/index.js";
+import { createRuntime, buildModel, ReferenceModel, type Runtime, type LayerSpec, type SsmSpec } from "../../host/index.js";
 
 export const BUILDS = ["simd", "mvp"] as const;
 export type Build = (typeof BUILDS)[number];
@@ -96,4 +96,41 @@ export async function int8VsF32(build: Build, specs: LayerSpec[], calibration: F
   f32.dispose();
   i8.dispose();
   return cos;
+}
+
+/**
+ * A Mamba block with mamba_ssm's initialisation: nn.Linear / nn.Conv1d default uniform(±1/√fan_in),
+ * dt_proj.weight uniform(±dt_rank^-½), dt_bias = softplus⁻¹(dt) with dt log-uniform in
+ * [0.001, 0.1], A_log = log(1..d_state) per channel, D = 1; the norm weight near 1.
+ */
+export function mambaBlock(r: () => number, M: number, N: number, expand = 2): SsmSpec {
+  const Di = expand * M, K = 4, R = Math.ceil(M / 16);
+  const dt = Array.from({ length: Di }, () => Math.exp(Math.log(0.001) + r() * (Math.log(0.1) - Math.log(0.001))));
+  const aLog = new Float32Array(Di * N);
+  for (let i = 0; i < Di; i++) for (let n = 0; n < N; n++) aLog[i * N + n] = Math.log(n + 1);
+  return {
+    kind: "ssm", inputLen: M, dModel: M, dState: N, dConv: K, expand,
+    normWeight: Float32Array.from(randn(r, M, 0.1), (v) => 1 + v),
+    inProjWeight: uniform(r, 2 * Di * M, 1 / Math.sqrt(M)),
+    convWeight: uniform(r, Di * K, 1 / Math.sqrt(K)),
+    convBias: uniform(r, Di, 1 / Math.sqrt(K)),
+    xProjWeight: uniform(r, (R + 2 * N) * Di, 1 / Math.sqrt(Di)),
+    dtProjWeight: uniform(r, Di * R, 1 / Math.sqrt(R)),
+    dtProjBias: Float32Array.from(dt, (v) => v + Math.log(-Math.expm1(-v))),
+    aLog,
+    d: new Float32Array(Di).fill(1),
+    outProjWeight: uniform(r, M * Di, 1 / Math.sqrt(Di)),
+  };
+}
+
+/** Every kind in one stack: GRU(I→H) → LSTM(H→H) → SSM(d_model H) → dense(H→O, softmax). */
+export function mixedModel(seed: number, I: number, H: number, O: number): LayerSpec[] {
+  const r = rng(seed);
+  const a = 1 / Math.sqrt(H);
+  return [
+    { kind: "gru", inputLen: I, hiddenLen: H, weightIh: uniform(r, 3 * H * I, a), weightHh: uniform(r, 3 * H * H, a), biasIh: uniform(r, 3 * H, a), biasHh: uniform(r, 3 * H, a) },
+    { kind: "lstm", inputLen: H, hiddenLen: H, weightIh: uniform(r, 4 * H * H, a), weightHh: uniform(r, 4 * H * H, a), biasIh: uniform(r, 4 * H, a), biasHh: uniform(r, 4 * H, a) },
+    mambaBlock(r, H, 4),
+    { kind: "dense", inputLen: H, outputLen: O, weight: uniform(r, O * H, a), bias: uniform(r, O, a), activation: "softmax" },
+  ];
 }

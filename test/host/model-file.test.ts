@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildModel, modelChecksum, TinyrnnError, readModel, type LayerSpec } from "./fixtures.js";
-import { BUILDS, runtime, rng, uniform, signal } from "./helpers.js";
+import { BUILDS, runtime, rng, uniform, signal, mixedModel } from "./helpers.js";
 
 function smallSpecs(seed: number): LayerSpec[] {
   const r = rng(seed);
@@ -14,6 +14,8 @@ function smallSpecs(seed: number): LayerSpec[] {
 }
 const calib = [signal(rng(5), 200, 6)];
 const good = { int8: buildModel(smallSpecs(1), { numType: "int8", calibration: calib }), f32: buildModel(smallSpecs(1), { numType: "f32" }) };
+// every layer kind, so that each kind's plan and prepare meet the corruption too
+const mixed = { int8: buildModel(mixedModel(2, 6, 8, 3), { numType: "int8", calibration: calib }), f32: buildModel(mixedModel(2, 6, 8, 3), { numType: "f32" }) };
 
 /** Rewrite the checksum so that the checks behind it are reached. */
 function resign(bytes: Uint8Array): Uint8Array {
@@ -68,7 +70,7 @@ for (const build of BUILDS) {
   });
 
   test(`${build}: every single flipped byte is refused (checksum)`, async () => {
-    for (const bytes of [good.int8, good.f32]) {
+    for (const bytes of [good.int8, good.f32, mixed.int8, mixed.f32]) {
       for (let i = 0; i < bytes.length; i++) {
         const bad = bytes.slice();
         bad[i] ^= 0x5a;
@@ -107,9 +109,9 @@ for (const build of BUILDS) {
     await stillWorks();
   });
 
-  test(`${build}: random field mutations with a valid checksum never trap (2000 cases)`, async () => {
+  for (const [name, base] of [["GRU int8", good.int8], ["GRU+LSTM+SSM int8", mixed.int8], ["GRU+LSTM+SSM f32", mixed.f32]] as const)
+  test(`${build}: random field mutations of a ${name} file with a valid checksum never trap (2000 cases)`, async () => {
     const r = rng(99);
-    const base = good.int8;
     const { layers } = readModel(base);
     const end = 64 + 64 * layers.length;
     let accepted = 0;

@@ -2,32 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildModel, calibrate, ReferenceModel, TinyrnnError, writeModel, type LayerSpec } from "../../host/index.js";
 import { encodeSsm, type SsmSpec } from "../../host/layers/ssm.js";
-import { BUILDS, runtime, rng, uniform, randn, signal, maxAbsDiff, minStepCosine, cosine } from "./helpers.js";
-
-/**
- * A Mamba block with mamba_ssm's initialisation: nn.Linear / nn.Conv1d default uniform(±1/√fan_in),
- * dt_proj.weight uniform(±dt_rank^-½), dt_bias = softplus⁻¹(dt) with dt log-uniform in
- * [0.001, 0.1], A_log = log(1..d_state) per channel, D = 1; the norm weight near 1.
- */
-function mambaBlock(r: () => number, M: number, N: number, expand = 2): SsmSpec {
-  const Di = expand * M, K = 4, R = Math.ceil(M / 16);
-  const dt = Array.from({ length: Di }, () => Math.exp(Math.log(0.001) + r() * (Math.log(0.1) - Math.log(0.001))));
-  const aLog = new Float32Array(Di * N);
-  for (let i = 0; i < Di; i++) for (let n = 0; n < N; n++) aLog[i * N + n] = Math.log(n + 1);
-  return {
-    kind: "ssm", inputLen: M, dModel: M, dState: N, dConv: K, expand,
-    normWeight: Float32Array.from(randn(r, M, 0.1), (v) => 1 + v),
-    inProjWeight: uniform(r, 2 * Di * M, 1 / Math.sqrt(M)),
-    convWeight: uniform(r, Di * K, 1 / Math.sqrt(K)),
-    convBias: uniform(r, Di, 1 / Math.sqrt(K)),
-    xProjWeight: uniform(r, (R + 2 * N) * Di, 1 / Math.sqrt(Di)),
-    dtProjWeight: uniform(r, Di * R, 1 / Math.sqrt(R)),
-    dtProjBias: Float32Array.from(dt, (v) => v + Math.log(-Math.expm1(-v))),
-    aLog,
-    d: new Float32Array(Di).fill(1),
-    outProjWeight: uniform(r, M * Di, 1 / Math.sqrt(Di)),
-  };
-}
+import { BUILDS, runtime, rng, uniform, randn, signal, maxAbsDiff, minStepCosine, cosine, mambaBlock } from "./helpers.js";
 
 function ssmModel(seed: number, M: number, N: number, blocks: number, O: number): LayerSpec[] {
   const r = rng(seed);
