@@ -14,8 +14,8 @@
 //          (not counted: RMSNorm and residual, depthwise conv Di·d_conv, the selective state
 //          update and readout ≈ 3Di·N multiply-adds and Di·N exps)
 
-import type { LayerSpec, GruSpec, LstmSpec, SsmSpec, DenseSpec } from "../host/index.js";
-import { rng, uniform } from "../test/host/helpers.js";
+import type { LayerSpec, GruSpec, LstmSpec, SsmSpec } from "../host/index.js";
+import { rng, torchGru, torchLstm, torchLinear, mambaBlock } from "../test/host/helpers.js";
 import { GruJs, LstmJs, SsmJs, type JsStep } from "./jsfloat.js";
 
 export interface RecurrentCase {
@@ -33,53 +33,24 @@ export interface RecurrentCase {
   js(specs: LayerSpec[]): JsStep;
 }
 
-export function gruCase(I: number, H: number): RecurrentCase {
+/** GRU (3 gates) or LSTM (4 gates), input I, hidden H, PyTorch's default initialisation. */
+function rnnCase(kind: "gru" | "lstm", I: number, H: number): RecurrentCase {
+  const g = kind === "gru" ? 3 : 4;
   return {
-    kind: "gru",
+    kind,
     shape: `I=${I} H=${H}`,
     inputLen: I,
     hiddenLen: H,
-    macsPerStep: 3 * H * I + 3 * H * H,
-    macFormula: "3H·I + 3H·H",
-    specs() {
-      const r = rng(1000 + H);
-      const a = 1 / Math.sqrt(H);
-      const s: GruSpec = {
-        kind: "gru", inputLen: I, hiddenLen: H, resetAfter: true,
-        weightIh: uniform(r, 3 * H * I, a), weightHh: uniform(r, 3 * H * H, a),
-        biasIh: uniform(r, 3 * H, a), biasHh: uniform(r, 3 * H, a),
-      };
-      return [s];
-    },
-    js: (specs) => new GruJs(specs[0] as GruSpec),
-  };
-}
-
-export function lstmCase(I: number, H: number): RecurrentCase {
-  return {
-    kind: "lstm",
-    shape: `I=${I} H=${H}`,
-    inputLen: I,
-    hiddenLen: H,
-    macsPerStep: 4 * H * I + 4 * H * H,
-    macFormula: "4H·I + 4H·H",
-    specs() {
-      const r = rng(2000 + H);
-      const a = 1 / Math.sqrt(H);
-      const s: LstmSpec = {
-        kind: "lstm", inputLen: I, hiddenLen: H,
-        weightIh: uniform(r, 4 * H * I, a), weightHh: uniform(r, 4 * H * H, a),
-        biasIh: uniform(r, 4 * H, a), biasHh: uniform(r, 4 * H, a),
-      };
-      return [s];
-    },
-    js: (specs) => new LstmJs(specs[0] as LstmSpec),
+    macsPerStep: g * H * I + g * H * H,
+    macFormula: `${g}H·I + ${g}H·H`,
+    specs: () => [kind === "gru" ? torchGru(rng(1000 + H), I, H) : torchLstm(rng(2000 + H), I, H)],
+    js: (specs) => (kind === "gru" ? new GruJs(specs[0] as GruSpec) : new LstmJs(specs[0] as LstmSpec)),
   };
 }
 
 /** Mamba block (RMSNorm, mixer, residual), d_conv 4, dt_rank ⌈M/16⌉, initialised as mamba_simple does. */
 export function ssmCase(M: number, N: number, expand: number): RecurrentCase {
-  const Di = expand * M, R = Math.ceil(M / 16), K = 4;
+  const Di = expand * M, R = Math.ceil(M / 16);
   return {
     kind: "ssm",
     shape: `M=${M} N=${N} Di=${Di}`,
@@ -87,42 +58,20 @@ export function ssmCase(M: number, N: number, expand: number): RecurrentCase {
     hiddenLen: M,
     macsPerStep: 2 * Di * M + (R + 2 * N) * Di + Di * R + M * Di,
     macFormula: "2Di·M + (R+2N)·Di + Di·R + M·Di",
-    specs() {
-      const r = rng(3000 + M);
-      // dt bias: softplus⁻¹ of dt log-uniform in [1e-3, 1e-1]; A_log = log(1…N) per row.
-      const dtBias = Float32Array.from({ length: Di }, () => {
-        const dt = Math.exp(Math.log(1e-3) + r() * (Math.log(1e-1) - Math.log(1e-3)));
-        return dt + Math.log(-Math.expm1(-dt));
-      });
-      const s: SsmSpec = {
-        kind: "ssm", inputLen: M, dModel: M, dState: N, dConv: K, expand, dtRank: R,
-        normWeight: new Float32Array(M).fill(1),
-        inProjWeight: uniform(r, 2 * Di * M, 1 / Math.sqrt(M)),
-        convWeight: uniform(r, Di * K, 1 / Math.sqrt(K)), convBias: uniform(r, Di, 1 / Math.sqrt(K)),
-        xProjWeight: uniform(r, (R + 2 * N) * Di, 1 / Math.sqrt(Di)),
-        dtProjWeight: uniform(r, Di * R, 1 / Math.sqrt(R)), dtProjBias: dtBias,
-        aLog: Float32Array.from({ length: Di * N }, (_, i) => Math.log(1 + (i % N))),
-        d: new Float32Array(Di).fill(1),
-        outProjWeight: uniform(r, M * Di, 1 / Math.sqrt(Di)),
-      };
-      return [s];
-    },
+    specs: () => [mambaBlock(rng(3000 + M), M, N, expand)],
     js: (specs) => new SsmJs(specs[0] as SsmSpec),
   };
 }
 
 export const RECURRENT_CASES: RecurrentCase[] = [
-  gruCase(40, 64), gruCase(40, 128), gruCase(40, 256),
-  lstmCase(40, 64), lstmCase(40, 128), lstmCase(40, 256),
+  rnnCase("gru", 40, 64), rnnCase("gru", 40, 128), rnnCase("gru", 40, 256),
+  rnnCase("lstm", 40, 64), rnnCase("lstm", 40, 128), rnnCase("lstm", 40, 256),
   ssmCase(64, 16, 2), ssmCase(128, 16, 2),
 ];
 
 /** The matvec peak probe: one dense N×N layer, no activation, so a step is essentially W·x. */
 export function denseSpecs(N: number): LayerSpec[] {
-  const r = rng(7 + N);
-  const a = 1 / Math.sqrt(N);
-  const s: DenseSpec = { kind: "dense", inputLen: N, outputLen: N, weight: uniform(r, N * N, a), bias: uniform(r, N, a), activation: "none" };
-  return [s];
+  return [torchLinear(rng(7 + N), N, N)];
 }
 
 export const PEAK_SIZES = [256, 512, 1024];

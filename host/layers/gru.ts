@@ -3,30 +3,18 @@
 
 import { KIND, padLen, padRows } from "../format.js";
 import { quantizeLayerMultipliers, quantizeRowsInt8, toInt32 } from "../quant.js";
-import { matvec, sigmoid, expectLength } from "./math.js";
-import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";
+import { matvec, sigmoid, checkRecurrentWeights } from "./math.js";
+import type { EncodeContext, Encoded, Observer, ReferenceLayer, RecurrentWeights } from "./types.js";
 
-export interface GruSpec {
+/** nn.GRU: 3 gates, row blocks r, z, n. */
+export interface GruSpec extends RecurrentWeights {
   kind: "gru";
-  inputLen: number;
-  hiddenLen: number;
-  /** [3H, inputLen] (weight_ih_l0), rows r, z, n */
-  weightIh: ArrayLike<number>;
-  /** [3H, H] (weight_hh_l0) */
-  weightHh: ArrayLike<number>;
-  /** [3H]; zeros when absent */
-  biasIh?: ArrayLike<number>;
-  biasHh?: ArrayLike<number>;
   /** true (default): PyTorch / linear_before_reset=1; false: ONNX default / Keras reset_after=False */
   resetAfter?: boolean;
 }
 
 export function checkGru(s: GruSpec): void {
-  const H = s.hiddenLen;
-  expectLength("gru weightIh", s.weightIh, 3 * H * s.inputLen);
-  expectLength("gru weightHh", s.weightHh, 3 * H * H);
-  if (s.biasIh) expectLength("gru biasIh", s.biasIh, 3 * H);
-  if (s.biasHh) expectLength("gru biasHh", s.biasHh, 3 * H);
+  checkRecurrentWeights("gru", s, 3);
 }
 
 export function gruReference(s: GruSpec): ReferenceLayer {

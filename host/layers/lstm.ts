@@ -4,20 +4,12 @@
 
 import { KIND, padLen, padRows, type LayerRecord } from "../format.js";
 import { quantizeMultiplier, quantizeMultipliers, quantizeRowsInt8 } from "../quant.js";
-import { matvec, sigmoid, expectLength } from "./math.js";
-import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";
+import { matvec, sigmoid, checkRecurrentWeights, expectLength } from "./math.js";
+import type { EncodeContext, Encoded, Observer, ReferenceLayer, RecurrentWeights } from "./types.js";
 
-export interface LstmSpec {
+/** nn.LSTM: 4 gates, row blocks i, f, g, o. */
+export interface LstmSpec extends RecurrentWeights {
   kind: "lstm";
-  inputLen: number;
-  hiddenLen: number;
-  /** [4H, inputLen] (weight_ih_l0), row blocks i, f, g, o */
-  weightIh: ArrayLike<number>;
-  /** [4H, H] (weight_hh_l0) */
-  weightHh: ArrayLike<number>;
-  /** [4H]; zeros when absent */
-  biasIh?: ArrayLike<number>;
-  biasHh?: ArrayLike<number>;
   /** Clip the cell state to ±cellClip after each update (TFLite/Keras cell_clip); absent or 0: none. */
   cellClip?: number;
 }
@@ -26,12 +18,7 @@ export interface LstmSpec {
 export const LSTM_FLAG_GATE_REQUANT32 = 1;
 
 export function checkLstm(s: LstmSpec): void {
-  const H = s.hiddenLen;
-  if (!(Number.isInteger(H) && H > 0)) throw new Error(`lstm hiddenLen ${H} is not a positive integer`);
-  expectLength("lstm weightIh", s.weightIh, 4 * H * s.inputLen);
-  expectLength("lstm weightHh", s.weightHh, 4 * H * H);
-  if (s.biasIh) expectLength("lstm biasIh", s.biasIh, 4 * H);
-  if (s.biasHh) expectLength("lstm biasHh", s.biasHh, 4 * H);
+  checkRecurrentWeights("lstm", s, 4);
   if (s.cellClip !== undefined && !(s.cellClip >= 0 && Number.isFinite(s.cellClip))) {
     throw new Error(`lstm cellClip ${s.cellClip} must be a finite number ≥ 0`);
   }

@@ -1,5 +1,7 @@
 // Float helpers for the reference layers: plain, serial, float64 — the yardstick, not the fast path.
 
+import type { RecurrentWeights } from "./types.js";
+
 /** out[r] = Σ_c w[r·cols + rowOffset… ] — y = W·x for a row-major [rows, cols] block starting at row r0. */
 export function matvec(w: ArrayLike<number>, cols: number, x: ArrayLike<number>, r0: number, rows: number, out: Float64Array): Float64Array {
   for (let r = 0; r < rows; r++) {
@@ -25,4 +27,15 @@ export function maxAbs(v: ArrayLike<number>): number {
 export function expectLength(name: string, a: ArrayLike<number> | undefined, n: number): void {
   if (!a) throw new Error(`${name} is missing`);
   if (a.length !== n) throw new Error(`${name} has ${a.length} values; expected ${n}`);
+}
+
+/** Check a recurrent layer's shapes (G gates), naming the layer kind in errors. */
+export function checkRecurrentWeights(kind: string, s: RecurrentWeights, gates: number): void {
+  const H = s.hiddenLen;
+  if (!(Number.isInteger(H) && H > 0)) throw new Error(`${kind} hiddenLen ${H} is not a positive integer`);
+  if (!(Number.isInteger(s.inputLen) && s.inputLen > 0)) throw new Error(`${kind} inputLen ${s.inputLen} is not a positive integer`);
+  expectLength(`${kind} weightIh`, s.weightIh, gates * H * s.inputLen);
+  expectLength(`${kind} weightHh`, s.weightHh, gates * H * H);
+  if (s.biasIh) expectLength(`${kind} biasIh`, s.biasIh, gates * H);
+  if (s.biasHh) expectLength(`${kind} biasHh`, s.biasHh, gates * H);
 }

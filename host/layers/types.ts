@@ -29,3 +29,19 @@ export interface Encoded {
   /** int8: scale of the layer's int16 output; f32: 1. */
   outputScale: number;
 }
+
+/**
+ * The weights of one PyTorch recurrent layer (nn.GRU / nn.LSTM, one layer, one direction) with G
+ * gates (GRU 3: r, z, n; LSTM 4: i, f, g, o), in PyTorch's names and layouts.
+ */
+export interface RecurrentWeights {
+  inputLen: number;
+  hiddenLen: number;
+  /** [G·H, inputLen] (weight_ih_l0), one row block per gate */
+  weightIh: ArrayLike<number>;
+  /** [G·H, H] (weight_hh_l0) */
+  weightHh: ArrayLike<number>;
+  /** [G·H] (bias_ih_l0, bias_hh_l0); zeros when absent */
+  biasIh?: ArrayLike<number>;
+  biasHh?: ArrayLike<number>;
+}

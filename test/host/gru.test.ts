@@ -1,17 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { LayerSpec } from "../../host/index.js";
-import { BUILDS, rng, uniform, signal, f32VsReference, int8VsF32 } from "./helpers.js";
+import { BUILDS, rng, signal, f32VsReference, int8VsF32, torchGru, torchLinear } from "./helpers.js";
 
 function gruModel(seed: number, I: number, H: number, O: number, resetAfter: boolean): LayerSpec[] {
   const r = rng(seed);
-  const a = 1 / Math.sqrt(H); // PyTorch's nn.GRU init: U(-1/√H, 1/√H)
-  return [
-    { kind: "gru", inputLen: I, hiddenLen: H, resetAfter,
-      weightIh: uniform(r, 3 * H * I, a), weightHh: uniform(r, 3 * H * H, a),
-      biasIh: uniform(r, 3 * H, a), biasHh: uniform(r, 3 * H, a) },
-    { kind: "dense", inputLen: H, outputLen: O, weight: uniform(r, O * H, a), bias: uniform(r, O, a), activation: "none" },
-  ];
+  return [torchGru(r, I, H, resetAfter), torchLinear(r, H, O)];
 }
 
 for (const build of BUILDS) {

@@ -1,6 +1,6 @@
 // Shared test helpers: both builds of the module, seeded random data, comparisons.
 
-import { createRuntime, buildModel, ReferenceModel, type Runtime, type LayerSpec, type SsmSpec } from "../../host/index.js";
+import { createRuntime, buildModel, ReferenceModel, type Runtime, type LayerSpec, type SsmSpec, type GruSpec, type LstmSpec, type DenseSpec, type Activation } from "../../host/index.js";
 
 export const BUILDS = ["simd", "mvp"] as const;
 export type Build = (typeof BUILDS)[number];
@@ -123,14 +123,28 @@ export function mambaBlock(r: () => number, M: number, N: number, expand = 2): S
   };
 }
 
+/** nn.GRU(I, H) with PyTorch's default initialisation, U(±1/√H). */
+export function torchGru(r: () => number, I: number, H: number, resetAfter = true): GruSpec {
+  const a = 1 / Math.sqrt(H);
+  return { kind: "gru", inputLen: I, hiddenLen: H, resetAfter,
+    weightIh: uniform(r, 3 * H * I, a), weightHh: uniform(r, 3 * H * H, a), biasIh: uniform(r, 3 * H, a), biasHh: uniform(r, 3 * H, a) };
+}
+
+/** nn.LSTM(I, H) with PyTorch's default initialisation, U(±1/√H). */
+export function torchLstm(r: () => number, I: number, H: number, cellClip?: number): LstmSpec {
+  const a = 1 / Math.sqrt(H);
+  return { kind: "lstm", inputLen: I, hiddenLen: H, cellClip,
+    weightIh: uniform(r, 4 * H * I, a), weightHh: uniform(r, 4 * H * H, a), biasIh: uniform(r, 4 * H, a), biasHh: uniform(r, 4 * H, a) };
+}
+
+/** nn.Linear(I, O) with PyTorch's default initialisation, U(±1/√I). */
+export function torchLinear(r: () => number, I: number, O: number, activation: Activation = "none"): DenseSpec {
+  const a = 1 / Math.sqrt(I);
+  return { kind: "dense", inputLen: I, outputLen: O, weight: uniform(r, O * I, a), bias: uniform(r, O, a), activation };
+}
+
 /** Every kind in one stack: GRU(I→H) → LSTM(H→H) → SSM(d_model H) → dense(H→O, softmax). */
 export function mixedModel(seed: number, I: number, H: number, O: number): LayerSpec[] {
   const r = rng(seed);
-  const a = 1 / Math.sqrt(H);
-  return [
-    { kind: "gru", inputLen: I, hiddenLen: H, weightIh: uniform(r, 3 * H * I, a), weightHh: uniform(r, 3 * H * H, a), biasIh: uniform(r, 3 * H, a), biasHh: uniform(r, 3 * H, a) },
-    { kind: "lstm", inputLen: H, hiddenLen: H, weightIh: uniform(r, 4 * H * H, a), weightHh: uniform(r, 4 * H * H, a), biasIh: uniform(r, 4 * H, a), biasHh: uniform(r, 4 * H, a) },
-    mambaBlock(r, H, 4),
-    { kind: "dense", inputLen: H, outputLen: O, weight: uniform(r, O * H, a), bias: uniform(r, O, a), activation: "softmax" },
-  ];
+  return [torchGru(r, I, H), torchLstm(r, H, H), mambaBlock(r, H, 4), torchLinear(r, H, O, "softmax")];
 }

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { buildModel, writeModel, type LayerSpec, type LayerRecord } from "../../host/index.js";
 import { encodeLstmInt8Raw } from "../../host/layers/lstm.js";
-import { BUILDS, runtime, rng, uniform, signal, f32VsReference, int8VsF32 } from "./helpers.js";
+import { BUILDS, runtime, rng, uniform, signal, f32VsReference, int8VsF32, torchLstm, torchLinear } from "./helpers.js";
 
 // CMSIS-NN's LSTM unit-test data (expected outputs from the TFLite Micro interpreter); see its README.
 const VECTORS = path.resolve(process.cwd(), "../shared/vectors/cmsis-nn-lstm");
@@ -95,13 +95,7 @@ for (const build of BUILDS) {
 
 function lstmModel(seed: number, I: number, H: number, O: number, cellClip?: number): LayerSpec[] {
   const r = rng(seed);
-  const a = 1 / Math.sqrt(H); // PyTorch's nn.LSTM init: U(-1/√H, 1/√H)
-  return [
-    { kind: "lstm", inputLen: I, hiddenLen: H, cellClip,
-      weightIh: uniform(r, 4 * H * I, a), weightHh: uniform(r, 4 * H * H, a),
-      biasIh: uniform(r, 4 * H, a), biasHh: uniform(r, 4 * H, a) },
-    { kind: "dense", inputLen: H, outputLen: O, weight: uniform(r, O * H, a), bias: uniform(r, O, a), activation: "none" },
-  ];
+  return [torchLstm(r, I, H, cellClip), torchLinear(r, H, O)];
 }
 
 for (const build of BUILDS) {
