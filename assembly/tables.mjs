@@ -36,7 +36,7 @@ function render(name, type, vals, perLine) {
   return `const ${name}: usize = memory.data<${type}>([\n${lines.join(",\n")}\n]);\n`;
 }
 
-// expNegTableQ31 (assembly/activations.ts): e^-k (k = 0..31) and e^-(j/64) (j = 0..63) in
+// expNegTableQ31 (assembly/activations.ts): e^-k (k = 0..31) and e^-(j/256) (j = 0..255) in
 // Q0.31 stored as u32, so 1.0 is exactly 2^31.
 const q31 = (v) => Math.round(v * 2 ** 31);
 
@@ -45,7 +45,7 @@ export const TABLES = {
   SILU_G_TABLE: render("SILU_G_TABLE", "u16", table(g, g2, 65536, 65535, true), 16),
   SOFTPLUS_P_TABLE: render("SOFTPLUS_P_TABLE", "u32", table(p, p2, 2 ** 32, 2 ** 32 - 1, false), 8),
   EXP_NEG_INT_TABLE: render("EXP_NEG_INT_TABLE", "u32", Array.from({ length: 32 }, (_, k) => q31(Math.exp(-k))), 4),
-  EXP_NEG_FRAC_TABLE: render("EXP_NEG_FRAC_TABLE", "u32", Array.from({ length: 64 }, (_, j) => q31(Math.exp(-j / 64))), 8),
+  EXP_NEG_FRAC_TABLE: render("EXP_NEG_FRAC_TABLE", "u32", Array.from({ length: 256 }, (_, j) => q31(Math.exp(-j / 256))), 8),
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) for (const src of Object.values(TABLES)) console.log(src);
