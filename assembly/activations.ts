@@ -7,10 +7,7 @@
 // Measured worst-case error against float over every int16 input (test/assembly/activations.spec.ts):
 //   sigmoidQ15 (Q3.12 in, Q0.15 out): ≤ 1.02 ulp of Q0.15 (3.1e-5)
 //   tanhQ15    (Q3.12 in, Q0.15 out): ≤ 1.48 ulp of Q0.15 (4.5e-5)
-//   expNegQ31  (Q5.26 in, Q0.31 out): ≤ 2.3e-7 absolute (the Taylor remainder; largest near 0)
 // Inputs at or beyond the table end (|x| ≥ 10.6 for sigmoid, 5.3 for tanh) saturate.
-
-import { srdhm, rdbpot } from "./fixedpoint";
 
 const SIGMOID_TABLE: usize = memory.data<u16>([
   32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
@@ -94,49 +91,15 @@ const SIGMOID_TABLE: usize = memory.data<u16>([
   return 1.0 / (1.0 + Mathf.exp(-x));
 }
 
+/** tanh = sign(x)·(1 − 2/(e^{2|x|} + 1)), on Mathf.exp alone (Mathf.tanh would pull expm1 into
+ * the module). Within 1e-7 of tanh near 0 (cancellation), ~1 ulp elsewhere; ±1 beyond |x| = 9. */
 // @ts-ignore: decorator
 @inline export function tanhF32(x: f32): f32 {
-  return Mathf.tanh(x);
+  const a = Mathf.abs(x);
+  const t: f32 = a > 9 ? 1 : 1 - 2 / (Mathf.exp(2 * a) + 1);
+  return x < 0 ? -t : t;
 }
 
-/**
- * exp on [-1/4, 0) in Q0.31, gemmlowp's Taylor expansion around -1/8 (4th order).
- */
-function expOnQuarterInterval(a: i32): i32 {
-  const constantTerm: i32 = 1895147668; // exp(-1/8) in Q0.31
-  const oneThird: i32 = 715827883; // 1/3 in Q0.31
-  const x = a + (1 << 28); // a + 1/8
-  const x2 = srdhm(x, x);
-  const x3 = srdhm(x2, x);
-  const x4 = srdhm(x2, x2);
-  const x4Over4 = rdbpot(x4, 2);
-  const poly = rdbpot(srdhm(x4Over4 + x3, oneThird) + x2, 1);
-  return constantTerm + srdhm(constantTerm, x + poly);
-}
-
-/**
- * exp(a) for a ≤ 0: `a` in Q5.26 (so a ∈ [-32, 0]), result in Q0.31. Bit-compatible with
- * gemmlowp's exp_on_negative_values<int32, 5> (TFLite softmax). Its error against float is
- * ≤ 2.3e-7 absolute over the whole range (test/assembly/activations.spec.ts), 150× finer than a
- * Q0.15 result: the SSM decay exp(dt·A) sits close to 1 and is applied at every step.
- */
-export function expNegQ31(a: i32): i32 {
-  if (a == 0) return i32.MAX_VALUE;
-  if (a > 0) return i32.MAX_VALUE; // not defined for positive inputs; callers never pass them
-  const quarter: i32 = 1 << 24; // 1/4 in Q5.26
-  const aModQuarterMinusQuarter = (a & (quarter - 1)) - quarter;
-  // Rescale from Q5.26 to Q0.31: a value in [-1/4, 0) fits, shift left by 5.
-  let result = expOnQuarterInterval(aModQuarterMinusQuarter << 5);
-  const remainder = aModQuarterMinusQuarter - a;
-  if (remainder & (1 << 24)) result = srdhm(result, 1672461947); // exp(-1/4)
-  if (remainder & (1 << 25)) result = srdhm(result, 1302514674); // exp(-1/2)
-  if (remainder & (1 << 26)) result = srdhm(result, 790015084); // exp(-1)
-  if (remainder & (1 << 27)) result = srdhm(result, 290630308); // exp(-2)
-  if (remainder & (1 << 28)) result = srdhm(result, 39332535); // exp(-4)
-  if (remainder & (1 << 29)) result = srdhm(result, 720401); // exp(-8)
-  if (remainder & (1 << 30)) result = srdhm(result, 242); // exp(-16)
-  return result;
-}
 
 // ---------------------------------------------------------------------------------------------
 // SiLU and softplus for the selective SSM (ssm.ts). Both use an odd/even split so one table of a
@@ -307,10 +270,10 @@ export function softplusQ27(x: i32): i32 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// exp on negative arguments without division, for the SSM decay exp(dt·A) (one per state element
-// and step: thousands per step, where expNegQ31's chain of srdhm — each an i64 division — costs
-// more than all the block's matrix products). Same contract as expNegQ31: a ≤ 0 in Q5.26, result
-// Q0.31. With m = −a = k + j/256 + x (k integer, j < 256, x < 1/256):
+// exp on negative arguments, for the SSM decay exp(dt·A) (one per state element and step:
+// thousands per step) and the softmax: a ≤ 0 in Q5.26, result Q0.31. Two table reads and three
+// 64-bit products, no division: gemmlowp's exp_on_negative_values (a chain of seven fixed-point
+// products) measured 4× slower here, and 20× less precise (2.3e-7). (It also serves the dense layer's softmax.) With m = −a = k + j/256 + x (k integer, j < 256, x < 1/256):
 //   e^−m = e^−k · e^−(j/256) · (1 − x + x²/2)
 // from two tables (assembly/tables.mjs) and a quadratic whose truncation error, x³/6, is
 // < 1.0e-8 — three 64-bit products per call (a quartic over a 64-entry table took seven, and the
@@ -318,8 +281,7 @@ export function softplusQ27(x: i32): i32 {
 // (test/assembly/ssm-activations.spec.ts, every input below 2^22 and every 509th one above):
 // ≤ 1.1e-8 absolute. For m < 1/256 the tables drop out (both factors are exactly 1) and only the
 // quadratic remains, so the decay's distance from 1, which is what an SSM state integrates,
-// keeps ≥ 5 significant digits down to m = 1e-4. (expNegQ31's 4th-order Taylor on quarter
-// intervals measures ≤ 2.3e-7 here.)
+// keeps ≥ 5 significant digits down to m = 1e-4.
 
 const EXP_NEG_INT_TABLE: usize = memory.data<u32>([
   2147483648, 790015084, 290630308, 106916915,

@@ -14,7 +14,7 @@ import { NUM_INT8, param, inputLen, outputLen, scratch, tensor, padLen, setTenso
   setScratchBytes, checkRowsI8, checkQuant } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, sat16, addSat32 } from "./fixedpoint";
-import { sigmoidQ15, tanhQ15, expNegQ31, sigmoidF32, tanhF32 } from "./activations";
+import { sigmoidQ15, tanhQ15, expNegTableQ31, sigmoidF32, tanhF32 } from "./activations";
 
 export const ACT_NONE: u32 = 0;
 export const ACT_RELU: u32 = 1;
@@ -82,14 +82,15 @@ export function denseStepInt8(d: usize, x: usize, state: usize): usize {
 
 /**
  * Integer softmax: logits in Q15.16 (int32, in place in `logits`) → probabilities in Q0.15.
- * exp of (logit − max) through expNegQ31; logits more than 32 below the maximum give 0.
+ * exp of (logit − max) through expNegTableQ31 (Q5.26 → Q0.31, within 1.1e-8); logits more than
+ * 32 below the maximum give 0.
  */
 function softmaxQ15(logits: usize, out: usize, n: i32, maxv: i32): void {
   let sum: i64 = 0;
   for (let i = 0; i < n; i++) {
     const p = logits + (<usize>i << 2);
     const diff = <i64>load<i32>(p) - <i64>maxv;
-    const e = diff <= -(<i64>32 << 16) ? 0 : expNegQ31(<i32>diff << 10);
+    const e = diff <= -(<i64>32 << 16) ? 0 : expNegTableQ31(<i32>diff << 10);
     store<i32>(p, e);
     sum += <i64>e;
   }

@@ -43,10 +43,10 @@
 //     dt ∈ [1e-3, 0.1]), dt = softplusQ27 → Q4.27 int32: 7.5e-9 absolute, ≤ 1e-4 relative for
 //     dt ≥ 1e-4 (the table's error; the Q4.11 input adds ≤ 2.4e-4 relative).
 //   decay exp(dt·A): dt·|A| in Q5.26 from a 64-bit product, then expNegTableQ31 → Q0.31 (error
-//     ≤ 1.1e-9; activations.ts). A Q0.15 decay (3e-5 resolution) near 1 − 1e-3 would carry a few
+//     ≤ 1.1e-8; activations.ts). A Q0.15 decay (3e-5 resolution) near 1 − 1e-3 would carry a few
 //     percent error into h's time constant; Q0.31 keeps it at 1e-5 of (1 − decay) even for
-//     dt·|A| = 1e-4. (expNegQ31, gemmlowp's, would do too but is 4× slower here: ~2·10³ calls a
-//     step, each a chain of srdhm i64 divisions; its error is ~2.3e-7 relative.)
+//     dt·|A| = 1e-4. (gemmlowp's exp_on_negative_values would do too but is 4× slower here, ~2·10³
+//     calls a step, and its error is ~2.3e-7.)
 //   h: int32 at s_h = s_xc·s_B·2^(g − 27), a power-of-two multiple of the (dt·xc·B) product's scale
 //     so that dt·B·xc enters h through one 64-bit product and a rounding shift, no multiplier.
 //     g is chosen so that the calibrated range of |h| is ≤ 2^24: 7 more bits of headroom before
@@ -183,8 +183,8 @@ export function ssmPrepare(d: usize, numType: u32): i32 {
  * clamped to 2^(31−s) − 1 first (beyond it the result saturates anyway, as the multiplier is
  * ≥ 0.5), so `acc << s` cannot wrap.
  */
-// @ts-ignore: decorator
-@inline function requantSat16(acc: i32, q: usize, row: i32): i32 {
+// Not inlined: it runs once per channel, not per state, and inlining it everywhere cost 1.5 KB.
+function requantSat16(acc: i32, q: usize, row: i32): i32 {
   const p = q + (<usize>row << 3);
   const s = load<i32>(p, 4);
   const lim = s > 0 ? (i32.MAX_VALUE >> s) : i32.MAX_VALUE;
