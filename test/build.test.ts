@@ -77,6 +77,26 @@ test("the runtime loads from bytes, a Response, or a compiled WebAssembly.Module
   await assert.rejects(Runtime.create(new Response("nope", { status: 404 })), /HTTP 404/);
 });
 
+test("the runtime loads from a URL (served on loopback)", async () => {
+  const { createServer } = await import("node:http");
+  const { Runtime } = await import("../host/core.js");
+  const server = createServer((req, res) => {
+    const b = req.url === "/tinyrnn.mvp.wasm" ? "mvp" : req.url === "/tinyrnn.simd.wasm" ? "simd" : "";
+    if (!b) { res.writeHead(404).end(); return; }
+    res.writeHead(200, { "content-type": "application/wasm" }).end(wasm(b));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as { port: number };
+    const base = `http://127.0.0.1:${port}/`;
+    assert.equal((await Runtime.create(new URL("tinyrnn.mvp.wasm", base))).build, "mvp");
+    assert.equal((await Runtime.create({ simd: new URL("tinyrnn.simd.wasm", base), mvp: new URL("tinyrnn.mvp.wasm", base) })).build, "simd");
+    await assert.rejects(Runtime.create(new URL("missing.wasm", base)), /HTTP 404/);
+  } finally {
+    server.close();
+  }
+});
+
 test("the library bundles use no Node built-ins (only the CLI may)", () => {
   for (const f of ["dist/tinyrnn.js", "dist/core.js"]) {
     const src = readFileSync(f, "utf8");
