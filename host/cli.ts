@@ -122,7 +122,7 @@ async function inspect(args: string[]): Promise<void> {
       ` → output ${summary.outputLen}${info.numType === "int8" ? ` (int16, scale ${summary.outputScale.toExponential(4)})` : " (f32)"}`,
     `  weights ${summary.weightBytes} bytes, state ${summary.stateBytesPerStream} bytes per stream, scratch ${summary.scratchBytes} bytes`,
     `  layers:`,
-    ...layers.map((l) => `    ${String(l.index).padStart(2)}  ${l.kind.padEnd(6)} ${`${l.inputLen} → ${l.outputLen}`.padEnd(12)} ${l.summary.padEnd(36)} ${l.dtypes.padEnd(30)} ${l.dataBytes} bytes`),
+    ...layers.map((l) => `    ${String(l.index).padStart(2)}  ${l.kind.padEnd(6)} ${`${l.inputLen} → ${l.outputLen}`.padEnd(12)} ${l.summary.padEnd(44)} ${l.dtypes.padEnd(34)} ${l.dataBytes} bytes`),
   ];
   const meta = Object.entries(info.metadata).filter(([k]) => k !== "layers");
   if (meta.length) lines.push(`  metadata:`, ...meta.map(([k, v]) => `    ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`));
