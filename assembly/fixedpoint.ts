@@ -105,7 +105,7 @@ export const INT16_MAX: i32 = 32767;
  *   out[r] = clamp_i32(((a[r] + ba[r])·ma[r] + (b[r] + bb[r])·mb[r] + 2^(shift−1)) >> shift)
  * for r < rows; with b == 0 the second term is left out. a, b: i32 accumulators; ba, bb: i32
  * biases; ma, mb: multipliers in [0, 2^30]; shift in [1, 62]; out may alias a or b. The loader
- * checks |a + ba| < 2^31 for every row (layer.ts checkRowsBiasI32), so the i32 additions are
+ * checks |a + ba| < 2^31 for every row (layer.ts checkRowsI8), so the i32 additions are
  * exact. The simd build does four rows at a time with i64x2 products; both builds give the
  * same bits.
  */

@@ -18,7 +18,7 @@
 
 import * as E from "./errors";
 import { NUM_INT8, param, flags, inputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
-  setScratchBytes, checkRowsBiasI32, checkMultipliers, outputLen, paramI } from "./layer";
+  setScratchBytes, checkRowsI8, checkMultipliers, outputLen, paramI } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
 import { sat16, sat16w, requantRows } from "./fixedpoint";
 import { sigmoidQ15, tanhQ15, sigmoidF32, tanhF32 } from "./activations";
@@ -55,8 +55,8 @@ export function gruPlan(d: usize, numType: u32): i32 {
 export function gruPrepare(d: usize, numType: u32): i32 {
   if (numType != NUM_INT8) return 0;
   const H = <i32>param(d, 0);
-  if (!checkRowsBiasI32(tensor(d, 0), tensor(d, 2), 3 * H, padLen(inputLen(d), numType))) return -E.ERR_OVERFLOW_RISK;
-  if (!checkRowsBiasI32(tensor(d, 1), tensor(d, 3), 3 * H, padLen(H, numType))) return -E.ERR_OVERFLOW_RISK;
+  if (!checkRowsI8(tensor(d, 0), 3 * H, padLen(inputLen(d), numType), tensor(d, 2))) return -E.ERR_OVERFLOW_RISK;
+  if (!checkRowsI8(tensor(d, 1), 3 * H, padLen(H, numType), tensor(d, 3))) return -E.ERR_OVERFLOW_RISK;
   const shift = paramI(d, 1);
   if (shift < 1 || shift > 62 || !checkMultipliers(tensor(d, 4), 3 * H) || !checkMultipliers(tensor(d, 5), 3 * H)) return -E.ERR_BAD_QUANT_PARAMS;
   return 0;

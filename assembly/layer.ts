@@ -58,19 +58,6 @@ export function setScratchBytes(d: usize, bytes: u64): void {
   return numType == NUM_INT8 ? (n + 15) & ~15 : (n + 3) & ~3;
 }
 
-/** Check an int8 weight matrix cannot overflow int32 against int16 activations: Σ|w| ≤ 65535 per row. */
-export function checkRowsI8(w: usize, rows: i32, colsPadded: i32): bool {
-  for (let r = 0; r < rows; r++) {
-    let s: i32 = 0;
-    const row = w + <usize>r * <usize>colsPadded;
-    for (let c = 0; c < colsPadded; c++) {
-      const v = <i32>load<i8>(row + <usize>c);
-      s += v < 0 ? -v : v;
-    }
-    if (s > 65535) return false;
-  }
-  return true;
-}
 
 /** Check (multiplier, shift) pairs: multiplier ≥ 0, shift in [-31, 30]. */
 export function checkQuant(q: usize, count: i32): bool {
@@ -83,10 +70,11 @@ export function checkQuant(q: usize, count: i32): bool {
 }
 
 /**
- * Rows whose biased int32 accumulator cannot overflow: Σ|w|·32768 + |b| < 2^31 for every row of
- * an int8 [rows, colsPadded] matrix against int16 activations (requantRows adds in int32).
+ * Check that an int8 [rows, colsPadded] matrix cannot overflow its int32 accumulator against
+ * int16 activations: Σ|w|·32768 (+ |bias| when a bias i32 [rows] is given, for kernels that add it
+ * in int32, e.g. requantRows) < 2^31 for every row. Without a bias: Σ|w| ≤ 65535.
  */
-export function checkRowsBiasI32(w: usize, bias: usize, rows: i32, colsPadded: i32): bool {
+export function checkRowsI8(w: usize, rows: i32, colsPadded: i32, bias: usize = 0): bool {
   for (let r = 0; r < rows; r++) {
     let s: i64 = 0;
     const row = w + <usize>r * <usize>colsPadded;
@@ -94,7 +82,7 @@ export function checkRowsBiasI32(w: usize, bias: usize, rows: i32, colsPadded: i
       const v = <i64>load<i8>(row + <usize>c);
       s += v < 0 ? -v : v;
     }
-    const b = <i64>load<i32>(bias + (<usize>r << 2));
+    const b: i64 = bias != 0 ? <i64>load<i32>(bias + (<usize>r << 2)) : 0;
     if (s * 32768 + (b < 0 ? -b : b) > <i64>i32.MAX_VALUE) return false;
   }
   return true;

@@ -63,7 +63,7 @@ export interface QuantRows {
  * A row's scale is max|w|/127, raised if needed so that Σ|q| ≤ 65535: that is the bound under
  * which an int8 × int16 dot product cannot overflow int32 (the module refuses rows beyond it).
  * With `biasOverInputScale` (|bias| / input scale per row) the scale is also raised so that the
- * biased accumulator fits int32: Σ|q|·32768 + |bias_q| < 2^31 (layer.ts checkRowsBiasI32).
+ * biased accumulator fits int32: Σ|q|·32768 + |bias_q| < 2^31 (layer.ts checkRowsI8).
  */
 export function quantizeRowsInt8(w: ArrayLike<number>, rows: number, cols: number, colsPadded: number,
   biasOverInputScale?: ArrayLike<number>): QuantRows {
