@@ -6,7 +6,7 @@
 export { memAlloc, memFree } from "./alloc";
 export { errorDetail } from "./errors";
 export { modelLoad, modelFree } from "./model";
-export { streamOpen, streamFree, streamReset, streamState, streamStep, streamStepI16 } from "./stream";
+export { streamOpen, streamFree, streamReset, streamState, streamInput, streamStep, streamStepI16, streamStepPrepared } from "./stream";
 import { isModel } from "./model";
 import * as E from "./errors";
 

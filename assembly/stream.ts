@@ -60,6 +60,15 @@ export function streamState(s: usize): usize {
   return isStream(s) ? <usize>load<u32>(s, 8) : 0;
 }
 
+/**
+ * Where the stream's input vector lives (int16 for int8 models, f32 for f32 models, padded):
+ * a frontend writes its features here, then streamStepPrepared runs the model on them, so
+ * features never leave linear memory. It is the start of the state block.
+ */
+export function streamInput(s: usize): usize {
+  return isStream(s) ? <usize>load<u32>(s, 8) : 0;
+}
+
 function runLayers(m: usize, state: usize): usize {
   const numType = load<u32>(m, 12);
   const count = load<u32>(m, 24);
@@ -112,6 +121,26 @@ export function streamStep(s: usize, input: usize, output: usize): i32 {
   } else {
     for (let i = 0; i < inLen; i++) store<f32>(state + (<usize>i << 2), load<f32>(input + (<usize>i << 2)));
     const y = runLayers(m, state);
+    for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), load<f32>(y + (<usize>i << 2)));
+  }
+  return 0;
+}
+
+/**
+ * One step on the input already in streamInput(s) (written there by a frontend), output as f32
+ * (int8 models dequantise with the model's output scale). The input is trusted: it comes from the
+ * module's own frontend, not from the host.
+ */
+export function streamStepPrepared(s: usize, output: usize): i32 {
+  if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
+  const m = <usize>load<u32>(s, 4);
+  const state = <usize>load<u32>(s, 8);
+  const outLen = load<i32>(m, 20);
+  const y = runLayers(m, state);
+  if (load<u32>(m, 12) == NUM_INT8) {
+    const scale = load<f32>(m, 52);
+    for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), <f32>load<i16>(y + (<usize>i << 1)) * scale);
+  } else {
     for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), load<f32>(y + (<usize>i << 2)));
   }
   return 0;

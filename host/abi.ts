@@ -13,6 +13,8 @@ export interface TinyrnnExports {
   streamFree(stream: number): number;
   streamReset(stream: number): number;
   streamState(stream: number): number;
+  streamInput(stream: number): number;
+  streamStepPrepared(stream: number, output: number): number;
   streamStep(stream: number, input: number, output: number): number;
   streamStepI16(stream: number, input: number, output: number): number;
   buildFeatures(): number;
@@ -20,7 +22,7 @@ export interface TinyrnnExports {
 
 export const ABI_FUNCTIONS = [
   "memAlloc", "memFree", "errorDetail", "modelLoad", "modelFree", "modelInfo", "streamOpen",
-  "streamFree", "streamReset", "streamState", "streamStep", "streamStepI16", "buildFeatures",
+  "streamFree", "streamReset", "streamState", "streamInput", "streamStep", "streamStepI16", "streamStepPrepared", "buildFeatures",
 ] as const;
 
 /** modelInfo() selectors (assembly/index.ts). */
