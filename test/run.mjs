@@ -26,7 +26,6 @@ await build({
   target: "node20",
   outExtension: { ".js": ".mjs" },
   loader: { ".wasm": "binary" },
-  packages: "external",
   sourcemap: "inline",
   logLevel: "warning",
 });
