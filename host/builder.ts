@@ -108,6 +108,11 @@ export interface BuildOptions {
   calibration?: Float32Array[];
   /** Stored in the file for the host (labels, provenance, …). */
   metadata?: Record<string, unknown>;
+  /**
+   * int8: a fixed input scale instead of the calibrated one — for inputs that arrive already as
+   * int16 in a known scale, like the audio frontend's features (frontend FEATURE_SCALE).
+   */
+  inputScale?: number;
 }
 
 /** Build a .tinyrnn file from float layer specs. */
@@ -120,7 +125,8 @@ export function buildModel(specs: LayerSpec[], opts: BuildOptions): Uint8Array {
     if (!opts.calibration || opts.calibration.length === 0) throw new Error("an int8 model needs calibration sequences");
     const c = calibrate(specs, opts.calibration);
     stats = c.layers;
-    inputScale = activationScale(c.input);
+    inputScale = opts.inputScale ?? activationScale(c.input);
+    if (!(inputScale > 0) || !Number.isFinite(inputScale)) throw new Error(`inputScale must be a positive number, not ${opts.inputScale}`);
   } else if (numType !== "f32") {
     throw new Error(`unknown number type "${numType}" (int8 or f32)`);
   }
