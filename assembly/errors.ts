@@ -18,6 +18,7 @@ export const ERR_NON_FINITE_INPUT: i32 = 13;
 export const ERR_WRONG_NUM_TYPE: i32 = 14; // e.g. an int16 step on an f32 model
 export const ERR_BAD_NUM_TYPE: i32 = 15;
 export const ERR_BAD_STATE: i32 = 16;
+export const ERR_BAD_SAMPLE_RATE: i32 = 17; // a resampler input rate other than 8, 16, 22.05, 32, 44.1, 48 kHz
 
 let detail: i32 = 0;
 

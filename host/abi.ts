@@ -55,6 +55,7 @@ export const ERROR_MESSAGES: readonly string[] = [
   "this call needs an int8 model",
   "unknown number type in the model header",
   "invalid saved state",
+  "unsupported input sample rate (8000, 16000, 22050, 32000, 44100 or 48000 Hz)",
   "the model's metadata is not a valid JSON object",
 ];
 
@@ -62,7 +63,7 @@ export const ERROR_CODES = {
   truncated: 1, badMagic: 2, badVersion: 3, badHeader: 4, badChecksum: 5, badLayerKind: 6,
   badShape: 7, badTensorBounds: 8, badQuantParams: 9, overflowRisk: 10, outOfMemory: 11,
   badHandle: 12, nonFiniteInput: 13, wrongNumType: 14, badNumType: 15, badState: 16,
-  /** host-side only */ badMetadata: 17,
+  badSampleRate: 17, /** host-side only */ badMetadata: 18,
 } as const;
 
 export type TinyrnnErrorCode = keyof typeof ERROR_CODES;
