@@ -18,6 +18,8 @@ export const ERR_NON_FINITE_INPUT: i32 = 13;
 export const ERR_WRONG_NUM_TYPE: i32 = 14; // e.g. an int16 step on an f32 model
 export const ERR_BAD_NUM_TYPE: i32 = 15;
 export const ERR_BAD_STATE: i32 = 16;
+// 17 is the host's own (badMetadata in host/abi.ts): the module never returns it.
+export const ERR_BAD_SAMPLE_RATE: i32 = 19; // no resampler from this rate to 16 kHz; detail: the rate
 
 let detail: i32 = 0;
 
