@@ -19,7 +19,9 @@ export const ERR_WRONG_NUM_TYPE: i32 = 14; // e.g. an int16 step on an f32 model
 export const ERR_BAD_NUM_TYPE: i32 = 15;
 export const ERR_BAD_STATE: i32 = 16;
 // 17 is the host's own (badMetadata in host/abi.ts): the module never returns it.
+export const ERR_BAD_FRONTEND_CONFIG: i32 = 18; // detail: the config field index (frontend.ts)
 export const ERR_BAD_SAMPLE_RATE: i32 = 19; // no resampler from this rate to 16 kHz; detail: the rate
+export const ERR_BAD_ARGUMENT: i32 = 20; // detail: which argument (0-based) of the call
 
 let detail: i32 = 0;
 

@@ -17,12 +17,17 @@ export interface TinyrnnExports {
   streamStepPrepared(stream: number, output: number): number;
   streamStep(stream: number, input: number, output: number): number;
   streamStepI16(stream: number, input: number, output: number): number;
+  frontendOpen(config: number, numType: number): number;
+  frontendFree(frontend: number): number;
+  frontendReset(frontend: number): number;
+  frontendPush(frontend: number, samples: number, count: number, sampleType: number, frame: number): number;
   buildFeatures(): number;
 }
 
 export const ABI_FUNCTIONS = [
   "memAlloc", "memFree", "errorDetail", "modelLoad", "modelFree", "modelInfo", "streamOpen",
-  "streamFree", "streamReset", "streamState", "streamInput", "streamStep", "streamStepI16", "streamStepPrepared", "buildFeatures",
+  "streamFree", "streamReset", "streamState", "streamInput", "streamStep", "streamStepI16", "streamStepPrepared",
+  "frontendOpen", "frontendFree", "frontendReset", "frontendPush", "buildFeatures",
 ] as const;
 
 /** modelInfo() selectors (assembly/index.ts). */
@@ -56,6 +61,9 @@ export const ERROR_MESSAGES: readonly string[] = [
   "unknown number type in the model header",
   "invalid saved state",
   "the model's metadata is not a valid JSON object",
+  "invalid audio frontend setting",
+  "unsupported sample rate (no resampler from it to 16 kHz)",
+  "invalid argument",
 ];
 
 export const ERROR_CODES = {
@@ -63,7 +71,15 @@ export const ERROR_CODES = {
   badShape: 7, badTensorBounds: 8, badQuantParams: 9, overflowRisk: 10, outOfMemory: 11,
   badHandle: 12, nonFiniteInput: 13, wrongNumType: 14, badNumType: 15, badState: 16,
   /** host-side only */ badMetadata: 17,
+  badFrontendConfig: 18, badSampleRate: 19, badArgument: 20,
 } as const;
+
+/** The frontend config's fields in order (assembly/frontend.ts): errorDetail() of badFrontendConfig. */
+export const FRONTEND_CONFIG_FIELDS = [
+  "sampleRateHz", "windowSamples", "hopSamples", "fftSize", "channels", "lowHz", "highHz", "flags",
+  "smoothingBits", "evenSmoothing", "oddSmoothing", "minSignalRemaining", "pcanStrength", "pcanOffset",
+  "pcanGainBits", "reserved",
+] as const;
 
 export type TinyrnnErrorCode = keyof typeof ERROR_CODES;
 
@@ -93,6 +109,12 @@ function describeDetail(code: number, detail: number): string {
       return ` (version ${detail}, this runtime reads 1)`;
     case ERROR_CODES.nonFiniteInput:
       return ` (input element ${detail})`;
+    case ERROR_CODES.badFrontendConfig:
+      return ` (${FRONTEND_CONFIG_FIELDS[detail] ?? `field ${detail}`})`;
+    case ERROR_CODES.badSampleRate:
+      return ` (${detail} Hz)`;
+    case ERROR_CODES.badArgument:
+      return ` (argument ${detail})`;
     default:
       return "";
   }
