@@ -5,6 +5,8 @@ export { Runtime, Model, Stream, type WasmSource, type RuntimeOptions } from "./
 export { TinyrnnError, ERROR_CODES, ERROR_MESSAGES, type TinyrnnErrorCode, type TinyrnnExports } from "./abi.js";
 export { readModel, writeModel, padLen, KIND, type ModelImage, type ParsedModel, type NumType, type LayerRecord } from "./format.js";
 export { buildModel, calibrate, checkLayers, layerOutputLen, ReferenceModel, type LayerSpec, type BuildOptions } from "./builder.js";
+export { Frontend, defaultFrontendConfig, encodeFrontendConfig, FEATURE_SCALE, FRONTEND_SAMPLE_RATE_HZ, type FrontendConfig } from "./frontend.js";
+export { FrontendReference } from "./frontend-reference.js";
 export type { DenseSpec, Activation } from "./layers/dense.js";
 export type { GruSpec } from "./layers/gru.js";
 export type { LstmSpec } from "./layers/lstm.js";
