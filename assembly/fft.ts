@@ -21,24 +21,22 @@ export const TW_BYTES: i32 = TW_COUNT << 3;
 
 /**
  * cos(2π·num/den) in f64, to ~1e-16, with no library call: the argument is reduced exactly in
- * integers to within π/4 of a multiple of π/2, then Taylor series (|t| ≤ π/4: 11 terms).
+ * integers to t within π/4 of a multiple q of π/2, then one Taylor series, of cos t or sin t
+ * (|t| ≤ π/4: 12 terms).
  * Used at open for the window and the twiddles.
  */
 export function cosTurns(num: i32, den: i32): f64 {
   let n = <i64>num % <i64>den;
   if (n < 0) n += den;
-  const q = (8 * n + <i64>den) / (2 * <i64>den); // nearest quarter turn, 0..4
-  const t = <f64>(n * 4 - q * <i64>den) * (Math.PI / (2.0 * <f64>den)); // |t| ≤ π/4
-  const t2 = t * t;
-  let c: f64 = 1, s: f64 = t, tc: f64 = 1, ts: f64 = t;
-  for (let k = 1; k <= 11; k++) {
-    tc *= -t2 / <f64>((2 * k - 1) * (2 * k));
-    ts *= -t2 / <f64>((2 * k) * (2 * k + 1));
-    c += tc;
-    s += ts;
+  const q = <i32>((8 * n + <i64>den) / (2 * <i64>den)); // nearest quarter turn, 0..4
+  const t = <f64>(n * 4 - <i64>q * <i64>den) * (Math.PI / (2.0 * <f64>den)); // |t| ≤ π/4
+  // cos(qπ/2 + t): q = 0: cos t, 1: −sin t, 2: −cos t, 3: sin t
+  let term: f64 = q & 1 ? t : 1, sum = term;
+  for (let k = 1 + (q & 1); k < 24; k += 2) {
+    term *= -t * t / <f64>(k * (k + 1));
+    sum += term;
   }
-  const qq = <i32>(q & 3);
-  return qq == 0 ? c : qq == 1 ? -s : qq == 2 ? -c : s;
+  return (q + 1) & 2 ? -sum : sum;
 }
 
 /** Fill the twiddle table at `tw`: i32 Q30 (exact ±2^30 at the quarter turns). */

@@ -192,11 +192,18 @@ export function frontendOpen(config: usize, numType: u32): i32 {
     store<f32>(fe, <f32>offset / 65536.0, 60);
     store<f32>(fe, <f32>(32767.0 / <f64>(1 << gainBits)), 64);
   }
-  for (let i: usize = 0, o = HEADER; i < 12; i++) {
-    store<u32>(fe + 68 + (i << 2), <u32>(fe + o));
-    o = i == 0 ? oBuf : i == 1 ? oConv : i == 2 ? oWin : i == 3 ? oTw : i == 4 ? oZ : i == 5 ? oBands
-      : i == 6 ? oWts : i == 7 ? oAcc : i == 8 ? oEst : i == 9 ? oLog : oExp;
-  }
+  store<u32>(fe, <u32>(fe + HEADER), 68);
+  store<u32>(fe, <u32>(fe + oBuf), 72);
+  store<u32>(fe, <u32>(fe + oConv), 76);
+  store<u32>(fe, <u32>(fe + oWin), 80);
+  store<u32>(fe, <u32>(fe + oTw), 84);
+  store<u32>(fe, <u32>(fe + oZ), 88);
+  store<u32>(fe, <u32>(fe + oBands), 92);
+  store<u32>(fe, <u32>(fe + oWts), 96);
+  store<u32>(fe, <u32>(fe + oAcc), 100);
+  store<u32>(fe, <u32>(fe + oEst), 104);
+  store<u32>(fe, <u32>(fe + oLog), 108);
+  store<u32>(fe, <u32>(fe + oExp), 112);
 
   // The twiddles and the Hann window (TFLM's: ½ − ½·cos(2π(n + ½)/window)), both Q30; the f32
   // path converts them (exact to f32's precision).
@@ -373,31 +380,29 @@ function frameInt(fe: usize, out: usize): void {
     const e = load<u64>(acc + (<usize>j << 3));
     // v in Q10: √E · 2^(r − 25) (x = s·hann·2^(30 − r), E = Σw|X|²/2^8: v = √(E/2^4)·2^(r − 30)/8)
     const v: u64 = e == 0 ? 0 : mulPow2(1, (log2Q24(e, lt) >> 1) + (<i64>(r - 25) << 24), et);
-    let o = v;
+    let o = v, s: u64 = 0;
     if (flags & (FLAG_NOISE_REDUCTION | FLAG_PCAN)) {
       // noise estimate in Q16 (≥ TFLM's 2^smoothingBits precision), rounded
       const sm = <u64>field(fe, <usize>(j & 1 ? 48 : 44));
       const v16 = v << 6, pe = est + (<usize>j << 3);
-      const s = (v16 * sm + load<u64>(pe) * (16384 - sm) + 8192) >> 14;
+      s = (v16 * sm + load<u64>(pe) * (16384 - sm) + 8192) >> 14;
       store<u64>(pe, s);
       if (flags & FLAG_NOISE_REDUCTION) {
         const sub = (v16 - (s < v16 ? s : v16) + 32) >> 6;
         const floor = (v * <u64>field(fe, 52) + 8192) >> 14;
         o = sub > floor ? sub : floor;
       }
-      if (flags & FLAG_PCAN) {
-        // gain = 2^(−strength·log2(8·est + offset)), at most the cap; snr = 8·out·gain in Q16
-        const y = (s << 3) + off;
-        let g = y == 0 ? cap : -((strength * (log2Q24(y, lt) - (16 << 24)) + 32768) >> 16);
-        if (g > cap) g = cap;
-        const snr = mulPow2(o, g + (9 << 24), et);
-        // value = 512·(snr < 2 ? snr²/4 : snr − 1), in Q8
-        o = snr < (2 << 16) ? (snr * snr + (1 << 16)) >> 17 : (snr - 65536) << 1;
-      } else {
-        o <<= 1; // value = 8·out, Q10 → Q8
-      }
+    }
+    if (flags & FLAG_PCAN) {
+      // gain = 2^(−strength·log2(8·est + offset)), at most the cap; snr = 8·out·gain in Q16
+      const y = (s << 3) + off;
+      let g = y == 0 ? cap : -((strength * (log2Q24(y, lt) - (16 << 24)) + 32768) >> 16);
+      if (g > cap) g = cap;
+      const snr = mulPow2(o, g + (9 << 24), et);
+      // value = 512·(snr < 2 ? snr²/4 : snr − 1), in Q8
+      o = snr < (2 << 16) ? (snr * snr + (1 << 16)) >> 17 : (snr - 65536) << 1;
     } else {
-      o <<= 1;
+      o <<= 1; // value = 8·out, Q10 → Q8
     }
     // o is now value in Q8
     let q: u64;
@@ -433,19 +438,17 @@ function frameF32(fe: usize, out: usize): void {
   const strength = load<f32>(fe, 56), offset = load<f32>(fe, 60), cap = load<f32>(fe, 64);
   for (let j = 0; j < C; j++) {
     const v = Mathf.sqrt(load<f32>(acc + (<usize>j << 2))) * 0.125; // √E·64/512
-    let o = v;
+    let o = v, s: f32 = 0;
     if (flags & (FLAG_NOISE_REDUCTION | FLAG_PCAN)) {
       const sm = <f32>field(fe, <usize>(j & 1 ? 48 : 44)) * (1.0 / 16384.0);
       const pe = est + (<usize>j << 2);
-      const s = v * sm + load<f32>(pe) * (1 - sm);
+      s = v * sm + load<f32>(pe) * (1 - sm);
       store<f32>(pe, s);
       if (flags & FLAG_NOISE_REDUCTION) o = max(v - min(s, v), v * (<f32>field(fe, 52) * (1.0 / 16384.0)));
-      if (flags & FLAG_PCAN) {
-        const snr = o * 8 * min(Mathf.exp(-strength * Mathf.log1p(s * 8 + offset - 1)), cap);
-        o = snr < 2 ? snr * snr * 128 : (snr - 1) * 512;
-      } else {
-        o *= 8;
-      }
+    }
+    if (flags & FLAG_PCAN) {
+      const snr = o * 8 * min(Mathf.exp(-strength * Mathf.log1p(s * 8 + offset - 1)), cap);
+      o = snr < 2 ? snr * snr * 128 : (snr - 1) * 512;
     } else {
       o *= 8;
     }
