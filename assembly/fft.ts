@@ -12,8 +12,6 @@
 // f32, 8 bytes each, made once when a frontend is opened: k ≤ TW_N/2 (the split step needs
 // W^256). Errors against a float64 DFT: test/assembly/fft.spec.ts.
 
-import { NUM_INT8 } from "./layer";
-
 /** Real transform length; the complex FFT runs on half of it. */
 export const TW_N: i32 = 512;
 export const TW_COUNT: i32 = TW_N / 2 + 1;

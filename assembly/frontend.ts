@@ -157,7 +157,7 @@ export function frontendOpen(config: usize, numType: u32): i32 {
   const oConv = oBuf + align16(<usize>(win + hop) * es);
   const oTw = oConv + align16(<usize>maxBlock << 2);
   const oWin = oTw + <usize>TW_BYTES; // right after the twiddles: one f32 conversion for both
-  const oZ = oWin + align16(<usize>win << 2);
+  const oZ = align16(oWin + (<usize>win << 2));
   const oBands = oZ + (<usize>TW_N << 3);
   const oWts = oBands + align16(<usize>(C + 1) << 2);
   const oAcc = oWts + align16(<usize>MAX_BINS << 2);
