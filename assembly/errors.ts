@@ -18,7 +18,10 @@ export const ERR_NON_FINITE_INPUT: i32 = 13;
 export const ERR_WRONG_NUM_TYPE: i32 = 14; // e.g. an int16 step on an f32 model
 export const ERR_BAD_NUM_TYPE: i32 = 15;
 export const ERR_BAD_STATE: i32 = 16;
-export const ERR_BAD_SAMPLE_RATE: i32 = 17; // a resampler input rate other than 8, 16, 22.05, 32, 44.1, 48 kHz
+export const ERR_BAD_SAMPLE_RATE: i32 = 17; // no resampler from this rate to 16 kHz (8, 16, 22.05, 32, 44.1, 48 kHz)
+export const ERR_BAD_FRONTEND_CONFIG: i32 = 18; // detail: the config field index (frontend.ts)
+export const ERR_BAD_ARGUMENT: i32 = 19; // detail: which argument (0-based) of the call
+// 20 is the host's own (badMetadata in host/abi.ts): the module never returns it.
 
 let detail: i32 = 0;
 

@@ -7,6 +7,7 @@ export { memAlloc, memFree } from "./alloc";
 export { errorDetail } from "./errors";
 export { modelLoad, modelFree } from "./model";
 export { streamOpen, streamFree, streamReset, streamState, streamInput, streamStep, streamStepI16, streamStepPrepared } from "./stream";
+export { frontendOpen, frontendFree, frontendReset, frontendPush } from "./frontend";
 import { isModel } from "./model";
 import * as E from "./errors";
 

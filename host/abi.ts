@@ -17,12 +17,17 @@ export interface TinyrnnExports {
   streamStepPrepared(stream: number, output: number): number;
   streamStep(stream: number, input: number, output: number): number;
   streamStepI16(stream: number, input: number, output: number): number;
+  frontendOpen(config: number, numType: number): number;
+  frontendFree(frontend: number): number;
+  frontendReset(frontend: number): number;
+  frontendPush(frontend: number, samples: number, count: number, sampleType: number, frame: number): number;
   buildFeatures(): number;
 }
 
 export const ABI_FUNCTIONS = [
   "memAlloc", "memFree", "errorDetail", "modelLoad", "modelFree", "modelInfo", "streamOpen",
-  "streamFree", "streamReset", "streamState", "streamInput", "streamStep", "streamStepI16", "streamStepPrepared", "buildFeatures",
+  "streamFree", "streamReset", "streamState", "streamInput", "streamStep", "streamStepI16", "streamStepPrepared",
+  "frontendOpen", "frontendFree", "frontendReset", "frontendPush", "buildFeatures",
 ] as const;
 
 /** modelInfo() selectors (assembly/index.ts). */
@@ -56,6 +61,8 @@ export const ERROR_MESSAGES: readonly string[] = [
   "unknown number type in the model header",
   "invalid saved state",
   "unsupported input sample rate (8000, 16000, 22050, 32000, 44100 or 48000 Hz)",
+  "invalid audio frontend setting",
+  "invalid argument",
   "the model's metadata is not a valid JSON object",
 ];
 
@@ -63,8 +70,16 @@ export const ERROR_CODES = {
   truncated: 1, badMagic: 2, badVersion: 3, badHeader: 4, badChecksum: 5, badLayerKind: 6,
   badShape: 7, badTensorBounds: 8, badQuantParams: 9, overflowRisk: 10, outOfMemory: 11,
   badHandle: 12, nonFiniteInput: 13, wrongNumType: 14, badNumType: 15, badState: 16,
-  badSampleRate: 17, /** host-side only */ badMetadata: 18,
+  badSampleRate: 17, badFrontendConfig: 18, badArgument: 19,
+  /** host-side only */ badMetadata: 20,
 } as const;
+
+/** The frontend config's fields in order (assembly/frontend.ts): errorDetail() of badFrontendConfig. */
+export const FRONTEND_CONFIG_FIELDS = [
+  "sampleRateHz", "windowSamples", "hopSamples", "fftSize", "channels", "lowHz", "highHz", "flags",
+  "smoothingBits", "evenSmoothing", "oddSmoothing", "minSignalRemaining", "pcanStrength", "pcanOffset",
+  "pcanGainBits", "reserved",
+] as const;
 
 export type TinyrnnErrorCode = keyof typeof ERROR_CODES;
 
@@ -94,6 +109,12 @@ function describeDetail(code: number, detail: number): string {
       return ` (version ${detail}, this runtime reads 1)`;
     case ERROR_CODES.nonFiniteInput:
       return ` (input element ${detail})`;
+    case ERROR_CODES.badFrontendConfig:
+      return ` (${FRONTEND_CONFIG_FIELDS[detail] ?? `field ${detail}`})`;
+    case ERROR_CODES.badSampleRate:
+      return ` (${detail} Hz)`;
+    case ERROR_CODES.badArgument:
+      return ` (argument ${detail})`;
     default:
       return "";
   }

@@ -7,6 +7,8 @@ export { readModel, writeModel, padLen, KIND, type ModelImage, type ParsedModel,
 export { buildModel, calibrate, checkLayers, layerOutputLen, ReferenceModel, type LayerSpec, type BuildOptions } from "./builder.js";
 export { Detector, type DetectionEvent, type DetectorOptions } from "./detector.js";
 export { SensorStream, type SensorOptions } from "./sensor.js";
+export { Frontend, defaultFrontendConfig, encodeFrontendConfig, FEATURE_SCALE, FRONTEND_SAMPLE_RATE_HZ, type FrontendConfig } from "./frontend.js";
+export { FrontendReference } from "./frontend-reference.js";
 export type { DenseSpec, Activation } from "./layers/dense.js";
 export type { GruSpec } from "./layers/gru.js";
 export type { LstmSpec } from "./layers/lstm.js";

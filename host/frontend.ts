@@ -1,0 +1,227 @@
+// The audio frontend on the host: its settings (what a model's metadata carries as
+// `metadata.frontend`), their encoding for the module, and a Frontend over the ABI. The arithmetic
+// is all in the module (assembly/frontend.ts); host/frontend-reference.ts is its float yardstick.
+//
+//   const fe = new Frontend(runtime, defaultFrontendConfig(48000), "int8");
+//   fe.push(int16Chunk, stream inputs pointer, () => { /* a frame of features landed there */ });
+//   const feats = fe.features(samples);     // [frames, channels] as real values
+//   fe.dispose();
+
+import { ERROR_CODES, TinyrnnError } from "./abi.js";
+import type { NumType } from "./format.js";
+import type { Runtime } from "./runtime.js";
+
+/** Real feature = int16 frontend output · FEATURE_SCALE (micro_speech's and microWakeWord's 10/256). */
+export const FEATURE_SCALE = 0.0390625;
+/** The rate the frontend works at; input at other rates is resampled to it. */
+export const FRONTEND_SAMPLE_RATE_HZ = 16000;
+
+/**
+ * How a model hears: TensorFlow Lite Micro's audio frontend settings. `defaultFrontendConfig()` gives
+ * micro_speech's / microWakeWord's. Fractions are stored in the module in fixed point:
+ * the noise-reduction ones as ⌊x·2^14⌋ (as TFLM), PCAN strength and offset as round(x·2^16).
+ */
+export interface FrontendConfig {
+  /** Rate of the audio given to push() (8000, 16000, 22050, 32000, 44100 or 48000). */
+  sampleRateHz: number;
+  /** Analysis window, in ms at 16 kHz (a whole number of samples: ms·16). */
+  windowMs: number;
+  /** Step between frames, in ms at 16 kHz. */
+  hopMs: number;
+  /** Only 512. */
+  fftSize: number;
+  /** Mel channels = features per frame. */
+  channels: number;
+  lowHz: number;
+  highHz: number;
+  /** Subtract the running noise estimate. */
+  noiseReduction: boolean;
+  /** Precision of the noise estimate, bits (TFLM: 10). */
+  smoothingBits: number;
+  /** Noise estimate smoothing for even / odd channels. */
+  evenSmoothing: number;
+  oddSmoothing: number;
+  /** What noise reduction always leaves of the signal. */
+  minSignalRemaining: number;
+  /** Per-channel energy normalisation (gain control against the noise estimate). */
+  pcan: boolean;
+  pcanStrength: number;
+  pcanOffset: number;
+  /** TFLM's gain LUT precision; the gain is capped at 32767/2^gainBits, as there. */
+  pcanGainBits: number;
+  /** Natural log of the channel values (else the linear values). */
+  log: boolean;
+}
+
+/** micro_speech's and microWakeWord's settings: 30 ms window, 10 ms hop, 40 channels 125–7500 Hz, NR, PCAN, log. */
+export function defaultFrontendConfig(sampleRateHz = FRONTEND_SAMPLE_RATE_HZ): FrontendConfig {
+  return {
+    sampleRateHz, windowMs: 30, hopMs: 10, fftSize: 512, channels: 40, lowHz: 125, highHz: 7500,
+    noiseReduction: true, smoothingBits: 10, evenSmoothing: 0.025, oddSmoothing: 0.06, minSignalRemaining: 0.05,
+    pcan: true, pcanStrength: 0.95, pcanOffset: 80, pcanGainBits: 21, log: true,
+  };
+}
+
+const FIELDS = 16;
+
+function bad(field: number, why: string): TinyrnnError {
+  return new TinyrnnError(ERROR_CODES.badFrontendConfig, field, `frontend config: ${why}`);
+}
+
+/** The module's config struct (assembly/frontend.ts): 16 int32 fields. Ranges are checked there. */
+export function encodeFrontendConfig(cfg: FrontendConfig): Int32Array {
+  const num = (name: keyof FrontendConfig, field: number): number => {
+    const v = cfg[name];
+    if (typeof v !== "number" || !Number.isFinite(v)) throw bad(field, `${name} must be a finite number, not ${String(v)}`);
+    return v;
+  };
+  const int = (name: keyof FrontendConfig, field: number, scale = 1): number => {
+    const v = num(name, field) * scale;
+    if (!Number.isInteger(v) || Math.abs(v) > 0x7fffffff) {
+      throw bad(field, scale === 1 ? `${name} must be an integer, not ${cfg[name]}` : `${name} ${cfg[name]} is not a whole number of 16 kHz samples`);
+    }
+    return v;
+  };
+  const fixed = (name: keyof FrontendConfig, field: number, bits: number, round: (x: number) => number): number => {
+    const v = round(num(name, field) * 2 ** bits);
+    if (Math.abs(v) > 0x7fffffff) throw bad(field, `${name} ${cfg[name]} is out of range`);
+    return v;
+  };
+  const out = new Int32Array(FIELDS);
+  out[0] = int("sampleRateHz", 0);
+  out[1] = int("windowMs", 1, FRONTEND_SAMPLE_RATE_HZ / 1000);
+  out[2] = int("hopMs", 2, FRONTEND_SAMPLE_RATE_HZ / 1000);
+  out[3] = int("fftSize", 3);
+  out[4] = int("channels", 4);
+  out[5] = int("lowHz", 5);
+  out[6] = int("highHz", 6);
+  out[7] = (cfg.noiseReduction ? 1 : 0) | (cfg.pcan ? 2 : 0) | (cfg.log ? 4 : 0);
+  out[8] = int("smoothingBits", 8);
+  out[9] = fixed("evenSmoothing", 9, 14, Math.floor);
+  out[10] = fixed("oddSmoothing", 10, 14, Math.floor);
+  out[11] = fixed("minSignalRemaining", 11, 14, Math.floor);
+  out[12] = fixed("pcanStrength", 12, 16, Math.round);
+  out[13] = fixed("pcanOffset", 13, 16, Math.round);
+  out[14] = int("pcanGainBits", 14);
+  return out;
+}
+
+/** Input samples copied into the module per piece. */
+const PIECE_SAMPLES = 4096;
+
+/**
+ * A streaming frontend in a runtime: audio in (any chunk size, int16 or float in [−1, 1]), one
+ * frame of `channels` features per hop. numType "int8" is the integer path (int16 features, for
+ * int8 models), "f32" the float twin. Chunking never changes the features.
+ */
+export class Frontend {
+  readonly channels: number;
+  readonly numType: NumType;
+  readonly config: FrontendConfig;
+  /** Bytes one frame takes at a frame pointer: channels · (2 int16 | 4 f32). */
+  readonly frameBytes: number;
+  readonly handle: number;
+  private readonly input: number;
+  private readonly frame: number;
+  private disposed = false;
+
+  constructor(readonly runtime: Runtime, config: FrontendConfig = defaultFrontendConfig(), numType: NumType = "int8") {
+    if (numType !== "int8" && numType !== "f32") throw new TinyrnnError(ERROR_CODES.badNumType, 0, `frontend: numType "${String(numType)}" (int8 or f32)`);
+    const enc = encodeFrontendConfig(config);
+    const ex = runtime.exports;
+    const cfg = runtime.alloc(FIELDS * 4, "opening the audio frontend");
+    new Int32Array(ex.memory.buffer, cfg, FIELDS).set(enc);
+    const h = ex.frontendOpen(cfg, numType === "int8" ? 1 : 0);
+    const detail = ex.errorDetail();
+    ex.memFree(cfg);
+    if (h < 0) throw new TinyrnnError(-h, detail, "opening the audio frontend");
+    this.handle = h;
+    this.config = { ...config };
+    this.numType = numType;
+    this.channels = enc[4];
+    this.frameBytes = this.channels * (numType === "int8" ? 2 : 4);
+    try {
+      this.input = runtime.alloc(PIECE_SAMPLES * 4, "opening the audio frontend");
+      this.frame = runtime.alloc(this.frameBytes, "opening the audio frontend");
+    } catch (e) {
+      ex.frontendFree(h);
+      throw e;
+    }
+  }
+
+  private live(): Runtime {
+    if (this.disposed) throw new TinyrnnError(ERROR_CODES.badHandle, 0, "using a disposed frontend");
+    return this.runtime;
+  }
+
+  /**
+   * Feed a chunk of audio at config.sampleRateHz. Each time a frame completes, its features are
+   * written at `framePtr` in module memory (int16[channels] or f32[channels]: e.g. a model
+   * stream's streamInput) and `onFrame` is called. A NaN or infinite sample refuses the whole
+   * chunk before anything changes.
+   */
+  push(samples: Int16Array | Float32Array, framePtr: number, onFrame: () => void): void {
+    const rt = this.live();
+    const isF32 = samples instanceof Float32Array;
+    if (!isF32 && !(samples instanceof Int16Array)) throw new TypeError("frontend push expects an Int16Array or a Float32Array");
+    if (isF32) {
+      for (let i = 0; i < samples.length; i++) {
+        if (!Number.isFinite(samples[i])) throw new TinyrnnError(ERROR_CODES.nonFiniteInput, i, "frontend push");
+      }
+    }
+    const ex = rt.exports;
+    for (let off = 0; off < samples.length; off += PIECE_SAMPLES) {
+      const piece = samples.subarray(off, Math.min(samples.length, off + PIECE_SAMPLES));
+      if (isF32) rt.f32.set(piece, this.input >> 2);
+      else rt.i16.set(piece, this.input >> 1);
+      const bytes = isF32 ? 4 : 2;
+      let done = 0, ready = false;
+      while (done < piece.length || ready) {
+        const r = ex.frontendPush(this.handle, this.input + done * bytes, piece.length - done, isF32 ? 1 : 0, framePtr);
+        if (r < 0) throw new TinyrnnError(-r, ex.errorDetail(), "frontend push");
+        done += r >>> 1;
+        ready = (r & 1) === 1;
+        if (ready) onFrame();
+      }
+    }
+  }
+
+  /**
+   * The features of every frame this audio completes, [frames, channels] as real values
+   * (int16 · FEATURE_SCALE on the integer path). Continues from the frontend's state: reset()
+   * first for a clip of its own.
+   */
+  features(samples: Int16Array | Float32Array): Float32Array {
+    const frames: Float32Array[] = [];
+    const C = this.channels;
+    this.push(samples, this.frame, () => {
+      const rt = this.runtime;
+      const f = new Float32Array(C);
+      if (this.numType === "int8") {
+        const q = rt.i16.subarray(this.frame >> 1, (this.frame >> 1) + C);
+        for (let i = 0; i < C; i++) f[i] = q[i] * FEATURE_SCALE;
+      } else {
+        f.set(rt.f32.subarray(this.frame >> 2, (this.frame >> 2) + C));
+      }
+      frames.push(f);
+    });
+    const out = new Float32Array(frames.length * C);
+    frames.forEach((f, t) => out.set(f, t * C));
+    return out;
+  }
+
+  /** Back to silence: buffered audio, noise estimates and resampler history forgotten. */
+  reset(): void {
+    const rt = this.live();
+    rt.check(rt.exports.frontendReset(this.handle), "frontend reset");
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    const ex = this.runtime.exports;
+    this.disposed = true;
+    ex.memFree(this.input);
+    ex.memFree(this.frame);
+    this.runtime.check(ex.frontendFree(this.handle), "disposing the frontend");
+  }
+}
