@@ -2,6 +2,8 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRuntime, readModel, TinyrnnError, type ParsedModel } from "./index.js";
+import { KeywordSpotter } from "./spotter.js";
+import { readWav } from "./wav.js";
 import { describeLayer } from "./describe.js";
 import { readNpyMatrix, writeNpyMatrix } from "./npy.js";
 
@@ -11,6 +13,8 @@ const VERSION = typeof TINYRNN_VERSION === "string" ? TINYRNN_VERSION : "dev";
 const USAGE = `usage:
   tinyrnn run <model.tinyrnn> <input.npy> -o <out.npy> [--build simd|mvp]
       stream a float32 [T, F] array through the model step by step; write the outputs [T, O]
+  tinyrnn detect <model.tinyrnn> <file.wav> [--json] [--threshold X] [--build simd|mvp]
+      spot keywords in a recording: one line per event (with --json, one JSON object per line)
   tinyrnn inspect <model.tinyrnn> [--json]
       print the model's layers, shapes, number types and byte counts
   tinyrnn --version | --help`;
@@ -87,6 +91,55 @@ async function run(args: string[]): Promise<void> {
   process.stderr.write(`tinyrnn: ${input.rows} steps through ${modelPath} (${model.numType}, ${rt.build} build) in ${ms.toFixed(1)} ms; wrote ${out} [${input.rows}, ${model.outputLen}]\n`);
 }
 
+async function detect(args: string[]): Promise<void> {
+  const { positional, flags } = parseArgs(args, ["threshold", "build"], ["json"]);
+  if (positional.length !== 2) throw new UsageError("detect takes a model and a WAV file");
+  const build = (flags.get("build") ?? "auto") as string;
+  if (!["auto", "simd", "mvp"].includes(build)) throw new UsageError(`--build must be simd or mvp, not ${build}`);
+  let threshold: number | undefined;
+  if (flags.has("threshold")) {
+    threshold = Number(flags.get("threshold"));
+    if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number in [0, 1], not ${flags.get("threshold")}`);
+  }
+  const [modelPath, wavPath] = positional;
+  const modelBytes = readFile(modelPath, "model");
+  const pcm = readWav(readFile(wavPath, "audio"), wavPath);
+  const rt = await createRuntime({ build: build as "auto" | "simd" | "mvp" });
+  const model = rt.loadModel(modelBytes);
+  // --threshold replaces every label's threshold, including per-label ones from the metadata
+  const labels = (model.metadata.labels as string[] | undefined) ?? [];
+  const spotter = new KeywordSpotter(model, threshold === undefined ? {} : { threshold, thresholds: Object.fromEntries(labels.map((l) => [l, threshold])) });
+  const json = flags.has("json");
+  const print = (e: { label: string; score: number; startMs: number; endMs: number }) => {
+    if (json) process.stdout.write(JSON.stringify({ label: e.label, score: Number(e.score.toFixed(4)), startMs: Math.round(e.startMs), endMs: Math.round(e.endMs) }) + "\n");
+    else process.stdout.write(`${(e.startMs / 1000).toFixed(2).padStart(8)} s – ${(e.endMs / 1000).toFixed(2).padStart(8)} s  ${e.label}  ${e.score.toFixed(3)}\n`);
+  };
+  const audioSec = pcm.samples.length / pcm.sampleRateHz;
+  const tty = process.stderr.isTTY === true && audioSec > 5;
+  const chunk = 4096;
+  let events = 0;
+  let shown = performance.now();
+  const t0 = shown;
+  for (let i = 0; i < pcm.samples.length; i += chunk) {
+    for (const e of spotter.push(pcm.samples.subarray(i, i + chunk), pcm.sampleRateHz)) {
+      if (tty) process.stderr.write("\r\x1b[K");
+      print(e);
+      events++;
+    }
+    if (tty && performance.now() - shown > 250) {
+      shown = performance.now();
+      process.stderr.write(`\rtinyrnn: ${(i / pcm.sampleRateHz).toFixed(1)} of ${audioSec.toFixed(1)} s`);
+    }
+  }
+  if (tty) process.stderr.write("\r\x1b[K");
+  const wallSec = (performance.now() - t0) / 1000;
+  const summary = `${events} event${events === 1 ? "" : "s"} in ${audioSec.toFixed(2)} s of audio (${pcm.sampleRateHz} Hz), ${wallSec.toFixed(3)} s wall, ${Math.round(audioSec / Math.max(wallSec, 1e-6))}× real time (${rt.build} build)`;
+  // with --json, stdout holds only the events
+  (json ? process.stderr : process.stdout).write((json ? "tinyrnn: " : "") + summary + "\n");
+  spotter.dispose();
+  model.dispose();
+}
+
 async function inspect(args: string[]): Promise<void> {
   const { positional, flags } = parseArgs(args, [], ["json"]);
   if (positional.length !== 1) throw new UsageError("inspect takes one model file");
@@ -133,6 +186,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (cmd === "run") await run(rest);
+    else if (cmd === "detect") await detect(rest);
     else if (cmd === "inspect") await inspect(rest);
     else if (cmd === "--version" || cmd === "-v") process.stdout.write(`tinyrnn ${VERSION}\n`);
     else if (cmd === "--help" || cmd === "-h" || cmd === "help") process.stdout.write(USAGE + "\n");

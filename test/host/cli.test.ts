@@ -84,3 +84,43 @@ test("bad arguments and bad files give one clear line and a non-zero exit", () =
     assert.match(res.err, msg);
   }
 });
+
+test("detect prints one line per event, or one JSON object per line, and a summary", async () => {
+  const { Frontend, defaultFrontendConfig } = await import("../../host/index.js");
+  const { beepModel, beepTrack } = await import("./kws-fixture.js");
+  const { writeWav } = await import("../../host/wav.js");
+  const rt = await createRuntime();
+  const fe = new Frontend(rt, defaultFrontendConfig(16000), "f32");
+  const calib = [fe.features(beepTrack(16000, 5, [1.0, 3.5]))];
+  const kws = join(dir, "beep.tinyrnn");
+  writeFileSync(kws, beepModel("int8", calib));
+  const wav = join(dir, "beeps.wav");
+  const x = beepTrack(44100, 6, [1.0, 4.0]);
+  writeFileSync(wav, writeWav([x, x], 44100, "16")); // stereo, averaged back to mono
+  const human = cli("detect", kws, wav);
+  assert.equal(human.code, 0, human.err);
+  const lines = human.out.trimEnd().split("\n");
+  assert.equal(lines.length, 3, human.out);
+  assert.match(lines[0], /^\s+[01]\.\d\d s –\s+1\.\d\d s  beep  \d\.\d{3}$/);
+  assert.match(lines[1], /^\s+[34]\.\d\d s –\s+4\.\d\d s  beep  \d\.\d{3}$/);
+  assert.match(lines[2], /^2 events in 6\.00 s of audio \(44100 Hz\), [\d.]+ s wall, \d+× real time \((simd|mvp) build\)$/);
+  const json = cli("detect", kws, wav, "--json");
+  assert.equal(json.code, 0, json.err);
+  const events = json.out.trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(events.length, 2);
+  for (const e of events) assert.deepEqual(Object.keys(e), ["label", "score", "startMs", "endMs"]);
+  assert.ok(events[0].endMs > 1000 && events[0].endMs < 1300 && events[1].endMs > 4000 && events[1].endMs < 4300, json.out);
+  assert.match(json.err, /^tinyrnn: 2 events in 6\.00 s of audio/);
+  // a threshold above every score silences it; a bad one is a usage error
+  assert.equal(cli("detect", kws, wav, "--json", "--threshold", "1").out, "");
+  assert.equal(cli("detect", kws, wav, "--threshold", "2").code, 2);
+  // a model that is not a keyword spotter, and audio tinyrnn does not read, are one clear line each
+  const notKws = cli("detect", modelPath, wav);
+  assert.equal(notKws.code, 1);
+  assert.match(notKws.err, /no frontend settings/);
+  const odd = join(dir, "odd.wav");
+  writeFileSync(odd, writeWav([x.subarray(0, 1000)], 11025, "16"));
+  const bad = cli("detect", kws, odd);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /odd\.wav is sampled at 11025 Hz/);
+});
