@@ -16,8 +16,8 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { buildModel, createRuntime, wasmBuilds, ReferenceModel, type LayerSpec, type Runtime } from "../host/index.js";
-import { rng, signal } from "../test/host/helpers.js";
+import { buildModel, createRuntime, wasmBuilds, ReferenceModel, Frontend, defaultFrontendConfig, FEATURE_SCALE, type LayerSpec, type Runtime, type NumType } from "../host/index.js";
+import { rng, signal, torchGru, torchLinear } from "../test/host/helpers.js";
 import { RECURRENT_CASES, PEAK_SIZES, denseSpecs } from "./cases.js";
 import { timeInterleaved, medianRatio, DEFAULT_TIMING, type Timing } from "./timing.js";
 import type { JsStep } from "./jsfloat.js";
@@ -225,6 +225,80 @@ for (const c of RECURRENT_CASES) {
 }
 
 // 3. Module sizes.
+// Keyword spotting: audio through the module, per 10 ms hop — the frontend alone (resampler,
+// window, FFT, mel, noise reduction, PCAN, log) and with a GRU(40→64) + softmax head stepped in
+// place on its features. Real-time factor = 10 ms of audio / time per hop.
+const HOP_MS = 10;
+const TARGET_REALTIME = 1000; // keyword spotting end to end ≥ 1000× real time, simd build
+
+/** One hop of audio (rate/100 samples) per step, from a precomputed second of audio in linear memory. */
+function audioRunner(rt: Runtime, rateHz: number, numType: NumType, modelBytes?: Uint8Array): Runner {
+  const fe = new Frontend(rt, defaultFrontendConfig(rateHz), numType);
+  const model = modelBytes ? rt.loadModel(modelBytes) : undefined;
+  const stream = model?.openStream();
+  const ex = rt.exports;
+  const frame = stream ? ex.streamInput(stream.handle) : rt.alloc(fe.frameBytes, "bench frame");
+  const out = model ? model.io.out : 0;
+  // a second of speech-band audio: a few tones wandering in pitch over noise
+  const n = rateHz;
+  const audio = Int16Array.from({ length: n }, (_, i) => {
+    const t = i / rateHz;
+    return Math.round(3000 * Math.sin(2 * Math.PI * (300 + 200 * Math.sin(3 * t)) * t) + 1500 * Math.sin(2 * Math.PI * 1200 * t) + 800 * Math.sin(i * 12.9898) * Math.cos(i * 78.233));
+  });
+  const audioPtr = rt.alloc(n * 2, "bench audio");
+  rt.i16.set(audio, audioPtr >> 1);
+  const hop = rateHz / 100;
+  let pos = 0, rc = 0;
+  return {
+    run(steps) {
+      for (let s = 0; s < steps; s++) {
+        let left = hop;
+        while (left > 0) {
+          const r = ex.frontendPush(fe.handle, audioPtr + pos * 2, Math.min(left, n - pos), 0, frame);
+          if (r < 0) { rc = r; return; }
+          const used = r >>> 1;
+          pos += used;
+          left -= used;
+          if (pos === n) pos = 0;
+          if (r & 1 && stream) rc |= ex.streamStepPrepared(stream.handle, out);
+        }
+      }
+    },
+    dispose() {
+      if (rc < 0) rt.check(rc, "bench audio");
+      ex.memFree(audioPtr);
+      if (!stream) ex.memFree(frame);
+      model?.dispose();
+      fe.dispose();
+    },
+  };
+}
+
+const kwsSpecs: LayerSpec[] = [torchGru(rng(4064), 40, 64), torchLinear(rng(4012), 64, 12, "softmax")];
+const kwsFeatures = (() => {
+  const fe = new Frontend(runtimes.simd, defaultFrontendConfig(16000), "f32");
+  const f = fe.features(Float32Array.from({ length: 32000 }, (_, i) => 0.2 * Math.sin(i * 0.3) * Math.sin(i * 0.0007) + 0.05 * Math.sin(i * 12.9898)));
+  fe.dispose();
+  return f;
+})();
+const kwsModels = {
+  int8: buildModel(kwsSpecs, { numType: "int8", calibration: [kwsFeatures], inputScale: FEATURE_SCALE }),
+  f32: buildModel(kwsSpecs, { numType: "f32" }),
+};
+interface AudioRow { pipeline: string; rateHz: number; int8Simd: Timing; int8Mvp: Timing; f32Simd: Timing }
+const audioRows: AudioRow[] = [];
+for (const [pipeline, withModel] of [["frontend", false], ["frontend + GRU(40→64) + head", true]] as const) {
+  for (const rateHz of [16000, 48000]) {
+    const [int8Simd, int8Mvp, f32Simd] = timeRunners([
+      audioRunner(runtimes.simd, rateHz, "int8", withModel ? kwsModels.int8 : undefined),
+      audioRunner(runtimes.mvp, rateHz, "int8", withModel ? kwsModels.int8 : undefined),
+      audioRunner(runtimes.simd, rateHz, "f32", withModel ? kwsModels.f32 : undefined),
+    ]);
+    audioRows.push({ pipeline, rateHz, int8Simd, int8Mvp, f32Simd });
+  }
+}
+const realtime = (t: Timing) => (HOP_MS * 1000) / t.medianUs;
+
 const sizes = { simd: wasmBuilds.simd.byteLength, mvp: wasmBuilds.mvp.byteLength };
 
 // ---------------------------------------------------------------------------------------------
@@ -288,6 +362,14 @@ console.log(table(
 ));
 if (missing.length) console.log(`not measured (kernel not on this branch yet): ${missing.map((r) => `${r.kind} ${r.shape}`).join(", ")}`);
 
+console.log("\nKeyword spotting: one 10 ms hop of int16 audio per step (input rate → 16 kHz → 40 log-mel features [→ model]); real-time factor = 10 ms / median time per hop");
+console.log(table(
+  ["pipeline", "input", "int8 simd µs", "× real time", "int8 mvp µs", "× real time", "f32 simd µs", "× real time", "≥ 1000× (simd)"],
+  audioRows.map((r) => [r.pipeline, `${r.rateHz / 1000} kHz`, us(r.int8Simd), f(realtime(r.int8Simd), 0), us(r.int8Mvp), f(realtime(r.int8Mvp), 0),
+    us(r.f32Simd), f(realtime(r.f32Simd), 0), pf(realtime(r.int8Simd) >= TARGET_REALTIME)]),
+  2,
+));
+
 const sizeRows = (["simd", "mvp"] as const).map((b) => [b, String(sizes[b]), (sizes[b] / 1024).toFixed(2),
   `${((100 * sizes[b]) / TARGET_MODULE_BYTES).toFixed(1)} %`, b === "simd" ? pf(sizes[b] <= TARGET_MODULE_BYTES) : "(no target)"]);
 console.log("\nModule size (raw .wasm)");
@@ -307,9 +389,10 @@ const result = {
     macs: "weight-matrix multiply-accumulates at logical (unpadded) shapes; elementwise work not counted (bench/cases.ts)",
     peak: `best int8 simd GMAC/s (median) over dense N×N layers, no activation, N in ${PEAK_SIZES.join(", ")}`,
   },
-  targets: { peakFraction: TARGET_PEAK_FRACTION, jsSpeedup: TARGET_JS_SPEEDUP, moduleBytes: TARGET_MODULE_BYTES },
+  targets: { peakFraction: TARGET_PEAK_FRACTION, jsSpeedup: TARGET_JS_SPEEDUP, moduleBytes: TARGET_MODULE_BYTES, keywordSpottingRealtime: TARGET_REALTIME },
   peak: { int8SimdGmacPerS: peakSimd, probeN: peakRow.n, int8MvpGmacPerS: peakMvp, f32SimdGmacPerS: peakF32, rows: peakRows },
   cases: caseRows,
+  keywordSpotting: audioRows.map((r) => ({ ...r, realtime: { int8Simd: realtime(r.int8Simd), int8Mvp: realtime(r.int8Mvp), f32Simd: realtime(r.f32Simd) } })),
   moduleBytes: { ...sizes, simdPass: sizes.simd <= TARGET_MODULE_BYTES },
   totalSeconds: wallS,
 };
