@@ -83,21 +83,69 @@ export class ReferenceModel {
   }
 }
 
-/** max |value| of every observed tensor, per layer, over calibration sequences (each from zero state). */
-export function calibrate(specs: LayerSpec[], sequences: Float32Array[]): { input: number; layers: LayerStats[] } {
+/** How calibration turns observed activations into ranges. */
+export interface Clipping {
+  /** "minmax" (default): the largest |value| seen; "percentile": that percentile of |value| */
+  method: "minmax" | "percentile";
+  /** for "percentile", in (0, 100]; default 99.99 */
+  percentile?: number;
+}
+
+const HISTOGRAM_BINS = 4096;
+
+/**
+ * The range of every observed tensor, per layer, over calibration sequences (each run from zero
+ * state): max |value|, or with percentile clipping the given percentile of |value| (a second pass
+ * histograms |value| in 4096 bins up to the maximum; the range is the upper edge of the bin where
+ * the percentile falls). Outliers then saturate instead of costing every other value resolution.
+ */
+export function calibrate(specs: LayerSpec[], sequences: Float32Array[], clipping: Clipping = { method: "minmax" }):
+  { input: number; layers: LayerStats[] } {
   const ref = new ReferenceModel(specs);
-  const layers: LayerStats[] = specs.map(() => new Map());
-  let input = 0;
   for (const seq of sequences) {
     if (seq.length % ref.inputLen !== 0) throw new Error(`a calibration sequence has ${seq.length} values, not a multiple of the input size ${ref.inputLen}`);
-    ref.reset();
-    for (let t = 0; t < seq.length; t += ref.inputLen) {
-      ref.step(seq.subarray(t, t + ref.inputLen), (layer, name, v) => {
-        const m = maxAbs(v);
-        if (layer < 0) input = Math.max(input, m);
-        else layers[layer].set(name, Math.max(layers[layer].get(name) ?? 0, m));
-      });
+  }
+  const each = (visit: (layer: number, name: string, v: ArrayLike<number>) => void) => {
+    for (const seq of sequences) {
+      ref.reset();
+      for (let t = 0; t < seq.length; t += ref.inputLen) ref.step(seq.subarray(t, t + ref.inputLen), visit);
     }
+  };
+  const key = (layer: number, name: string) => `${layer}\u0000${name}`;
+  const max = new Map<string, number>();
+  each((layer, name, v) => { const k = key(layer, name); max.set(k, Math.max(max.get(k) ?? 0, maxAbs(v))); });
+  let range = max;
+  if (clipping.method === "percentile") {
+    const p = clipping.percentile ?? 99.99;
+    if (!(p > 0 && p <= 100)) throw new Error(`the clipping percentile must lie in (0, 100], not ${p}`);
+    const hist = new Map<string, Float64Array>();
+    each((layer, name, v) => {
+      const k = key(layer, name), m = max.get(k)!;
+      let h = hist.get(k);
+      if (!h) hist.set(k, (h = new Float64Array(HISTOGRAM_BINS)));
+      if (m === 0) return;
+      for (let i = 0; i < v.length; i++) h[Math.min(HISTOGRAM_BINS - 1, Math.floor((Math.abs(v[i]) / m) * HISTOGRAM_BINS))]++;
+    });
+    range = new Map();
+    for (const [k, h] of hist) {
+      let total = 0;
+      for (const c of h) total += c;
+      let seen = 0, bin = HISTOGRAM_BINS - 1;
+      for (let b = 0; b < HISTOGRAM_BINS; b++) {
+        seen += h[b];
+        if (seen >= (p / 100) * total) { bin = b; break; }
+      }
+      range.set(k, (max.get(k)! * (bin + 1)) / HISTOGRAM_BINS);
+    }
+  } else if (clipping.method !== "minmax") {
+    throw new Error(`unknown clipping method "${(clipping as { method: string }).method}" (minmax or percentile)`);
+  }
+  const layers: LayerStats[] = specs.map(() => new Map());
+  let input = 0;
+  for (const [k, r] of range) {
+    const [layer, name] = k.split("\u0000");
+    if (Number(layer) < 0) input = r;
+    else layers[Number(layer)].set(name, r);
   }
   return { input, layers };
 }
@@ -108,6 +156,8 @@ export interface BuildOptions {
   calibration?: Float32Array[];
   /** Stored in the file for the host (labels, provenance, …). */
   metadata?: Record<string, unknown>;
+  /** int8: how calibrated ranges are chosen (default min/max) */
+  clipping?: Clipping;
   /**
    * int8: a fixed input scale instead of the calibrated one — for inputs that arrive already as
    * int16 in a known scale, like the audio frontend's features (frontend FEATURE_SCALE).
@@ -123,7 +173,7 @@ export function buildModel(specs: LayerSpec[], opts: BuildOptions): Uint8Array {
   let inputScale = 1;
   if (numType === "int8") {
     if (!opts.calibration || opts.calibration.length === 0) throw new Error("an int8 model needs calibration sequences");
-    const c = calibrate(specs, opts.calibration);
+    const c = calibrate(specs, opts.calibration, opts.clipping);
     stats = c.layers;
     inputScale = opts.inputScale ?? activationScale(c.input);
     if (!(inputScale > 0) || !Number.isFinite(inputScale)) throw new Error(`inputScale must be a positive number, not ${opts.inputScale}`);

@@ -4,7 +4,7 @@
 export { Runtime, Model, Stream, type WasmSource, type RuntimeOptions } from "./runtime.js";
 export { TinyrnnError, ERROR_CODES, ERROR_MESSAGES, type TinyrnnErrorCode, type TinyrnnExports } from "./abi.js";
 export { readModel, writeModel, padLen, KIND, type ModelImage, type ParsedModel, type NumType, type LayerRecord } from "./format.js";
-export { buildModel, calibrate, checkLayers, layerOutputLen, ReferenceModel, type LayerSpec, type BuildOptions } from "./builder.js";
+export { buildModel, calibrate, checkLayers, layerOutputLen, ReferenceModel, type LayerSpec, type BuildOptions, type Clipping } from "./builder.js";
 export { Detector, type DetectionEvent, type DetectorOptions } from "./detector.js";
 export { SensorStream, type SensorOptions } from "./sensor.js";
 export { Frontend, defaultFrontendConfig, encodeFrontendConfig, FEATURE_SCALE, FRONTEND_SAMPLE_RATE_HZ, type FrontendConfig } from "./frontend.js";

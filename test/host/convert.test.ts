@@ -1,0 +1,41 @@
+// Conversion after import: provenance, the quantisation report, percentile clipping.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { calibrate, readModel, type LayerSpec } from "../../host/index.js";
+import { convert, formatReport } from "../../host/convert/index.js";
+import { rng, runtime, signal, torchGru, torchLinear, mixedModel } from "./helpers.js";
+
+test("int8 conversion reports per-layer SQNR, output cosine and max error, and records its provenance", async () => {
+  const rt = await runtime("simd");
+  const specs = mixedModel(3, 12, 16, 5);
+  const calibration = [signal(rng(1), 300, 12), signal(rng(2), 300, 12)];
+  const { bytes, report } = convert(rt, specs, { numType: "int8", calibration, source: "model.safetensors" });
+  assert.equal(report.layers!.length, 4);
+  for (const l of report.layers!) assert.ok(l.sqnrDb > 25, `${l.kind}: ${l.sqnrDb} dB`);
+  assert.ok(report.outputCosine! > 0.999 && report.minStepCosine! > 0.99 && report.maxAbsError! < 0.05, JSON.stringify(report));
+  assert.equal(report.bytes, bytes.length);
+  assert.ok(report.f32Bytes > report.bytes);
+  const meta = readModel(bytes).metadata as { provenance: { source: string; converter: string; date: string; calibration: { steps: number } } };
+  assert.equal(meta.provenance.source, "model.safetensors");
+  assert.match(meta.provenance.converter, /^tinyrnn convert \d+/);
+  assert.match(meta.provenance.date, /^\d{4}-\d{2}-\d{2}$/);
+  assert.equal(meta.provenance.calibration.steps, 600);
+  const text = formatReport(report).join("\n");
+  assert.match(text, /calibration: 2 sequences, 600 steps, min\/max ranges/);
+  assert.match(text, /3  dense\s+\d+\.\d dB/);
+  const f32 = convert(rt, specs, { numType: "f32", source: "m.onnx" });
+  assert.equal(f32.report.layers, undefined);
+  assert.throws(() => convert(rt, specs, { numType: "int8", source: "m" }), /calibration data/);
+});
+
+test("percentile clipping keeps one outlier from setting the range", () => {
+  const r = rng(4);
+  const specs: LayerSpec[] = [torchGru(r, 4, 8), torchLinear(r, 8, 3)];
+  const x = signal(rng(5), 2000, 4);
+  x[777] = 500; // one wild sample among values of order 1
+  const minmax = calibrate(specs, [x]);
+  const pct = calibrate(specs, [x], { method: "percentile", percentile: 99.9 });
+  assert.equal(minmax.input, 500);
+  assert.ok(pct.input < 5, `percentile input range ${pct.input}`);
+  assert.throws(() => calibrate(specs, [x], { method: "percentile", percentile: 0 }), /percentile must lie in \(0, 100\]/);
+});
