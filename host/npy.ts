@@ -26,6 +26,28 @@ export function readNpyMatrix(bytes: Uint8Array, what: string): Matrix {
   return { data, rows, cols };
 }
 
+/**
+ * Sequences of feature vectors: [T, F] (one sequence) or [N, T, F] (N sequences), float32 or
+ * float64 — what `tinyrnn convert --calibrate` takes. Returns the sequences, each [T, F] flat.
+ */
+export function readNpySequences(bytes: Uint8Array, what: string): { sequences: Float32Array[]; features: number } {
+  let arr;
+  try {
+    arr = parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  } catch (e) {
+    throw new Error(`${what} is not a valid .npy file (${(e as Error).message})`);
+  }
+  if (arr.fortranOrder) throw new Error(`${what} is in Fortran order; save it with np.ascontiguousarray`);
+  if (arr.dtype !== "f4" && arr.dtype !== "f8") throw new Error(`${what} has dtype ${arr.dtype}; expected float32 (or float64)`);
+  if (arr.shape.length !== 2 && arr.shape.length !== 3) throw new Error(`${what} has shape [${arr.shape.join(", ")}]; expected [T, F] or [N, T, F]`);
+  const [n, t, f] = arr.shape.length === 2 ? [1, arr.shape[0], arr.shape[1]] : arr.shape;
+  const data = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data as Float64Array);
+  if (data.length !== n * t * f) throw new Error(`${what} is truncated: ${data.length} values for shape [${arr.shape.join(", ")}]`);
+  if (n * t === 0) throw new Error(`${what} holds no steps`);
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) throw new Error(`${what} has a non-finite value at index ${i}`);
+  return { sequences: Array.from({ length: n }, (_, i) => data.subarray(i * t * f, (i + 1) * t * f)), features: f };
+}
+
 /** A float32 [rows, cols] .npy file. */
 export function writeNpyMatrix(data: Float32Array, rows: number, cols: number): Uint8Array {
   return new Uint8Array(dump(data, [rows, cols]));
