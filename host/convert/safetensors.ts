@@ -373,10 +373,19 @@ function linear(entry: ArchLayer, what: string, t: Tensors, prevOut: number | un
 }
 
 function mamba(entry: ArchLayer, what: string, t: Tensors, prevOut: number | undefined): SsmSpec[] {
-  const cfg = entry.config;
-  if (cfg !== undefined && (cfg === null || typeof cfg !== "object" || Array.isArray(cfg))) throw new Error(`${what}: "config" is not an object`);
-  const f = new Fields(entry, what, cfg as Record<string, unknown> | undefined);
-  f.allow(["config"]);
+  // Fields come from the entry, else from a nested Hugging Face config.json ("config"), else from
+  // mamba_ssm's MambaConfig.ssm_cfg (in the entry or in "config").
+  const obj = (v: unknown, name: string): Record<string, unknown> => {
+    if (v === undefined) return {};
+    if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error(`${what}: "${name}" is not an object`);
+    return v as Record<string, unknown>;
+  };
+  const cfg = obj(entry.config, "config");
+  const f = new Fields(entry, what, { ...obj(cfg.ssm_cfg, "config.ssm_cfg"), ...obj(entry.ssm_cfg, "ssm_cfg"), ...cfg });
+  f.allow(["config", "ssm_cfg"]);
+  const variant = f.string(["layer"]);
+  if (variant !== undefined && variant !== "Mamba1") throw new Error(`${what}: ${variant} blocks are not supported (Mamba1 only)`);
+  if ((f.number(["d_intermediate"]) ?? 0) > 0) throw new Error(`${what}: blocks with an MLP (d_intermediate > 0) are not supported`);
   const prefix = f.string(["prefix"]) ?? "layers";
   const M0 = f.size(["d_model", "hidden_size", "dModel"]);
   const N0 = f.size(["d_state", "state_size", "dState"]);

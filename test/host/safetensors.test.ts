@@ -271,3 +271,14 @@ test("sizes may be left out; standalone activations fold into the linear before;
   const given = safetensorsToSpecs(bytesOf(m), archOf(m));
   assert.deepEqual(auto.specs, given.specs);
 });
+
+test("mamba_ssm's MambaConfig (ssm_cfg) is read too; Mamba2 and MLP blocks are refused", () => {
+  const m = fixture("mamba");
+  const head = { type: "linear", prefix: "fc" };
+  const cfg = { d_model: 32, n_layer: 2, d_intermediate: 0, ssm_cfg: { d_state: 8, d_conv: 4, expand: 2, dt_rank: 2 }, rms_norm: true, residual_in_fp32: true };
+  const given = safetensorsToSpecs(bytesOf(m), archOf(m));
+  assert.deepEqual(safetensorsToSpecs(bytesOf(m), { layers: [{ type: "mamba", config: cfg }, head] }).specs, given.specs);
+  assert.throws(() => safetensorsToSpecs(bytesOf(m), { layers: [{ type: "mamba", config: { ...cfg, ssm_cfg: { layer: "Mamba2" } } }, head] }), /Mamba2 blocks are not supported/);
+  assert.throws(() => safetensorsToSpecs(bytesOf(m), { layers: [{ type: "mamba", config: { ...cfg, d_intermediate: 128 } }, head] }), /an MLP \(d_intermediate > 0\)/);
+  assert.throws(() => safetensorsToSpecs(bytesOf(m), { layers: [{ type: "mamba", ssm_cfg: { d_state: 16 } }, head] }), /"layers\.0\.mixer\.A_log" has shape \[64, 8\]; expected \[64, 16\]/);
+});
