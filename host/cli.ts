@@ -1,11 +1,17 @@
 // The `tinyrnn` command line. The only host file that uses Node built-ins.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { createRuntime, readModel, TinyrnnError, type ParsedModel } from "./index.js";
 import { KeywordSpotter } from "./spotter.js";
 import { readWav } from "./wav.js";
 import { describeLayer } from "./describe.js";
-import { readNpyMatrix, writeNpyMatrix } from "./npy.js";
+import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
+import { join, basename } from "node:path";
+import { convert, formatReport } from "./convert/index.js";
+import { importModel } from "./convert/import.js";
+import { archPathFor } from "./convert/safetensors.js";
+import { Frontend, defaultFrontendConfig, FEATURE_SCALE } from "./frontend.js";
+import type { Clipping } from "./builder.js";
 
 declare const TINYRNN_VERSION: string;
 const VERSION = typeof TINYRNN_VERSION === "string" ? TINYRNN_VERSION : "dev";
@@ -15,6 +21,9 @@ const USAGE = `usage:
       stream a float32 [T, F] array through the model step by step; write the outputs [T, O]
   tinyrnn detect <model.tinyrnn> <file.wav> [--json] [--threshold X] [--build simd|mvp]
       spot keywords in a recording: one line per event (with --json, one JSON object per line)
+  tinyrnn convert <model.onnx|model.safetensors> -o <model.tinyrnn> [--dtype int8|f32] [--calibrate <data.npy|wav-folder>]
+                  [--clip minmax|percentile[:P]] [--labels a,b,c] [--arch arch.json] [--report report.json]
+      bring a PyTorch/ONNX model to tinyrnn; int8 needs calibration data and prints what quantisation cost
   tinyrnn inspect <model.tinyrnn> [--json]
       print the model's layers, shapes, number types and byte counts
   tinyrnn --version | --help`;
@@ -140,6 +149,81 @@ async function detect(args: string[]): Promise<void> {
   model.dispose();
 }
 
+function parseClipping(v: string | undefined): Clipping {
+  if (v === undefined || v === "minmax") return { method: "minmax" };
+  const m = /^percentile(?::([\d.]+))?$/.exec(v);
+  if (!m) throw new UsageError(`--clip must be minmax or percentile[:P], not ${v}`);
+  return { method: "percentile", percentile: m[1] ? Number(m[1]) : 99.99 };
+}
+
+async function convertCommand(args: string[]): Promise<void> {
+  const { positional, flags } = parseArgs(args, ["o", "output", "dtype", "calibrate", "clip", "labels", "arch", "report"], []);
+  if (positional.length !== 1) throw new UsageError("convert takes one input model");
+  const out = (flags.get("o") ?? flags.get("output")) as string | undefined;
+  if (!out) throw new UsageError("convert needs -o <model.tinyrnn>");
+  const dtype = (flags.get("dtype") ?? "int8") as string;
+  if (dtype !== "int8" && dtype !== "f32") throw new UsageError(`--dtype must be int8 or f32, not ${dtype}`);
+  const clipping = parseClipping(flags.get("clip") as string | undefined);
+  const input = positional[0];
+  const bytes = readFile(input, "model");
+  // the architecture of a safetensors file: --arch, or <stem>.arch.json beside it (else its __metadata__)
+  let arch: Record<string, unknown> | undefined;
+  const archPath = (flags.get("arch") as string | undefined) ?? [archPathFor(input)].find((p) => p !== input && existsSync(p));
+  if (archPath) {
+    try {
+      arch = JSON.parse(new TextDecoder().decode(readFile(archPath, "architecture")));
+    } catch (e) {
+      throw new Error(`${archPath} is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  const imported = importModel(bytes, input, arch);
+  if (imported.unused.length) process.stderr.write(`tinyrnn: ${input}: ${imported.unused.length} tensor${imported.unused.length === 1 ? "" : "s"} unused: ${imported.unused.slice(0, 6).join(", ")}${imported.unused.length > 6 ? ", …" : ""}\n`);
+  const metadata: Record<string, unknown> = { ...imported.metadata };
+  if (flags.has("labels")) metadata.labels = String(flags.get("labels")).split(",").map((l) => l.trim()).filter(Boolean);
+  const rt = await createRuntime();
+  const tty = process.stderr.isTTY === true;
+  const progress = (line: string) => { if (tty) process.stderr.write(`\r\x1b[K${line}`); };
+  let calibration: Float32Array[] | undefined;
+  let inputScale: number | undefined;
+  const cal = flags.get("calibrate") as string | undefined;
+  if (cal) {
+    const inputLen = imported.specs[0].inputLen;
+    if (existsSync(cal) && statSync(cal).isDirectory()) {
+      // WAV files, through the frontend the model will hear with: features are its input
+      const files = readdirSync(cal).filter((f) => /\.wav$/i.test(f)).sort();
+      if (files.length === 0) throw new Error(`${cal} holds no .wav files`);
+      const { sampleRateHz: _, ...settings } = { ...defaultFrontendConfig(), ...((metadata.frontend as object) ?? {}) };
+      metadata.frontend = settings;
+      if (settings.channels !== inputLen) throw new Error(`the frontend gives ${settings.channels} features; ${input} takes ${inputLen}`);
+      calibration = files.map((f, i) => {
+        progress(`tinyrnn: calibration audio ${i + 1} of ${files.length}: ${f}`);
+        const pcm = readWav(readFile(join(cal, f), "audio"), join(cal, f));
+        const fe = new Frontend(rt, { ...settings, sampleRateHz: pcm.sampleRateHz }, "f32");
+        const feats = fe.features(pcm.samples);
+        fe.dispose();
+        return feats;
+      });
+      inputScale = FEATURE_SCALE;
+    } else {
+      const { sequences, features } = readNpySequences(readFile(cal, "calibration data"), cal);
+      if (features !== inputLen) throw new Error(`${cal} has ${features} features per step; ${input} takes ${inputLen}`);
+      calibration = sequences;
+    }
+  } else if (dtype === "int8") {
+    throw new UsageError("an int8 model needs --calibrate <data.npy|wav-folder> (or --dtype f32)");
+  }
+  const { bytes: model, report } = convert(rt, imported.specs, { numType: dtype, calibration, clipping, inputScale, source: basename(input), metadata }, progress);
+  if (tty) process.stderr.write("\r\x1b[K");
+  try {
+    writeFileSync(out, model);
+  } catch (e) {
+    throw new Error(`cannot write ${out}: ${(e as Error).message}`);
+  }
+  const reportPath = flags.get("report") as string | undefined;
+  if (reportPath) writeFileSync(reportPath, JSON.stringify({ ...report, layers: report.layers?.map((l) => ({ ...l, sqnrDb: Number.isFinite(l.sqnrDb) ? l.sqnrDb : null })) }, null, 2) + "\n");
+  process.stdout.write([`wrote ${out} (${imported.format}, ${imported.specs.length} layers: ${imported.specs.map((s) => s.kind).join(" → ")})`, ...formatReport(report)].join("\n") + "\n");
+}
+
 async function inspect(args: string[]): Promise<void> {
   const { positional, flags } = parseArgs(args, [], ["json"]);
   if (positional.length !== 1) throw new UsageError("inspect takes one model file");
@@ -187,6 +271,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (cmd === "run") await run(rest);
     else if (cmd === "detect") await detect(rest);
+    else if (cmd === "convert") await convertCommand(rest);
     else if (cmd === "inspect") await inspect(rest);
     else if (cmd === "--version" || cmd === "-v") process.stdout.write(`tinyrnn ${VERSION}\n`);
     else if (cmd === "--help" || cmd === "-h" || cmd === "help") process.stdout.write(USAGE + "\n");

@@ -124,3 +124,67 @@ test("detect prints one line per event, or one JSON object per line, and a summa
   assert.equal(bad.code, 1);
   assert.match(bad.err, /odd\.wav is sampled at 11025 Hz/);
 });
+
+test("convert brings a PyTorch safetensors model to int8 with a report, and to f32 matching PyTorch", async () => {
+  const fx = "test/fixtures/torch/";
+  const int8 = join(dir, "gru1.tinyrnn");
+  const reportPath = join(dir, "gru1.report.json");
+  const res = cli("convert", fx + "gru1.safetensors", "-o", int8, "--calibrate", fx + "calib40.npy", "--report", reportPath, "--labels", "a,b,c,d,e,f,g,h,i,j,k,l");
+  assert.equal(res.code, 0, res.err);
+  assert.match(res.out, /wrote .*gru1\.tinyrnn \(safetensors, 2 layers: gru → dense\)/);
+  assert.match(res.out, /calibration: 1 sequence, 300 steps, min\/max ranges/);
+  assert.match(res.out, /0  gru\s+\d+\.\d dB/);
+  assert.match(res.out, /output: cosine 0\.99\d+ overall/);
+  const report = JSON.parse(readFileSync(reportPath, "utf8"));
+  assert.ok(report.outputCosine > 0.999 && report.layers.length === 2, JSON.stringify(report));
+  const info = JSON.parse(cli("inspect", int8, "--json").out);
+  assert.equal(info.numType, "int8");
+  assert.equal(info.metadata.labels.length, 12);
+  assert.equal(info.metadata.provenance.source, "gru1.safetensors");
+  assert.match(cli("inspect", int8).out, /provenance: .*gru1\.safetensors.*tinyrnn convert/);
+  // f32: through `tinyrnn run`, within 1e-5 of PyTorch's own outputs
+  const f32 = join(dir, "gru1.f32.tinyrnn"), y = join(dir, "gru1.y.npy");
+  assert.equal(cli("convert", fx + "gru1.safetensors", "-o", f32, "--dtype", "f32").code, 0);
+  assert.equal(cli("run", f32, fx + "input40.npy", "-o", y).code, 0);
+  const got = readNpyMatrix(readFileSync(y), "y").data, want = readNpyMatrix(readFileSync(fx + "gru1.out.npy"), "out").data;
+  let err = 0;
+  for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs(got[i] - want[i]));
+  assert.ok(err <= 1e-5, `f32 vs PyTorch ${err}`);
+  // percentile clipping is accepted and recorded
+  const p = cli("convert", fx + "gru1.safetensors", "-o", join(dir, "p.tinyrnn"), "--calibrate", fx + "calib40.npy", "--clip", "percentile:99.9");
+  assert.match(p.out, /99\.9th percentile ranges/);
+});
+
+test("convert calibrates an audio model on a folder of WAV files through the frontend", async () => {
+  const { writeWav } = await import("../../host/wav.js");
+  const { beepTrack } = await import("./kws-fixture.js");
+  const { FEATURE_SCALE } = await import("../../host/index.js");
+  const wavs = join(dir, "wavs");
+  (await import("node:fs")).mkdirSync(wavs, { recursive: true });
+  writeFileSync(join(wavs, "a.wav"), writeWav([beepTrack(16000, 2, [0.5])], 16000));
+  writeFileSync(join(wavs, "b.wav"), writeWav([beepTrack(48000, 2, [1.0])], 48000, "32f"));
+  const out = join(dir, "gru1.audio.tinyrnn");
+  const res = cli("convert", "test/fixtures/torch/gru1.safetensors", "-o", out, "--calibrate", wavs);
+  assert.equal(res.code, 0, res.err);
+  const info = JSON.parse(cli("inspect", out, "--json").out);
+  assert.equal(info.metadata.frontend.channels, 40);
+  assert.equal(info.metadata.provenance.calibration.sequences, 2);
+  assert.ok(Math.abs(info.inputScale / FEATURE_SCALE - 1) < 1e-6);
+});
+
+test("convert refuses what it cannot do with one clear line", () => {
+  const fx = "test/fixtures/torch/";
+  const cases: [string[], number, RegExp][] = [
+    [["convert", fx + "gru1.safetensors", "-o", join(dir, "x.tinyrnn")], 2, /needs --calibrate/],
+    [["convert", fx + "gru1.safetensors", "-o", join(dir, "x.tinyrnn"), "--calibrate", fx + "calib32.npy"], 1, /32 features per step; .* takes 40/],
+    [["convert", fx + "mamba_normf.safetensors", "-o", join(dir, "x.tinyrnn"), "--dtype", "f32"], 1, /norm_f|RMSNorm/],
+    [["convert", fx + "input40.npy", "-o", join(dir, "x.tinyrnn"), "--dtype", "f32"], 1, /not a safetensors file/],
+    [["convert", fx + "gru1.safetensors", "-o", join(dir, "x.tinyrnn"), "--dtype", "int4"], 2, /--dtype must be int8 or f32/],
+    [["convert", fx + "gru1.safetensors", "-o", join(dir, "x.tinyrnn"), "--clip", "median"], 2, /--clip must be minmax or percentile/],
+  ];
+  for (const [args, code, msg] of cases) {
+    const res = cli(...args);
+    assert.equal(res.code, code, `${args.join(" ")}: ${res.err}`);
+    assert.match(res.err.trim().split("\n")[0], msg);
+  }
+});
