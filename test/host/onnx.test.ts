@@ -82,3 +82,14 @@ test("the committed ONNX descriptor matches host/convert/onnx.proto", () => {
   const r = spawnSync(process.execPath, ["host/convert/make-onnx-descriptor.mjs", "--check"], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
 });
+
+test("refused: what a stream cannot run, each naming the node or output and why", () => {
+  const cases: [string, RegExp][] = [
+    ["refuse_bidirectional", /ONNX node "\/rnn\/GRU" \(GRU\): direction "bidirectional" is not supported/],
+    ["refuse_hn", /the graph has 2 outputs .*export only the per-step output/],
+    ["refuse_residual", /ONNX node "\/Add" \(Add\): adding two runtime tensors \(e\.g\. a residual connection\) is not supported/],
+    ["refuse_tanh_after_gru", /ONNX node "\/Tanh" \(Tanh\): tanh must directly follow a Gemm or MatMul/],
+    ["refuse_last_step", /ONNX node "\/Gather" \(Gather\): selecting steps or features of the stream .* is not supported/],
+  ];
+  for (const [name, re] of cases) assert.throws(() => onnxToSpecs(onnx(name)), re, name);
+});
