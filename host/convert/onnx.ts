@@ -222,7 +222,7 @@ class Importer {
       return v;
     });
     const attrs = new Attrs(node.attribute ?? []);
-    const outs: (Value | undefined)[] = this.evaluate(op, ins, attrs, inNames);
+    const outs: (Value | undefined)[] = this.evaluate(op, ins, attrs);
     (node.output as string[]).forEach((n, i) => {
       if (!n) return;
       const v = outs[i];
@@ -230,7 +230,7 @@ class Importer {
     });
   }
 
-  private evaluate(op: string, ins: (Value | undefined)[], a: Attrs, names: string[]): (Value | undefined)[] {
+  private evaluate(op: string, ins: (Value | undefined)[], a: Attrs): (Value | undefined)[] {
     const x = ins[0];
     const streamIn = ins.some((v) => v?.t === "stream");
     switch (op) {
@@ -260,7 +260,7 @@ class Importer {
         if (x?.t === "stream") throw new Error("selecting steps or features of the stream (e.g. only the last time step) is not supported: a stream gives an output at every step");
         return [gather(constIn(ins, 0, op), constIn(ins, 1, op), a.int("axis") ?? 0)];
       case "Unsqueeze": {
-        const axes = this.axes(a, ins, names);
+        const axes = this.axes(a, ins);
         if (!axes) throw new Error("Unsqueeze needs axes");
         const v = need(x, 0) as Const | Stream;
         const r = v.dims.length + axes.length;
@@ -272,7 +272,7 @@ class Importer {
       }
       case "Squeeze": {
         const v = need(x, 0) as Const | Stream;
-        const axes = this.axes(a, ins, names) ?? v.dims.flatMap((d, i) => (d === 1 ? [i] : []));
+        const axes = this.axes(a, ins) ?? v.dims.flatMap((d, i) => (d === 1 ? [i] : []));
         const norm = axes.map((ax) => normAxis(ax, v.dims.length));
         for (const ax of norm) {
           if (v.dims[ax] !== 1) throw new Error(`cannot squeeze axis ${ax} of size ${Number.isNaN(v.dims[ax]) ? "seq" : v.dims[ax]} (shape [${fmtDims(v.dims)}])`);
@@ -381,7 +381,7 @@ class Importer {
   }
 
   /** Squeeze/Unsqueeze axes: an attribute before opset 13, the second input since. */
-  private axes(a: Attrs, ins: (Value | undefined)[], _names: string[]): number[] | undefined {
+  private axes(a: Attrs, ins: (Value | undefined)[]): number[] | undefined {
     if (a.has("axes")) return a.ints("axes");
     if (ins[1]) return [...constIn(ins, 1, "axes").data];
     return undefined;
@@ -707,7 +707,6 @@ function slice(v: Const, starts: number[], ends: number[], axes?: number[], step
   const st = v.dims.map(() => 0), en = [...v.dims], sp = v.dims.map(() => 1);
   (axes ?? starts.map((_, i) => i)).forEach((axRaw, i) => {
     const ax = normAxis(axRaw, r), D = v.dims[ax], step = steps?.[i] ?? 1;
-    if (!Number.isFinite(starts[i]) && !Number.isNaN(starts[i])) throw new Error("Slice bounds");
     if ([starts[i], ends[i], step].some((x) => Number.isNaN(x))) throw new Error("a Slice whose bounds depend on the sequence length is not supported");
     if (step === 0) throw new Error("Slice step 0");
     let s = starts[i] < 0 ? starts[i] + D : starts[i], e = ends[i] < 0 ? ends[i] + D : ends[i];
