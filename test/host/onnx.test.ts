@@ -1,0 +1,95 @@
+// The ONNX importer (host/convert/onnx.ts) against committed fixtures made by
+// test/fixtures/make_onnx_fixtures.py: torch.onnx.export of nn.GRU / nn.LSTM models and hand-made
+// ONNX graphs, with PyTorch's (or NumPy's) outputs on test/fixtures/onnx/input.npy.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { buildModel } from "../../host/index.js";
+import { readNpyMatrix } from "../../host/npy.js";
+import { onnxToSpecs } from "../../host/convert/onnx.js";
+import { BUILDS, runtime, maxAbsDiff, minStepCosine } from "./helpers.js";
+
+const dir = "test/fixtures/onnx/";
+const npy = (name: string) => readNpyMatrix(readFileSync(dir + name), name);
+const onnx = (name: string) => new Uint8Array(readFileSync(dir + name + ".onnx"));
+const x = npy("input.npy");
+const calib = npy("calib.npy");
+
+const FIXTURES: { name: string; kinds: string; what: string }[] = [
+  { name: "gru1", kinds: "gru,dense:sigmoid", what: "nn.GRU(40→64) + Linear + sigmoid, (seq, batch) layout, dynamic axes" },
+  { name: "gru2", kinds: "gru,gru,dense:relu,dense:none", what: "2-layer nn.GRU(40→64), batch_first, no constant folding, Linear + ReLU + Linear" },
+  { name: "lstm", kinds: "lstm,dense:softmax", what: "nn.LSTM(40→64) + Gemm + softmax" },
+  { name: "gru_lbr0", kinds: "gru,dense:tanh", what: "hand-made ONNX GRU, linear_before_reset=0, layout=1, W as a Constant" },
+];
+
+test("importer: layer kinds, sizes and options of every fixture", () => {
+  for (const f of FIXTURES) {
+    const { specs, inputLen, metadata } = onnxToSpecs(onnx(f.name));
+    assert.equal(inputLen, 40, f.name);
+    assert.equal(specs.map((s) => (s.kind === "dense" ? `dense:${s.activation}` : s.kind)).join(), f.kinds, f.name);
+    assert.equal(metadata.format, "onnx");
+    for (const s of specs) if (s.kind === "gru") assert.equal(s.resetAfter, f.name !== "gru_lbr0", `${f.name} resetAfter`);
+  }
+  assert.equal(onnxToSpecs(onnx("gru1")).metadata.producer, "pytorch 1.13.0");
+});
+
+for (const build of BUILDS) {
+  for (const f of FIXTURES) {
+    const ref = npy(f.name + ".out.npy");
+    test(`${build}: ${f.name} (${f.what}): f32 through the importer matches the reference (max abs ≤ 1e-5)`, async (t) => {
+      const { specs } = onnxToSpecs(onnx(f.name));
+      const model = (await runtime(build)).loadModel(buildModel(specs, { numType: "f32" }));
+      assert.equal(model.outputLen, ref.cols);
+      const err = maxAbsDiff(model.openStream().run(x.data), ref.data);
+      t.diagnostic(`${build} ${f.name} f32 max abs error ${err.toExponential(2)}`);
+      model.dispose();
+      assert.ok(err <= 1e-5, `max abs error ${err}`);
+    });
+    test(`${build}: ${f.name}: int8 calibrated on another sequence, per-step output cosine ≥ 0.999 against the reference`, async (t) => {
+      const { specs } = onnxToSpecs(onnx(f.name));
+      const model = (await runtime(build)).loadModel(buildModel(specs, { numType: "int8", calibration: [calib.data] }));
+      const y8 = model.openStream().run(x.data);
+      const cos = minStepCosine(y8, ref.data, ref.cols);
+      t.diagnostic(`${build} ${f.name} int8 min per-step cosine ${cos.toFixed(7)}, max abs error ${maxAbsDiff(y8, ref.data).toFixed(4)}`);
+      model.dispose();
+      assert.ok(cos >= 0.999, `min per-step cosine ${cos}`);
+    });
+  }
+}
+
+test("refused: a Conv2D graph names the node and its op type", () => {
+  assert.throws(() => onnxToSpecs(onnx("conv2d")), /ONNX node "\/0\/Conv" \(Conv\): op type Conv is not supported/);
+});
+
+test("refused: an LSTM with peepholes names the node and says why", () => {
+  assert.throws(() => onnxToSpecs(onnx("lstm_peephole")), /ONNX node "lstm_with_peepholes" \(LSTM\): peephole connections \(input P\) are not supported/);
+});
+
+test("refused: truncated and corrupt files give a clear error", () => {
+  const bytes = onnx("gru1");
+  for (const n of [bytes.length - 1, Math.floor(bytes.length / 2), 1000, 10]) {
+    assert.throws(() => onnxToSpecs(bytes.subarray(0, n)), /not a valid ONNX file|truncated/, `cut at ${n} bytes`);
+  }
+  assert.throws(() => onnxToSpecs(new Uint8Array(0)), /empty/);
+  assert.throws(() => onnxToSpecs(new TextEncoder().encode("this is not a model at all, just text")), /not a valid ONNX file/);
+  const flipped = bytes.slice();
+  for (let i = 0; i < 64; i++) flipped[i] ^= 0xa5;
+  assert.throws(() => onnxToSpecs(flipped), /not a valid ONNX file|ONNX node|graph/);
+});
+
+test("the committed ONNX descriptor matches host/convert/onnx.proto", () => {
+  const r = spawnSync(process.execPath, ["host/convert/make-onnx-descriptor.mjs", "--check"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test("refused: what a stream cannot run, each naming the node or output and why", () => {
+  const cases: [string, RegExp][] = [
+    ["refuse_bidirectional", /ONNX node "\/rnn\/GRU" \(GRU\): direction "bidirectional" is not supported/],
+    ["refuse_hn", /the graph has 2 outputs .*export only the per-step output/],
+    ["refuse_residual", /ONNX node "\/Add" \(Add\): adding two runtime tensors \(e\.g\. a residual connection\) is not supported/],
+    ["refuse_tanh_after_gru", /ONNX node "\/Tanh" \(Tanh\): tanh must directly follow a Gemm or MatMul/],
+    ["refuse_last_step", /ONNX node "\/Gather" \(Gather\): selecting steps or features of the stream .* is not supported/],
+  ];
+  for (const [name, re] of cases) assert.throws(() => onnxToSpecs(onnx(name)), re, name);
+});
