@@ -3,6 +3,7 @@
 
 import type { LayerSpec } from "../builder.js";
 import { safetensorsToSpecs } from "./safetensors.js";
+import { onnxToSpecs } from "./onnx.js";
 
 export interface Imported {
   format: "onnx" | "safetensors";
@@ -31,5 +32,9 @@ export function importModel(bytes: Uint8Array, name: string, arch?: Record<strin
     if (r.labels) metadata.labels = r.labels;
     return { format: "safetensors", specs: r.specs, metadata, unused: r.unused ?? [] };
   }
-  throw new Error(`${name} is not a safetensors file${/\.onnx$/i.test(name) ? " (ONNX import is not built yet)" : ""}`);
+  if (/\.onnx$/i.test(name)) {
+    const r = onnxToSpecs(bytes);
+    return { format: "onnx", specs: r.specs, metadata: { onnx: r.metadata }, unused: [] };
+  }
+  throw new Error(`${name} is neither an ONNX model (.onnx) nor a safetensors file`);
 }

@@ -134,7 +134,7 @@ test("convert brings a PyTorch safetensors model to int8 with a report, and to f
   assert.match(res.out, /wrote .*gru1\.tinyrnn \(safetensors, 2 layers: gru → dense\)/);
   assert.match(res.out, /calibration: 1 sequence, 300 steps, min\/max ranges/);
   assert.match(res.out, /0  gru\s+\d+\.\d dB/);
-  assert.match(res.out, /output: cosine 0\.99\d+ overall/);
+  assert.match(res.out, /output: cosine (0\.99\d+|1\.000000) overall/);
   const report = JSON.parse(readFileSync(reportPath, "utf8"));
   assert.ok(report.outputCosine > 0.999 && report.layers.length === 2, JSON.stringify(report));
   const info = JSON.parse(cli("inspect", int8, "--json").out);
@@ -153,6 +153,22 @@ test("convert brings a PyTorch safetensors model to int8 with a report, and to f
   // percentile clipping is accepted and recorded
   const p = cli("convert", fx + "gru1.safetensors", "-o", join(dir, "p.tinyrnn"), "--calibrate", fx + "calib40.npy", "--clip", "percentile:99.9");
   assert.match(p.out, /99\.9th percentile ranges/);
+});
+
+test("convert brings an ONNX export to int8, and to f32 matching PyTorch", () => {
+  const fx = "test/fixtures/onnx/";
+  const out = join(dir, "lstm.onnx.tinyrnn");
+  const res = cli("convert", fx + "lstm.onnx", "-o", out, "--calibrate", fx + "calib.npy");
+  assert.equal(res.code, 0, res.err);
+  assert.match(res.out, /wrote .*\(onnx, 2 layers: lstm → dense\)/);
+  assert.match(res.out, /output: cosine (0\.99\d+|1\.000000) overall/);
+  const f32 = join(dir, "gru1.onnx.f32.tinyrnn"), y = join(dir, "gru1.onnx.y.npy");
+  assert.equal(cli("convert", fx + "gru1.onnx", "-o", f32, "--dtype", "f32").code, 0);
+  assert.equal(cli("run", f32, fx + "input.npy", "-o", y).code, 0);
+  const got = readNpyMatrix(readFileSync(y), "y").data, want = readNpyMatrix(readFileSync(fx + "gru1.out.npy"), "out").data;
+  let err = 0;
+  for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs(got[i] - want[i]));
+  assert.ok(err <= 1e-5, `f32 vs PyTorch ${err}`);
 });
 
 test("convert calibrates an audio model on a folder of WAV files through the frontend", async () => {
@@ -178,7 +194,8 @@ test("convert refuses what it cannot do with one clear line", () => {
     [["convert", fx + "gru1.safetensors", "-o", join(dir, "x.tinyrnn")], 2, /needs --calibrate/],
     [["convert", fx + "gru1.safetensors", "-o", join(dir, "x.tinyrnn"), "--calibrate", fx + "calib32.npy"], 1, /32 features per step; .* takes 40/],
     [["convert", fx + "mamba_normf.safetensors", "-o", join(dir, "x.tinyrnn"), "--dtype", "f32"], 1, /norm_f|RMSNorm/],
-    [["convert", fx + "input40.npy", "-o", join(dir, "x.tinyrnn"), "--dtype", "f32"], 1, /not a safetensors file/],
+    [["convert", fx + "input40.npy", "-o", join(dir, "x.tinyrnn"), "--dtype", "f32"], 1, /neither an ONNX model \(\.onnx\) nor a safetensors file/],
+    [["convert", "test/fixtures/onnx/conv2d.onnx", "-o", join(dir, "x.tinyrnn"), "--dtype", "f32"], 1, /\(Conv\): op type Conv is not supported/],
     [["convert", fx + "gru1.safetensors", "-o", join(dir, "x.tinyrnn"), "--dtype", "int4"], 2, /--dtype must be int8 or f32/],
     [["convert", fx + "gru1.safetensors", "-o", join(dir, "x.tinyrnn"), "--clip", "median"], 2, /--clip must be minmax or percentile/],
   ];
