@@ -28,16 +28,10 @@ const SIGMOID_TABLE: usize = memory.data<u16>([
   65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535
 ]);
 
-/**
- * CMSIS-NN/TFLite int16 sigmoid of x · 2^leftShift, x read as Q3.12 (leftShift is negative
- * for inputs with more integer bits, e.g. the LSTM's cell state). Output Q0.15 in [0, 32767].
- */
+// The table parts, on v = the input · 3 · 2^leftShift (rounded): one copy is inlined into each hot
+// fixed-format caller (sigmoidQ15, tanhQ15), the general-shift entry points are plain functions.
 // @ts-ignore: decorator
-@inline export function sigmoidS16(x: i32, leftShift: i32): i32 {
-  const multiplier = leftShift < 0 ? 3 : 3 << leftShift;
-  const absShift = leftShift < 0 ? -leftShift : 0;
-  const rounding = absShift > 0 ? 1 << (absShift - 1) : 0;
-  const v = (x * multiplier + rounding) >> absShift;
+@inline function sigmoidOfV(v: i32): i32 {
   const a = <u32>(v > 0 ? v : -v);
   const uh = a >> 9;
   let result: u32;
@@ -52,13 +46,8 @@ const SIGMOID_TABLE: usize = memory.data<u16>([
   return <i32>(<i16>(result >> 10));
 }
 
-/** CMSIS-NN/TFLite int16 tanh, same input convention as sigmoidS16. Output Q0.15. */
 // @ts-ignore: decorator
-@inline export function tanhS16(x: i32, leftShift: i32): i32 {
-  const multiplier = leftShift < 0 ? 3 : 3 << leftShift;
-  const absShift = leftShift < 0 ? -leftShift : 0;
-  const rounding = absShift > 0 ? 1 << (absShift - 1) : 0;
-  const v = (x * multiplier + rounding) >> absShift;
+@inline function tanhOfV(v: i32): i32 {
   const a = <u32>(v > 0 ? v : -v);
   const uh = a >> 8;
   let result: u32;
@@ -73,16 +62,37 @@ const SIGMOID_TABLE: usize = memory.data<u16>([
   return <i32>(<i16>(result >> 8));
 }
 
-/** sigmoid of a Q3.12 int16, Q0.15 out (the gate activation of the GRU and LSTM kernels). */
 // @ts-ignore: decorator
-@inline export function sigmoidQ15(x: i32): i32 {
-  return sigmoidS16(x, 0);
+@inline function scaledInput(x: i32, leftShift: i32): i32 {
+  const multiplier = leftShift < 0 ? 3 : 3 << leftShift;
+  const absShift = leftShift < 0 ? -leftShift : 0;
+  const rounding = absShift > 0 ? 1 << (absShift - 1) : 0;
+  return (x * multiplier + rounding) >> absShift;
 }
 
-/** tanh of a Q3.12 int16, Q0.15 out. */
+/**
+ * CMSIS-NN/TFLite int16 sigmoid of x · 2^leftShift, x read as Q3.12 (leftShift is negative
+ * for inputs with more integer bits, e.g. the LSTM's cell state). Output Q0.15 in [0, 32767].
+ */
+export function sigmoidS16(x: i32, leftShift: i32): i32 {
+  return sigmoidOfV(scaledInput(x, leftShift));
+}
+
+/** CMSIS-NN/TFLite int16 tanh, same input convention as sigmoidS16. Output Q0.15. */
+export function tanhS16(x: i32, leftShift: i32): i32 {
+  return tanhOfV(scaledInput(x, leftShift));
+}
+
+/** sigmoid of a Q3.12 int16, Q0.15 out (the gate activation of the GRU and LSTM kernels); = sigmoidS16(x, 0). */
+// @ts-ignore: decorator
+@inline export function sigmoidQ15(x: i32): i32 {
+  return sigmoidOfV(x * 3);
+}
+
+/** tanh of a Q3.12 int16, Q0.15 out; = tanhS16(x, 0). */
 // @ts-ignore: decorator
 @inline export function tanhQ15(x: i32): i32 {
-  return tanhS16(x, 0);
+  return tanhOfV(x * 3);
 }
 
 /** f32 twins, used by the f32 kernels. */

@@ -14,7 +14,7 @@ import { NUM_INT8, param, inputLen, outputLen, scratch, tensor, padLen, setTenso
   setScratchBytes, checkRowsI8, checkQuant } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, sat16, addSat32 } from "./fixedpoint";
-import { sigmoidQ15, tanhQ15, expNegTableQ31, sigmoidF32, tanhF32 } from "./activations";
+import { sigmoidS16, tanhS16, expNegTableQ31, sigmoidF32, tanhF32 } from "./activations";
 
 export const ACT_NONE: u32 = 0;
 export const ACT_RELU: u32 = 1;
@@ -73,8 +73,8 @@ export function denseStepInt8(d: usize, x: usize, state: usize): usize {
     let v = requant(addSat32(load<i32>(acc + o), load<i32>(b + o)), load<i32>(q + (o << 1)), load<i32>(q + (o << 1), 4));
     v = sat16(v);
     if (act == ACT_RELU) v = v < 0 ? 0 : v;
-    else if (act == ACT_SIGMOID) v = sigmoidQ15(v);
-    else if (act == ACT_TANH) v = tanhQ15(v);
+    else if (act == ACT_SIGMOID) v = sigmoidS16(v, 0);
+    else if (act == ACT_TANH) v = tanhS16(v, 0);
     store<i16>(out + (<usize>i << 1), <i16>v);
   }
   return out;

@@ -16,6 +16,7 @@ export const KIND_DENSE: u32 = 1;
 export const KIND_GRU: u32 = 2;
 export const KIND_LSTM: u32 = 3;
 export const KIND_SSM: u32 = 4;
+export const KIND_RMSNORM: u32 = 5;
 
 export const NUM_F32: u32 = 0;
 export const NUM_INT8: u32 = 1;
@@ -93,6 +94,16 @@ export function checkMultipliers(m: usize, n: i32): bool {
   for (let i = 0; i < n; i++) {
     const v = load<i32>(m + (<usize>i << 2));
     if (v < 0 || v > (1 << 30)) return false;
+  }
+  return true;
+}
+
+/** Check (multiplier, shift) pairs whose multiplier may be negative (it carries a weight's sign). */
+export function checkQuantSigned(q: usize, count: i32): bool {
+  for (let i = 0; i < count; i++) {
+    const mult = load<i32>(q + (<usize>i << 3));
+    const shift = load<i32>(q + (<usize>i << 3), 4);
+    if (mult == i32.MIN_VALUE || shift < -31 || shift > 30) return false;
   }
   return true;
 }

@@ -43,7 +43,7 @@ import { NUM_INT8, param, paramI, flags, inputLen, scratch, tensor, padLen, setT
   setScratchBytes, checkRowsI8, checkQuant, outputLen } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, requant64Sat16, sat16, sat32, INT16_MIN, INT16_MAX } from "./fixedpoint";
-import { sigmoidS16, tanhS16, sigmoidF32, tanhF32 } from "./activations";
+import { sigmoidQ15, tanhQ15, tanhS16, sigmoidF32, tanhF32 } from "./activations";
 
 export const FLAG_GATE_REQUANT32: u32 = 1;
 
@@ -156,7 +156,7 @@ export function lstmStepInt8(d: usize, x: usize, state: usize): usize {
   const g0 = <i32>(2 * H), g1 = <i32>(3 * H);
   for (let r = 0; r < 4 * H; r++) {
     const pre = gatePre(accX, accH, bx, qx, qh, r, wide);
-    store<i32>(accX + (<usize>r << 2), r >= g0 && r < g1 ? tanhS16(pre, 0) : sigmoidS16(pre, 0));
+    store<i32>(accX + (<usize>r << 2), r >= g0 && r < g1 ? tanhQ15(pre) : sigmoidQ15(pre));
   }
   for (let j = 0; j < H; j++) {
     const o = <usize>j << 2;

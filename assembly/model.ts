@@ -24,13 +24,14 @@ import { modelChecksum } from "./crc32";
 import { memAlloc, memFree } from "./alloc";
 import * as E from "./errors";
 import {
-  LAYER_DESC_BYTES, MAX_TENSORS, KIND_DENSE, KIND_GRU, KIND_LSTM, KIND_SSM, NUM_F32, NUM_INT8,
+  LAYER_DESC_BYTES, MAX_TENSORS, KIND_DENSE, KIND_GRU, KIND_LSTM, KIND_SSM, KIND_RMSNORM, NUM_F32, NUM_INT8,
   padLen,
 } from "./layer";
 import { densePlan, densePrepare } from "./dense";
 import { gruPlan, gruPrepare } from "./gru";
 import { lstmPlan, lstmPrepare } from "./lstm";
 import { ssmPlan, ssmPrepare } from "./ssm";
+import { normPlan, normPrepare } from "./norm";
 
 export const MAGIC: u32 = 0x4e4e5254; // "TRNN"
 export const VERSION_MAJOR: u32 = 1;
@@ -48,6 +49,7 @@ function planLayer(d: usize, numType: u32): i32 {
   if (k == KIND_GRU) return gruPlan(d, numType);
   if (k == KIND_LSTM) return lstmPlan(d, numType);
   if (k == KIND_SSM) return ssmPlan(d, numType);
+  if (k == KIND_RMSNORM) return normPlan(d, numType);
   return -E.ERR_BAD_LAYER_KIND;
 }
 
@@ -57,6 +59,7 @@ function prepareLayer(d: usize, numType: u32): i32 {
   if (k == KIND_GRU) return gruPrepare(d, numType);
   if (k == KIND_LSTM) return lstmPrepare(d, numType);
   if (k == KIND_SSM) return ssmPrepare(d, numType);
+  if (k == KIND_RMSNORM) return normPrepare(d, numType);
   return -E.ERR_BAD_LAYER_KIND;
 }
 

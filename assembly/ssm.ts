@@ -67,7 +67,7 @@
 
 import * as E from "./errors";
 import { NUM_INT8, param, flags, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes,
-  setStateBytes, setScratchBytes, checkRowsI8, checkQuant } from "./layer";
+  setStateBytes, setScratchBytes, checkRowsI8, checkQuant, checkQuantSigned } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, sat16 } from "./fixedpoint";
 import { expNegTableQ31, siluS16, softplusQ27, siluF32, softplusF32 } from "./activations";
@@ -138,16 +138,6 @@ export function ssmPlan(d: usize, numType: u32): i32 {
     setScratchBytes(d, (2 * mp + <u64>round4(2 * di) + 2 * dp + <u64>round4(r + 2 * n) + rp + <u64>round4(di)) * 4);
   }
   return 0;
-}
-
-/** Signed (multiplier, shift) pairs: any multiplier but INT32_MIN, shift in [-31, 30]. */
-function checkQuantSigned(q: usize, count: i32): bool {
-  for (let i = 0; i < count; i++) {
-    const mult = load<i32>(q + (<usize>i << 3));
-    const shift = load<i32>(q + (<usize>i << 3), 4);
-    if (mult == i32.MIN_VALUE || shift < -31 || shift > 30) return false;
-  }
-  return true;
 }
 
 export function ssmPrepare(d: usize, numType: u32): i32 {

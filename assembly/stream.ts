@@ -6,12 +6,13 @@
 
 import { memAlloc, memFree } from "./alloc";
 import * as E from "./errors";
-import { KIND_DENSE, KIND_GRU, KIND_LSTM, KIND_SSM, NUM_INT8, kind, stateOffset } from "./layer";
+import { KIND_DENSE, KIND_GRU, KIND_LSTM, KIND_SSM, KIND_RMSNORM, NUM_INT8, kind, stateOffset } from "./layer";
 import { isModel, layerDesc } from "./model";
 import { denseStepInt8, denseStepF32 } from "./dense";
 import { gruStepInt8, gruStepF32 } from "./gru";
 import { lstmStepInt8, lstmStepF32 } from "./lstm";
 import { ssmStepInt8, ssmStepF32 } from "./ssm";
+import { normStepInt8, normStepF32 } from "./norm";
 
 export const STREAM_TAG: u32 = 0x4d525453; // "STRM"
 const STREAM_BYTES: usize = 16;
@@ -81,11 +82,13 @@ function runLayers(m: usize, state: usize): usize {
       if (k == KIND_GRU) x = gruStepInt8(d, x, st);
       else if (k == KIND_LSTM) x = lstmStepInt8(d, x, st);
       else if (k == KIND_SSM) x = ssmStepInt8(d, x, st);
+      else if (k == KIND_RMSNORM) x = normStepInt8(d, x, st);
       else x = denseStepInt8(d, x, st);
     } else {
       if (k == KIND_GRU) x = gruStepF32(d, x, st);
       else if (k == KIND_LSTM) x = lstmStepF32(d, x, st);
       else if (k == KIND_SSM) x = ssmStepF32(d, x, st);
+      else if (k == KIND_RMSNORM) x = normStepF32(d, x, st);
       else x = denseStepF32(d, x, st);
     }
   }

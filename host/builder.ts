@@ -6,11 +6,12 @@ import { checkDense, denseReference, encodeDense, type DenseSpec } from "./layer
 import { checkGru, gruReference, encodeGru, type GruSpec } from "./layers/gru.js";
 import { checkLstm, lstmReference, encodeLstm, lstmOutputLen, type LstmSpec } from "./layers/lstm.js";
 import { checkSsm, ssmReference, encodeSsm, ssmOutputLen, type SsmSpec } from "./layers/ssm.js";
+import { checkNorm, normReference, encodeNorm, type NormSpec } from "./layers/norm.js";
 import { maxAbs } from "./layers/math.js";
 import { activationScale } from "./quant.js";
 import type { EncodeContext, Encoded, LayerStats, ReferenceLayer } from "./layers/types.js";
 
-export type LayerSpec = DenseSpec | GruSpec | LstmSpec | SsmSpec;
+export type LayerSpec = DenseSpec | GruSpec | LstmSpec | SsmSpec | NormSpec;
 
 interface KindOps<S> {
   check(s: S): void;
@@ -24,6 +25,7 @@ const OPS: { [K in LayerSpec["kind"]]: KindOps<Extract<LayerSpec, { kind: K }>> 
   gru: { check: checkGru, reference: gruReference, encode: encodeGru, outputLen: (s) => s.hiddenLen },
   lstm: { check: checkLstm, reference: lstmReference, encode: encodeLstm, outputLen: lstmOutputLen },
   ssm: { check: checkSsm, reference: ssmReference, encode: encodeSsm, outputLen: ssmOutputLen },
+  rmsnorm: { check: checkNorm, reference: normReference, encode: encodeNorm, outputLen: (s) => s.inputLen },
 };
 
 function ops<S extends LayerSpec>(s: S): KindOps<S> {

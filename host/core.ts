@@ -14,3 +14,4 @@ export type { DenseSpec, Activation } from "./layers/dense.js";
 export type { GruSpec } from "./layers/gru.js";
 export type { LstmSpec } from "./layers/lstm.js";
 export type { SsmSpec } from "./layers/ssm.js";
+export type { NormSpec } from "./layers/norm.js";

@@ -43,6 +43,8 @@ export function describeLayer(l: ParsedLayer, numType: NumType): LayerDescriptio
       return { ...base, summary: `d_state ${dState}, d_conv ${dConv}, d_inner ${dInner}, dt_rank ${dtRank}`,
         dtypes: int8 ? "w int8, act int16, h int32, dt Q4.27" : "f32", params: { dModel, dState, dConv, dInner, dtRank } };
     }
+    case "rmsnorm":
+      return { ...base, summary: "RMSNorm", dtypes: int8 ? "act int16, weights in the requant" : "f32", params: {} };
     default:
       return { ...base, summary: `params ${l.params.join(" ")}`, dtypes: int8 ? "int8 weights" : "f32", params: Object.fromEntries(l.params.map((p, i) => [`p${i}`, p])) };
   }

@@ -12,9 +12,9 @@ export const VERSION_MINOR = 0;
 export const HEADER_BYTES = 64;
 export const LAYER_RECORD_BYTES = 64;
 
-export const KIND = { dense: 1, gru: 2, lstm: 3, ssm: 4 } as const;
+export const KIND = { dense: 1, gru: 2, lstm: 3, ssm: 4, rmsnorm: 5 } as const;
 export type LayerKind = keyof typeof KIND;
-export const KIND_NAMES: Record<number, LayerKind> = { 1: "dense", 2: "gru", 3: "lstm", 4: "ssm" };
+export const KIND_NAMES: Record<number, LayerKind> = { 1: "dense", 2: "gru", 3: "lstm", 4: "ssm", 5: "rmsnorm" };
 
 export type NumType = "f32" | "int8";
 export const NUM_TYPE_CODE: Record<NumType, number> = { f32: 0, int8: 1 };

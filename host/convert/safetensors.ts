@@ -11,7 +11,7 @@
 // The architecture JSON (documented in README, "Converting a PyTorch model") says the layer order
 // and sizes; it comes as an argument or from __metadata__.architecture.
 
-import type { LayerSpec } from "../builder.js";
+import { layerOutputLen, type LayerSpec } from "../builder.js";
 import type { DenseSpec, Activation } from "../layers/dense.js";
 import { ACTIVATIONS } from "../layers/dense.js";
 import type { GruSpec } from "../layers/gru.js";
@@ -456,9 +456,7 @@ function mamba(entry: ArchLayer, what: string, t: Tensors, prevOut: number | und
 }
 
 const NORM_REFUSAL =
-  "is not expressible with tinyrnn's layer kinds (dense, gru, lstm, ssm): dividing by the vector's own norm is not linear, " +
-  "and the normalisation inside a Mamba block only feeds that block's mixer, whose output always has the residual added back. " +
-  "It needs a standalone normalisation layer kind in the module (the int8 RMSNorm kernel exists, assembly/rmsnorm.ts, but only inside the SSM block)";
+  "is not supported: tinyrnn has RMSNorm (type \"rmsnorm\"), not LayerNorm, which also subtracts the mean and adds a bias";
 
 /**
  * Map a safetensors file of PyTorch weights to layer specs for `buildModel`, following the
@@ -483,7 +481,7 @@ export function safetensorsToSpecs(bytes: Uint8Array, arch?: Architecture | stri
   const specs: LayerSpec[] = [];
   const outLen = () => {
     const s = specs[specs.length - 1];
-    return s === undefined ? undefined : s.kind === "dense" ? s.outputLen : s.kind === "ssm" ? s.dModel : s.hiddenLen;
+    return s === undefined ? undefined : layerOutputLen(s);
   };
   architecture.layers.forEach((entry, i) => {
     const type = entry.type.toLowerCase();
@@ -515,16 +513,28 @@ export function safetensorsToSpecs(bytes: Uint8Array, arch?: Architecture | stri
         prev.activation = type;
         break;
       }
-      case "rmsnorm":
-        throw new Error(`${what}: a standalone RMSNorm (such as Mamba's final norm_f) ${NORM_REFUSAL}. Convert a model without it, or with the norm inside the blocks only`);
+      case "rmsnorm": {
+        // nn.RMSNorm / Mamba's final norm_f: y = x / sqrt(mean(x²) + eps) · weight
+        const f = new Fields(entry, what);
+        const prefix = f.string(["prefix"]) ?? "norm";
+        const size = f.size(["size", "normalized_shape", "hidden_size", "d_model"]);
+        const eps = f.number(["eps", "rms_norm_eps", "layer_norm_epsilon", "norm_epsilon"]) ?? 1e-5;
+        f.done();
+        const prev = outLen();
+        if (prev === undefined) throw new Error(`${what}: an RMSNorm needs a layer before it (its size comes from that layer's output)`);
+        const w = t.get(join(prefix, "weight"), [prev], what);
+        check(what, "size", size, prev);
+        specs.push({ kind: "rmsnorm", inputLen: prev, weight: w.data, eps });
+        break;
+      }
       case "layernorm":
         throw new Error(`${what}: a standalone LayerNorm ${NORM_REFUSAL}`);
       default:
-        throw new Error(`${what}: unknown layer type "${entry.type}" (known: gru, lstm, linear, conv1d, mamba, relu, sigmoid, tanh, softmax; rmsnorm and layernorm are refused)`);
+        throw new Error(`${what}: unknown layer type "${entry.type}" (known: gru, lstm, linear, conv1d, mamba, rmsnorm, relu, sigmoid, tanh, softmax; layernorm is refused)`);
     }
   });
   for (let i = 1; i < specs.length; i++) {
-    const prevOut = ((s) => (s.kind === "dense" ? s.outputLen : s.kind === "ssm" ? s.dModel : s.hiddenLen))(specs[i - 1]);
+    const prevOut = layerOutputLen(specs[i - 1]);
     if (specs[i].inputLen !== prevOut) throw new Error(`layer spec ${i} (${specs[i].kind}) takes ${specs[i].inputLen} inputs but the layer before gives ${prevOut}`);
   }
   const unused = [...file.entries.keys()].filter((n) => !t.used.has(n)).sort();

@@ -10,7 +10,7 @@ test("int8 conversion reports per-layer SQNR, output cosine and max error, and r
   const specs = mixedModel(3, 12, 16, 5);
   const calibration = [signal(rng(1), 300, 12), signal(rng(2), 300, 12)];
   const { bytes, report } = convert(rt, specs, { numType: "int8", calibration, source: "model.safetensors" });
-  assert.equal(report.layers!.length, 4);
+  assert.equal(report.layers!.length, 5);
   for (const l of report.layers!) assert.ok(l.sqnrDb > 25, `${l.kind}: ${l.sqnrDb} dB`);
   assert.ok(report.outputCosine! > 0.999 && report.minStepCosine! > 0.99 && report.maxAbsError! < 0.05, JSON.stringify(report));
   assert.equal(report.bytes, bytes.length);
@@ -22,7 +22,8 @@ test("int8 conversion reports per-layer SQNR, output cosine and max error, and r
   assert.equal(meta.provenance.calibration.steps, 600);
   const text = formatReport(report).join("\n");
   assert.match(text, /calibration: 2 sequences, 600 steps, min\/max ranges/);
-  assert.match(text, /3  dense\s+\d+\.\d dB/);
+  assert.match(text, /3  rmsnorm \d+\.\d dB/);
+  assert.match(text, /4  dense\s+\d+\.\d dB/);
   const f32 = convert(rt, specs, { numType: "f32", source: "m.onnx" });
   assert.equal(f32.report.layers, undefined);
   assert.throws(() => convert(rt, specs, { numType: "int8", source: "m" }), /calibration data/);

@@ -143,8 +143,9 @@ export function torchLinear(r: () => number, I: number, O: number, activation: A
   return { kind: "dense", inputLen: I, outputLen: O, weight: uniform(r, O * I, a), bias: uniform(r, O, a), activation };
 }
 
-/** Every kind in one stack: GRU(I→H) → LSTM(H→H) → SSM(d_model H) → dense(H→O, softmax). */
+/** Every kind in one stack: GRU(I→H) → LSTM(H→H) → SSM(d_model H) → RMSNorm → dense(H→O, softmax). */
 export function mixedModel(seed: number, I: number, H: number, O: number): LayerSpec[] {
   const r = rng(seed);
-  return [torchGru(r, I, H), torchLstm(r, H, H), mambaBlock(r, H, 4), torchLinear(r, H, O, "softmax")];
+  return [torchGru(r, I, H), torchLstm(r, H, H), mambaBlock(r, H, 4),
+    { kind: "rmsnorm", inputLen: H, weight: Float32Array.from(randn(r, H, 0.2), (v) => 1 + v) }, torchLinear(r, H, O, "softmax")];
 }
