@@ -9,8 +9,8 @@ export interface Matrix {
   cols: number;
 }
 
-/** Read a float32 (or float64, converted) [T, F] array. `what` names it in errors. */
-export function readNpyMatrix(bytes: Uint8Array, what: string): Matrix {
+/** A float32 (or float64, converted) array of one of `ranks`, C order, finite values checked by the callers. */
+function parseFloatNpy(bytes: Uint8Array, what: string, ranks: number[], expected: string): { data: Float32Array; shape: number[] } {
   let arr;
   try {
     arr = parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
@@ -19,11 +19,16 @@ export function readNpyMatrix(bytes: Uint8Array, what: string): Matrix {
   }
   if (arr.fortranOrder) throw new Error(`${what} is in Fortran order; save it with np.ascontiguousarray`);
   if (arr.dtype !== "f4" && arr.dtype !== "f8") throw new Error(`${what} has dtype ${arr.dtype}; expected float32 (or float64)`);
-  if (arr.shape.length !== 2) throw new Error(`${what} has shape [${arr.shape.join(", ")}]; expected [T, F]`);
-  const [rows, cols] = arr.shape;
+  if (!ranks.includes(arr.shape.length)) throw new Error(`${what} has shape [${arr.shape.join(", ")}]; expected ${expected}`);
   const data = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data as Float64Array);
-  if (data.length !== rows * cols) throw new Error(`${what} is truncated: ${data.length} values for shape [${rows}, ${cols}]`);
-  return { data, rows, cols };
+  if (data.length !== arr.shape.reduce((a: number, b: number) => a * b, 1)) throw new Error(`${what} is truncated: ${data.length} values for shape [${arr.shape.join(", ")}]`);
+  return { data, shape: arr.shape };
+}
+
+/** Read a float32 (or float64, converted) [T, F] array. `what` names it in errors. */
+export function readNpyMatrix(bytes: Uint8Array, what: string): Matrix {
+  const { data, shape } = parseFloatNpy(bytes, what, [2], "[T, F]");
+  return { data, rows: shape[0], cols: shape[1] };
 }
 
 /**
@@ -31,18 +36,8 @@ export function readNpyMatrix(bytes: Uint8Array, what: string): Matrix {
  * float64 — what `tinyrnn convert --calibrate` takes. Returns the sequences, each [T, F] flat.
  */
 export function readNpySequences(bytes: Uint8Array, what: string): { sequences: Float32Array[]; features: number } {
-  let arr;
-  try {
-    arr = parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-  } catch (e) {
-    throw new Error(`${what} is not a valid .npy file (${(e as Error).message})`);
-  }
-  if (arr.fortranOrder) throw new Error(`${what} is in Fortran order; save it with np.ascontiguousarray`);
-  if (arr.dtype !== "f4" && arr.dtype !== "f8") throw new Error(`${what} has dtype ${arr.dtype}; expected float32 (or float64)`);
-  if (arr.shape.length !== 2 && arr.shape.length !== 3) throw new Error(`${what} has shape [${arr.shape.join(", ")}]; expected [T, F] or [N, T, F]`);
-  const [n, t, f] = arr.shape.length === 2 ? [1, arr.shape[0], arr.shape[1]] : arr.shape;
-  const data = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data as Float64Array);
-  if (data.length !== n * t * f) throw new Error(`${what} is truncated: ${data.length} values for shape [${arr.shape.join(", ")}]`);
+  const { data, shape } = parseFloatNpy(bytes, what, [2, 3], "[T, F] or [N, T, F]");
+  const [n, t, f] = shape.length === 2 ? [1, shape[0], shape[1]] : shape;
   if (n * t === 0) throw new Error(`${what} holds no steps`);
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) throw new Error(`${what} has a non-finite value at index ${i}`);
   return { sequences: Array.from({ length: n }, (_, i) => data.subarray(i * t * f, (i + 1) * t * f)), features: f };

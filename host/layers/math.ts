@@ -17,6 +17,18 @@ export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 export const silu = (x: number): number => x / (1 + Math.exp(-x));
 export const softplus = (x: number): number => (x > 20 ? x : Math.log1p(Math.exp(x)));
 
+/** RMSNorm: normed = x / sqrt(mean(x²) + eps), out = normed ⊙ weight (both [len]). */
+export function rmsNorm(x: ArrayLike<number>, weight: ArrayLike<number>, eps: number, normed: Float64Array, out: Float64Array): void {
+  const len = normed.length;
+  let ms = 0;
+  for (let i = 0; i < len; i++) ms += x[i] * x[i];
+  const rstd = 1 / Math.sqrt(ms / len + eps);
+  for (let i = 0; i < len; i++) {
+    normed[i] = x[i] * rstd;
+    out[i] = normed[i] * weight[i];
+  }
+}
+
 export function maxAbs(v: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));

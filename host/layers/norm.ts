@@ -3,7 +3,7 @@
 
 import { KIND } from "../format.js";
 import { quantizeMultiplier, activationScale } from "../quant.js";
-import { expectLength } from "./math.js";
+import { expectLength, rmsNorm } from "./math.js";
 import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";
 
 export interface NormSpec {
@@ -28,13 +28,7 @@ export function normReference(s: NormSpec): ReferenceLayer {
     outputLen: M,
     reset() {},
     step(x: ArrayLike<number>, observe?: Observer) {
-      let ms = 0;
-      for (let i = 0; i < M; i++) ms += x[i] * x[i];
-      const rstd = 1 / Math.sqrt(ms / M + eps);
-      for (let i = 0; i < M; i++) {
-        n[i] = x[i] * rstd;
-        y[i] = n[i] * s.weight[i];
-      }
+      rmsNorm(x, s.weight, eps, n, y);
       observe?.("normed", n);
       observe?.("out", y);
       return y;

@@ -4,7 +4,7 @@
 
 import { KIND, padLen, padRows } from "../format.js";
 import { quantizeMultiplier, quantizeMultipliers, quantizeRowsInt8, scaleForMaxAbs, toInt32 } from "../quant.js";
-import { matvec, silu, softplus, expectLength } from "./math.js";
+import { matvec, silu, softplus, expectLength, rmsNorm } from "./math.js";
 import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";
 
 export interface SsmSpec {
@@ -102,13 +102,7 @@ export function ssmReference(s: SsmSpec): ReferenceLayer {
     },
     step(x: ArrayLike<number>, observe?: Observer) {
       // Block: hidden = norm(residual) (RMSNorm: x · rsqrt(mean(x²) + eps) · weight)
-      let ms = 0;
-      for (let i = 0; i < M; i++) ms += x[i] * x[i];
-      const rstd = 1 / Math.sqrt(ms / M + eps);
-      for (let i = 0; i < M; i++) {
-        normed[i] = x[i] * rstd;
-        u[i] = normed[i] * s.normWeight[i];
-      }
+      rmsNorm(x, s.normWeight, eps, normed, u);
       observe?.("normed", normed);
       // xz = in_proj(hidden); x, z = xz.chunk(2)
       matvec(s.inProjWeight, M, u, 0, 2 * Di, xz);

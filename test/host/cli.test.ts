@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildModel, createRuntime, type LayerSpec } from "../../host/index.js";
 import { readNpyMatrix, writeNpyMatrix } from "../../host/npy.js";
-import { rng, uniform, signal } from "./helpers.js";
+import { rng, uniform, signal, maxAbsDiff } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tinyrnn-cli-"));
 const r = rng(31);
@@ -146,9 +146,7 @@ test("convert brings a PyTorch safetensors model to int8 with a report, and to f
   const f32 = join(dir, "gru1.f32.tinyrnn"), y = join(dir, "gru1.y.npy");
   assert.equal(cli("convert", fx + "gru1.safetensors", "-o", f32, "--dtype", "f32").code, 0);
   assert.equal(cli("run", f32, fx + "input40.npy", "-o", y).code, 0);
-  const got = readNpyMatrix(readFileSync(y), "y").data, want = readNpyMatrix(readFileSync(fx + "gru1.out.npy"), "out").data;
-  let err = 0;
-  for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs(got[i] - want[i]));
+  const err = maxAbsDiff(readNpyMatrix(readFileSync(y), "y").data, readNpyMatrix(readFileSync(fx + "gru1.out.npy"), "out").data);
   assert.ok(err <= 1e-5, `f32 vs PyTorch ${err}`);
   // percentile clipping is accepted and recorded
   const p = cli("convert", fx + "gru1.safetensors", "-o", join(dir, "p.tinyrnn"), "--calibrate", fx + "calib40.npy", "--clip", "percentile:99.9");
@@ -165,9 +163,7 @@ test("convert brings an ONNX export to int8, and to f32 matching PyTorch", () =>
   const f32 = join(dir, "gru1.onnx.f32.tinyrnn"), y = join(dir, "gru1.onnx.y.npy");
   assert.equal(cli("convert", fx + "gru1.onnx", "-o", f32, "--dtype", "f32").code, 0);
   assert.equal(cli("run", f32, fx + "input.npy", "-o", y).code, 0);
-  const got = readNpyMatrix(readFileSync(y), "y").data, want = readNpyMatrix(readFileSync(fx + "gru1.out.npy"), "out").data;
-  let err = 0;
-  for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs(got[i] - want[i]));
+  const err = maxAbsDiff(readNpyMatrix(readFileSync(y), "y").data, readNpyMatrix(readFileSync(fx + "gru1.out.npy"), "out").data);
   assert.ok(err <= 1e-5, `f32 vs PyTorch ${err}`);
 });
 
