@@ -18,12 +18,6 @@ export const INT16_MAX: i32 = 32767;
   return x < <i64>i32.MIN_VALUE ? i32.MIN_VALUE : x > <i64>i32.MAX_VALUE ? i32.MAX_VALUE : <i32>x;
 }
 
-/** Saturating int16 add. */
-// @ts-ignore: decorator
-@inline export function addSat16(a: i32, b: i32): i32 {
-  return sat16(a + b);
-}
-
 /** Saturating Q0.15 multiply with rounding: (a*b + 2^14) >> 15, clamped (only -1*-1 saturates). */
 // @ts-ignore: decorator
 @inline export function mulSatQ15(a: i32, b: i32): i32 {

@@ -106,7 +106,6 @@ export function streamStep(s: usize, input: usize, output: usize): i32 {
   const state = <usize>load<u32>(s, 8);
   const numType = load<u32>(m, 12);
   const inLen = load<i32>(m, 16);
-  const outLen = load<i32>(m, 20);
   for (let i = 0; i < inLen; i++) {
     const v = load<f32>(input + (<usize>i << 2));
     if (!isFinite(v)) return E.fail(E.ERR_NON_FINITE_INPUT, i);
@@ -118,15 +117,10 @@ export function streamStep(s: usize, input: usize, output: usize): i32 {
       q = q < -32768 ? -32768 : q > 32767 ? 32767 : q;
       store<i16>(state + (<usize>i << 1), <i16>(<i32>q));
     }
-    const y = runLayers(m, state);
-    const scale = load<f32>(m, 52);
-    for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), <f32>load<i16>(y + (<usize>i << 1)) * scale);
   } else {
     for (let i = 0; i < inLen; i++) store<f32>(state + (<usize>i << 2), load<f32>(input + (<usize>i << 2)));
-    const y = runLayers(m, state);
-    for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), load<f32>(y + (<usize>i << 2)));
   }
-  return 0;
+  return streamStepPrepared(s, output);
 }
 
 /**

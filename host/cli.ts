@@ -2,7 +2,7 @@
 
 import { readFileSync, writeFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { createRuntime, readModel, TinyrnnError, type ParsedModel } from "./index.js";
-import { KeywordSpotter } from "./spotter.js";
+import { KeywordSpotter, frontendSettings, type FrontendSettings } from "./spotter.js";
 import { readWav } from "./wav.js";
 import { describeLayer } from "./describe.js";
 import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
@@ -10,7 +10,7 @@ import { join, basename } from "node:path";
 import { convert, formatReport } from "./convert/index.js";
 import { importModel } from "./convert/import.js";
 import { archPathFor } from "./convert/safetensors.js";
-import { Frontend, defaultFrontendConfig, FEATURE_SCALE } from "./frontend.js";
+import { Frontend, FEATURE_SCALE } from "./frontend.js";
 import type { Clipping } from "./builder.js";
 
 declare const TINYRNN_VERSION: string;
@@ -192,7 +192,7 @@ async function convertCommand(args: string[]): Promise<void> {
       // WAV files, through the frontend the model will hear with: features are its input
       const files = readdirSync(cal).filter((f) => /\.wav$/i.test(f)).sort();
       if (files.length === 0) throw new Error(`${cal} holds no .wav files`);
-      const { sampleRateHz: _, ...settings } = { ...defaultFrontendConfig(), ...((metadata.frontend as object) ?? {}) };
+      const settings = frontendSettings(metadata.frontend as Partial<FrontendSettings> | undefined);
       metadata.frontend = settings;
       if (settings.channels !== inputLen) throw new Error(`the frontend gives ${settings.channels} features; ${input} takes ${inputLen}`);
       calibration = files.map((f, i) => {

@@ -9,7 +9,7 @@ export { Detector, type DetectionEvent, type DetectorOptions } from "./detector.
 export { SensorStream, type SensorOptions } from "./sensor.js";
 export { Frontend, defaultFrontendConfig, encodeFrontendConfig, FEATURE_SCALE, FRONTEND_SAMPLE_RATE_HZ, type FrontendConfig } from "./frontend.js";
 export { FrontendReference } from "./frontend-reference.js";
-export { KeywordSpotter, type SpotterOptions, type FrontendSettings } from "./spotter.js";
+export { KeywordSpotter, frontendSettings, type SpotterOptions, type FrontendSettings } from "./spotter.js";
 export type { DenseSpec, Activation } from "./layers/dense.js";
 export type { GruSpec } from "./layers/gru.js";
 export type { LstmSpec } from "./layers/lstm.js";

@@ -11,6 +11,12 @@ import { Frontend, defaultFrontendConfig, FEATURE_SCALE, type FrontendConfig } f
 
 /** How a model hears, as its metadata stores it: the frontend settings but the input rate. */
 export type FrontendSettings = Omit<FrontendConfig, "sampleRateHz">;
+
+/** A model's frontend settings: its metadata's `frontend` over the defaults. */
+export function frontendSettings(fromMetadata: Partial<FrontendSettings> = {}): FrontendSettings {
+  const { sampleRateHz: _, ...defaults } = defaultFrontendConfig();
+  return { ...defaults, ...fromMetadata };
+}
 import type { Model, Stream } from "./runtime.js";
 
 export interface SpotterOptions extends Partial<Omit<DetectorOptions, "labels" | "hopMs" | "windowMs">> {
@@ -36,8 +42,7 @@ export class KeywordSpotter {
     if (!meta.labels || meta.labels.length !== model.outputLen) {
       throw new Error(`the model has ${model.outputLen} outputs but its metadata names ${meta.labels?.length ?? 0} labels`);
     }
-    const { sampleRateHz: _, ...defaults } = defaultFrontendConfig();
-    this.frontendSettings = { ...defaults, ...meta.frontend };
+    this.frontendSettings = frontendSettings(meta.frontend);
     if (this.frontendSettings.channels !== model.inputLen) {
       throw new Error(`the frontend gives ${this.frontendSettings.channels} features per frame but the model takes ${model.inputLen}`);
     }
