@@ -72,3 +72,12 @@ export function memFree(ptr: usize): void {
   // A free run at the end returns to the bump pointer.
   if (prevFree != 0) heapEnd = prevFree;
 }
+
+/**
+ * Is `p` a live handle: 16-aligned, its `bytes` inside memory, its first word `tag`? Every handle
+ * the ABI takes (model, stream, frontend) is checked so, and cleared on free, so a stale or
+ * made-up handle is refused instead of trusted.
+ */
+export function isTagged(p: usize, bytes: usize, tag: u32): bool {
+  return p >= 16 && (p & 15) == 0 && <u64>p + <u64>bytes <= (<u64>memory.size() << 16) && load<u32>(p) == tag;
+}

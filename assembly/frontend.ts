@@ -69,7 +69,7 @@
 // frame on the simd build (≈ 1700× real time alone), 7.8 µs on mvp; f32 path 5.9 µs; with a
 // GRU(40→64) + dense head stepped in place per frame, 8.2 µs (≈ 1200× real time).
 
-import { memAlloc, memFree } from "./alloc";
+import { memAlloc, memFree, isTagged } from "./alloc";
 import * as E from "./errors";
 import { NUM_F32, NUM_INT8 } from "./layer";
 import { TW_BYTES, TW_COUNT, TW_N, cosTurns, fftTwiddles, fftI32, fftF32, powerBinI32, powerBinF32 } from "./fft";
@@ -108,7 +108,7 @@ const LOG2_32767_Q24: i32 = 251657501; // round(log2(32767)·2^24)
 @inline function ptr(fe: usize, off: usize): usize { return <usize>load<u32>(fe + off); }
 
 export function isFrontend(fe: usize): bool {
-  return fe >= 16 && (fe & 15) == 0 && <u64>fe + HEADER <= (<u64>memory.size() << 16) && load<u32>(fe) == FE_TAG;
+  return isTagged(fe, HEADER, FE_TAG);
 }
 
 /** FreqToMel, as TFLM (in f32, as TFLM). */

@@ -60,12 +60,13 @@ export function setScratchBytes(d: usize, bytes: u64): void {
 }
 
 
-/** Check (multiplier, shift) pairs: multiplier ≥ 0, shift in [-31, 30]. */
-export function checkQuant(q: usize, count: i32): bool {
+/** Check (multiplier, shift) pairs: multiplier ≥ 0 (or, signed, any but INT32_MIN), shift in [-31, 30]. */
+export function checkQuant(q: usize, count: i32, signed: bool = false): bool {
   for (let i = 0; i < count; i++) {
     const mult = load<i32>(q + (<usize>i << 3));
     const shift = load<i32>(q + (<usize>i << 3), 4);
-    if (mult < 0 || shift < -31 || shift > 30) return false;
+    // signed: the multiplier carries a weight's sign; any but INT32_MIN (whose negation overflows)
+    if ((signed ? mult == i32.MIN_VALUE : mult < 0) || shift < -31 || shift > 30) return false;
   }
   return true;
 }
@@ -94,16 +95,6 @@ export function checkMultipliers(m: usize, n: i32): bool {
   for (let i = 0; i < n; i++) {
     const v = load<i32>(m + (<usize>i << 2));
     if (v < 0 || v > (1 << 30)) return false;
-  }
-  return true;
-}
-
-/** Check (multiplier, shift) pairs whose multiplier may be negative (it carries a weight's sign). */
-export function checkQuantSigned(q: usize, count: i32): bool {
-  for (let i = 0; i < count; i++) {
-    const mult = load<i32>(q + (<usize>i << 3));
-    const shift = load<i32>(q + (<usize>i << 3), 4);
-    if (mult == i32.MIN_VALUE || shift < -31 || shift > 30) return false;
   }
   return true;
 }

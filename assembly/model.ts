@@ -21,7 +21,7 @@
 //   44 inputScale f32   48 inverse inputScale f32   52 outputScale f32   56 weightBytes   60 streams open
 
 import { modelChecksum } from "./crc32";
-import { memAlloc, memFree } from "./alloc";
+import { memAlloc, memFree, isTagged } from "./alloc";
 import * as E from "./errors";
 import {
   LAYER_DESC_BYTES, MAX_TENSORS, KIND_DENSE, KIND_GRU, KIND_LSTM, KIND_SSM, KIND_RMSNORM, NUM_F32, NUM_INT8,
@@ -65,7 +65,7 @@ function prepareLayer(d: usize, numType: u32): i32 {
 
 /** Valid model handle? */
 export function isModel(m: usize): bool {
-  return m >= 16 && (m & 15) == 0 && <u64>m + MODEL_BYTES <= (<u64>memory.size() << 16) && load<u32>(m) == MODEL_TAG;
+  return isTagged(m, MODEL_BYTES, MODEL_TAG);
 }
 
 /**

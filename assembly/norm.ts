@@ -10,7 +10,7 @@
 
 import * as E from "./errors";
 import { NUM_INT8, param, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
-  setScratchBytes, checkQuant, checkQuantSigned } from "./layer";
+  setScratchBytes, checkQuant } from "./layer";
 import { requant, sat16 } from "./fixedpoint";
 import { rmsNormI16, rmsNormF32, RMS_EPS_Q_MAX } from "./rmsnorm";
 
@@ -39,7 +39,7 @@ export function normPrepare(d: usize, numType: u32): i32 {
     return eps >= 0 && isFinite(eps) ? 0 : -E.ERR_BAD_QUANT_PARAMS;
   }
   const epsQ = load<i64>(c);
-  if (epsQ < 0 || epsQ > RMS_EPS_Q_MAX || !checkQuant(c + 8, 1) || !checkQuantSigned(tensor(d, 1), inputLen(d))) return -E.ERR_BAD_QUANT_PARAMS;
+  if (epsQ < 0 || epsQ > RMS_EPS_Q_MAX || !checkQuant(c + 8, 1) || !checkQuant(tensor(d, 1), inputLen(d), true)) return -E.ERR_BAD_QUANT_PARAMS;
   return 0;
 }
 

@@ -67,7 +67,7 @@
 
 import * as E from "./errors";
 import { NUM_INT8, param, flags, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes,
-  setStateBytes, setScratchBytes, checkRowsI8, checkQuant, checkQuantSigned } from "./layer";
+  setStateBytes, setScratchBytes, checkRowsI8, checkQuant } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, sat16 } from "./fixedpoint";
 import { expNegTableQ31, siluS16, softplusQ27, siluF32, softplusF32 } from "./activations";
@@ -152,7 +152,7 @@ export function ssmPrepare(d: usize, numType: u32): i32 {
       !checkRowsI8(tensor(d, T_DT_W), Di, rp) || !checkRowsI8(tensor(d, T_OUT_W), M, dp)) return -E.ERR_OVERFLOW_RISK;
   if (!checkQuant(tensor(d, T_IN_Q), 2 * Di) || !checkQuant(tensor(d, T_CONV_Q), Di) ||
       !checkQuant(tensor(d, T_X_Q), R + 2 * N) || !checkQuant(tensor(d, T_DT_Q), Di) ||
-      !checkQuant(tensor(d, T_OUT_Q), M) || !checkQuantSigned(tensor(d, T_D_Q), Di)) return -E.ERR_BAD_QUANT_PARAMS;
+      !checkQuant(tensor(d, T_OUT_Q), M) || !checkQuant(tensor(d, T_D_Q), Di, true)) return -E.ERR_BAD_QUANT_PARAMS;
   const c = tensor(d, T_CONSTS);
   if (!checkQuant(c + (<usize>C_NORM << 2), 3)) return -E.ERR_BAD_QUANT_PARAMS;
   const epsQ = load<i64>(c + (<usize>C_EPS_LO << 2));

@@ -4,7 +4,7 @@
 //
 // Stream context (STREAM_BYTES, u32 fields): 0 tag   4 model   8 state (block of model.stateBytes)
 
-import { memAlloc, memFree } from "./alloc";
+import { memAlloc, memFree, isTagged } from "./alloc";
 import * as E from "./errors";
 import { KIND_DENSE, KIND_GRU, KIND_LSTM, KIND_SSM, KIND_RMSNORM, NUM_INT8, kind, stateOffset } from "./layer";
 import { isModel, layerDesc } from "./model";
@@ -18,7 +18,7 @@ export const STREAM_TAG: u32 = 0x4d525453; // "STRM"
 const STREAM_BYTES: usize = 16;
 
 export function isStream(s: usize): bool {
-  return s >= 16 && (s & 15) == 0 && <u64>s + STREAM_BYTES <= (<u64>memory.size() << 16) && load<u32>(s) == STREAM_TAG;
+  return isTagged(s, STREAM_BYTES, STREAM_TAG);
 }
 
 export function streamOpen(m: usize): i32 {
