@@ -146,6 +146,8 @@ export interface ParsedModel {
   outputScale: number;
   layers: ParsedLayer[];
   metadata: Record<string, unknown>;
+  /** the CRC-32 stored in the header */
+  checksum: number;
   checksumOk: boolean;
 }
 
@@ -203,6 +205,7 @@ export function readModel(bytes: Uint8Array): ParsedModel {
     outputScale: v.getFloat32(52, true),
     layers,
     metadata,
+    checksum: v.getUint32(16, true),
     checksumOk: modelChecksum(bytes.subarray(0, fileBytes)) === v.getUint32(16, true),
   };
 }

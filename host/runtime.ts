@@ -2,7 +2,7 @@
 // Deno, browsers and Cloudflare Workers.
 
 import { ABI_FUNCTIONS, Info, TinyrnnError, ERROR_CODES, type TinyrnnExports } from "./abi.js";
-import { crc32, readModel, type NumType, type ParsedModel } from "./format.js";
+import { readModel, type NumType, type ParsedModel } from "./format.js";
 
 /** Where the WebAssembly module comes from. Workers cannot compile bytes: pass a Module there. */
 export type WasmSource = BufferSource | WebAssembly.Module | URL | Response | Promise<Response>;
@@ -113,7 +113,8 @@ export class Runtime {
       this.exports.modelFree(handle);
       throw e;
     }
-    return new Model(this, handle, info, crc32(bytes));
+    // the module has verified the stored checksum against the file: it is the file's fingerprint
+    return new Model(this, handle, info, info.checksum);
   }
 }
 
