@@ -22,7 +22,7 @@ const USAGE = `usage:
   tinyrnn detect <model.tinyrnn> <file.wav> [--json] [--threshold X] [--build simd|mvp]
       spot keywords in a recording: one line per event (with --json, one JSON object per line)
   tinyrnn convert <model.onnx|model.safetensors> -o <model.tinyrnn> [--dtype int8|f32] [--calibrate <data.npy|wav-folder>]
-                  [--clip minmax|percentile[:P]] [--labels a,b,c] [--arch arch.json] [--report report.json]
+                  [--clip minmax|percentile[:P]] [--labels a,b,c] [--arch arch.json] [--metadata meta.json] [--report report.json]
       bring a PyTorch/ONNX model to tinyrnn; int8 needs calibration data and prints what quantisation cost
   tinyrnn inspect <model.tinyrnn> [--json]
       print the model's layers, shapes, number types and byte counts
@@ -157,7 +157,7 @@ function parseClipping(v: string | undefined): Clipping {
 }
 
 async function convertCommand(args: string[]): Promise<void> {
-  const { positional, flags } = parseArgs(args, ["o", "output", "dtype", "calibrate", "clip", "labels", "arch", "report"], []);
+  const { positional, flags } = parseArgs(args, ["o", "output", "dtype", "calibrate", "clip", "labels", "arch", "report", "metadata"], []);
   if (positional.length !== 1) throw new UsageError("convert takes one input model");
   const out = (flags.get("o") ?? flags.get("output")) as string | undefined;
   if (!out) throw new UsageError("convert needs -o <model.tinyrnn>");
@@ -179,6 +179,18 @@ async function convertCommand(args: string[]): Promise<void> {
   const imported = importModel(bytes, input, arch);
   if (imported.unused.length) process.stderr.write(`tinyrnn: ${input}: ${imported.unused.length} tensor${imported.unused.length === 1 ? "" : "s"} unused: ${imported.unused.slice(0, 6).join(", ")}${imported.unused.length > 6 ? ", …" : ""}\n`);
   const metadata: Record<string, unknown> = { ...imported.metadata };
+  const metaPath = flags.get("metadata") as string | undefined;
+  if (metaPath) {
+    // what the runtime reads beside the weights: name, task, detector defaults, frontend, sampleRateHz, normalise…
+    let extra: unknown;
+    try {
+      extra = JSON.parse(new TextDecoder().decode(readFile(metaPath, "metadata")));
+    } catch (e) {
+      throw new Error(`${metaPath} is not valid JSON (${(e as Error).message})`);
+    }
+    if (typeof extra !== "object" || extra === null || Array.isArray(extra)) throw new Error(`${metaPath} must hold a JSON object`);
+    Object.assign(metadata, extra);
+  }
   if (flags.has("labels")) metadata.labels = String(flags.get("labels")).split(",").map((l) => l.trim()).filter(Boolean);
   const rt = await createRuntime();
   const tty = process.stderr.isTTY === true;

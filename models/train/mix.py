@@ -1,0 +1,173 @@
+"""Training sequences and evaluation streams: utterances placed in background sound, then the
+module's own frontend (features.mjs), with per-frame targets.
+
+Tasks:
+  wake      classes [background, hey_jarvis]
+  commands  classes [silence, unknown, yes, no, up, down, left, right, on, off, stop, go]
+
+Targets per frame (a frame's window ends at sample k·160+480):
+  the word's class from 0.1 s before the end of the keyword to 0.3 s after (the model says it as the
+  word completes); the earlier part of a keyword is not scored (-1), nor is the first second of a
+  sequence (frontend noise estimate and recurrent state settling); unknown speech is "unknown"
+  (commands), everything else background/silence.
+"""
+import os
+
+import numpy as np
+
+import corpus
+import speech
+from speech import SR, HOP, WINDOW
+
+TASKS = {
+    "wake": dict(labels=["background", "hey_jarvis"], seconds=3.0,
+                 mix=dict(wake=0.38, confusable=0.22, command=0.06, word=0.08, sentence=0.14, asterisk=0.06, none=0.06)),
+    "commands": dict(labels=["silence", "unknown"] + speech.COMMANDS, seconds=2.0,
+                     mix=dict(command=0.62, word=0.16, confusable=0.04, sentence=0.05, asterisk=0.05, none=0.08)),
+}
+WARMUP_S = {"wake": 1.0, "commands": 0.7}
+
+
+def _pools(split, task):
+    clips = corpus.corpus(split)
+    pools = {}
+    for c in clips:
+        pools.setdefault(c["cat"], []).append(c)
+    ast = speech.asterisk_prompts(split)
+    if task == "commands":  # prompts and sentences that say a command word are not "unknown"
+        ast = [a for a in ast if not (speech.words_in(a["text"]) & set(speech.COMMANDS))]
+        pools["sentence"] = [s for s in pools["sentence"] if not (speech.words_in(s["text"]) & set(speech.COMMANDS))]
+    pools["asterisk"] = ast
+    banks, _ = speech.noise_bank(split)
+    babble = [c["audio"] for c in pools["sentence"]]
+    return pools, banks, babble
+
+
+def class_of(task, clip_cat, text):
+    if task == "wake":
+        return 1 if clip_cat == "wake" else 0
+    if clip_cat == "command":
+        return 2 + speech.COMMANDS.index(text)
+    return 1  # unknown speech
+
+
+def place(y, clip, at, gain):
+    n = min(len(clip), len(y) - at)
+    y[at:at + n] += clip[:n] * gain
+
+
+def sequences(task, split, n, seed):
+    """n training sequences: int16 audio [n, L], targets int8 [n, T]."""
+    cfg = TASKS[task]
+    pools, banks, babble = _pools(split, task)
+    L = int(cfg["seconds"] * SR)
+    T = speech.frames_of(L)
+    ends = np.arange(T) * HOP + WINDOW
+    audio = np.zeros((n, L), np.int16)
+    target = np.zeros((n, T), np.int8)
+    kinds, probs = zip(*cfg["mix"].items())
+    warm = int(WARMUP_S[task] * SR)
+    for i in range(n):
+        rng = np.random.default_rng([seed, i])
+        kind = kinds[int(rng.choice(len(kinds), p=np.array(probs) / sum(probs)))]
+        level = 10 ** (rng.uniform(-32, -10) / 20)           # speech RMS, dBFS
+        snr = rng.uniform(-2, 30) if rng.random() > 0.1 else 50
+        y = speech.background(L, banks, babble, rng) * level / 10 ** (snr / 20)
+        t = np.zeros(T, np.int8)
+        if kind != "none":
+            clip = pools[kind][int(rng.integers(len(pools[kind])))]
+            a = speech.augment_speech(clip["audio"], rng)
+            raw_len = len(clip["audio"])
+            if raw_len > L - warm - SR // 10:                  # long prompt or sentence: a piece of it
+                s0 = int(rng.integers(0, raw_len - (L - warm) + SR // 10))
+                a = a[s0:s0 + L - warm]
+                raw_len = len(a)
+            end = int(rng.integers(warm + raw_len // 2, L - SR // 10)) if kind not in ("wake", "command") else \
+                int(rng.integers(max(warm // 2 + raw_len, warm + SR // 10), L - int(0.32 * SR)))
+            start = max(0, end - raw_len)
+            place(y, a[max(0, raw_len - (end - start)):], start, level / speech.rms(clip["audio"]))
+            c = class_of(task, kind, clip["text"])
+            if task == "wake" and kind == "wake":
+                t[(ends >= start + 0.25 * raw_len) & (ends < end - 0.1 * SR)] = -1
+                t[(ends >= end - 0.1 * SR) & (ends <= end + 0.3 * SR)] = 1
+            elif task == "commands" and c >= 2:
+                t[(ends >= start) & (ends < end - 0.08 * SR)] = -1
+                t[(ends >= end - 0.08 * SR) & (ends <= end + 0.25 * SR)] = c
+            elif task == "commands":
+                t[(ends >= start) & (ends < start + 0.15 * SR)] = -1
+                t[(ends >= start + 0.15 * SR) & (ends <= end + 0.25 * SR)] = 1
+        t[ends < warm] = -1
+        peak = np.abs(y).max()
+        if peak > 0.99:
+            y *= 0.99 / peak
+        audio[i] = speech.to_int16(y)
+        target[i] = t
+    return audio, target
+
+
+def dataset(task, split, n, seed):
+    """Features [n, T, 40] int16 and targets [n, T] int8, cached."""
+    path = os.path.join(speech.CACHE, f"data-{task}-{split}-{n}-{seed}.npz")
+    if os.path.exists(path):
+        z = np.load(path)
+        return z["x"], z["y"]
+    xs, ys = [], []
+    for k in range(0, n, 1000):
+        audio, target = sequences(task, split, min(1000, n - k), seed * 1000 + k // 1000)
+        xs.append(speech.features(audio, f"{task}-{split}"))
+        ys.append(target)
+        print(f"  {task}/{split}: {k + len(audio)}/{n} sequences", flush=True)
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    np.savez(path, x=x, y=y)
+    return x, y
+
+
+def stream(task, split, cats, per_block=10, gap=(1.0, 2.0), seed=0, pools=None, limit=None):
+    """A continuous evaluation stream: blocks of `per_block` utterances, each block in one background
+    at one level and SNR. cats: list of (category, count). Returns int16 audio and truth events
+    [(label, startFrame, endFrame)] (end exclusive; background speech gets "unknown")."""
+    labels = TASKS[task]["labels"]
+    if pools is None:
+        pools, banks, babble = _pools(split, task)
+    else:
+        pools, banks, babble = pools
+    rng = np.random.default_rng([seed, 7])
+    items = []
+    for cat, count in cats:
+        pool = pools.get(cat, [])
+        for j in range(count):
+            items.append((cat, pool[j % len(pool)] if cat != "none" else None))
+    order = rng.permutation(len(items))
+    items = [items[i] for i in order]
+    pieces, events, pos = [], [], 0
+    for b in range(0, len(items), per_block):
+        block = items[b:b + per_block]
+        level = 10 ** (rng.uniform(-30, -12) / 20)
+        snr = rng.uniform(0, 25) if rng.random() > 0.15 else 50
+        segs, seg_events, p = [], [], 0
+        lead = int(rng.uniform(*gap) * SR)
+        p += lead
+        placed = []
+        for cat, clip in block:
+            if clip is None:
+                p += int(rng.uniform(1.0, 2.0) * SR)
+                continue
+            a = speech.augment_speech(clip["audio"], rng)
+            placed.append((p, a, level / speech.rms(clip["audio"]), cat, clip, len(clip["audio"])))
+            p += len(clip["audio"]) + int(rng.uniform(*gap) * SR)
+        n = p
+        y = speech.background(n, banks, babble, rng) * level / 10 ** (snr / 20)
+        for start, a, g, cat, clip, raw_len in placed:
+            place(y, a, start, g)
+            c = class_of(task, cat, clip["text"])
+            label = labels[c] if (task == "commands" or c == 1) else "unknown"
+            s, e = pos + start, pos + start + raw_len
+            events.append((label, speech.frame_at(s), speech.frame_at(e) + 1))
+        peak = np.abs(y).max()
+        if peak > 0.99:
+            y *= 0.99 / peak
+        pieces.append(speech.to_int16(y))
+        pos += n
+        if limit and pos > limit * SR:
+            break
+    return np.concatenate(pieces), events

@@ -1,0 +1,331 @@
+"""Synthetic speech, noise and mixing for the audio models (hey-jarvis, commands).
+
+No speech dataset can be downloaded here, so we train as openWakeWord and microWakeWord do: on
+synthetic speech. Voices are split once, by voice, into train / val / test:
+
+  espeak-ng  8 English accents x ~100 voice variants, rate and pitch varied per clip;
+             variants are split 70/10/20 by a hash of their name, so the test split's voices
+             (timbres) are never heard in training, in any accent.
+  flite      awb (train) and rms (test), duration and pitch varied per clip.
+  asterisk   568 real prompts by one speaker (8 kHz): split by file hash; negatives only.
+
+Kept out entirely, for the independent evaluation (independent.py): festival's voices, flite's kal16
+and slt, and pocketsphinx-testdata's recordings.
+
+Everything is deterministic: per-clip randomness comes from a seed derived from the clip's index.
+Clips are cached under models/train/cache/ (git-ignored).
+"""
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from multiprocessing import Pool
+
+import numpy as np
+from scipy.io import wavfile
+from scipy.signal import fftconvolve, resample_poly, lfilter
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CACHE = os.path.join(HERE, "cache")
+SR = 16000
+HOP = 160
+WINDOW = 480
+
+COMMANDS = ["yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"]
+# Speech Commands' auxiliary words plus words close to the commands and to "jarvis".
+UNKNOWN_WORDS = (
+    "bed bird cat dog eight five four happy house marvin nine one seven sheila six three tree two wow zero "
+    "backward forward follow learn visual yesterday note upper dawn lift light write own of top goat know "
+    "stock stuff rest yet nope nose town done leaf night bright all often stuck got goal dove button "
+    "open close start pause play next back home music volume lights again maybe hello thanks okay "
+    "table water window garden morning kitchen travel number paper coffee listen doctor yellow"
+).split()
+WAKE = ["hey jarvis", "hey, jarvis", "hey jarvis!", "hey jarvis."]
+CONFUSABLE = [
+    "hey travis", "hey jarvie", "hey marvis", "hey harvest", "hey jervis", "hey jar", "jarvis", "hey",
+    "hey service", "hey davis", "hey java", "hey jars", "hey charles", "hey jasmine", "hey nervous",
+    "hey harvey", "hey garvey", "hey mavis", "hey parvis", "hey carbis", "hey jeeves", "hey james",
+    "hey there", "hey you", "hey darling", "a jar of this", "say jar", "harvest", "marvellous",
+    "hey chavez", "hey jackets", "hey javier", "hey archie", "hey alexa", "ok google", "hey siri",
+    "hey jarrod", "hey jaws", "hey john", "jar vase", "the jarvis", "hay barn", "hey jar fist",
+]
+
+
+def stable_hash(s):
+    return int(hashlib.sha1(s.encode()).hexdigest()[:8], 16)
+
+
+def split_of(name, val=0.1, test=0.2):
+    u = (stable_hash(name) % 1000) / 1000
+    return "test" if u < test else "val" if u < test + val else "train"
+
+
+# ---------------------------------------------------------------------------------------- voices
+ESPEAK_ACCENTS = ["en-us", "en-gb", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp", "en-029", "en-us-nyc", "en-gb-x-gbcwmd"]
+
+
+def espeak_variants():
+    out = subprocess.run(["espeak-ng", "--voices=variant"], capture_output=True, text=True, check=True).stdout
+    return sorted({m.group(1) for m in re.finditer(r"!v/(\S+)", out)})
+
+
+def voices(split):
+    """The voices of a split: ("espeak", accent, variant) and ("flite", name)."""
+    vs = [("espeak", a, v) for v in espeak_variants() if split_of(v) == split for a in ESPEAK_ACCENTS]
+    if split == "train":
+        vs += [("flite", "awb")] * 40   # two flite voices: weight them like a few espeak variants
+    if split == "test":
+        vs += [("flite", "rms")] * 20
+    return vs
+
+
+def synth(voice, text, rng):
+    """One utterance, float32 at 16 kHz, trimmed, peak-normalised."""
+    with tempfile.NamedTemporaryFile(suffix=".wav") as f:
+        if voice[0] == "espeak":
+            rate = int(rng.integers(110, 230))
+            pitch = int(rng.integers(10, 90))
+            cmd = ["espeak-ng", "-v", f"{voice[1]}+{voice[2]}", "-s", str(rate), "-p", str(pitch), "-g", str(int(rng.integers(0, 4))), "-w", f.name, text]
+        elif voice[0] == "flite":
+            stretch = float(rng.uniform(0.75, 1.4))
+            f0 = float(rng.uniform(70, 200) if voice[1] != "slt" else rng.uniform(140, 260))
+            cmd = ["flite", "-voice", voice[1], "-t", text, "-o", f.name, "--setf", f"duration_stretch={stretch:.3f}", "--setf", f"int_f0_target_mean={f0:.1f}"]
+        elif voice[0] == "festival":
+            cmd = ["text2wave", "-eval", f"(voice_{voice[1]})", "-o", f.name]
+            subprocess.run(cmd, input=text, text=True, capture_output=True, check=True)
+            cmd = None
+        else:
+            raise ValueError(voice)
+        if cmd:
+            subprocess.run(cmd, capture_output=True, check=True)
+        sr, x = wavfile.read(f.name)
+    x = x.astype(np.float32) / 32768
+    if x.ndim > 1:
+        x = x.mean(axis=1)
+    if sr != SR:
+        g = np.gcd(SR, sr)
+        x = resample_poly(x, SR // g, sr // g).astype(np.float32)
+    return trim(x)
+
+
+def trim(x, floor_db=-40):
+    """Cut leading and trailing silence (20 ms frames below floor_db of the peak frame)."""
+    n = 320
+    if len(x) < n:
+        return x
+    e = np.array([np.sqrt(np.mean(x[i:i + n] ** 2)) + 1e-9 for i in range(0, len(x) - n + 1, n)])
+    on = np.where(20 * np.log10(e / e.max()) > floor_db)[0]
+    a, b = on[0] * n, min(len(x), (on[-1] + 1) * n)
+    y = x[max(0, a - 160):b + 160]
+    return (y / (np.abs(y).max() + 1e-9) * 0.5).astype(np.float32)
+
+
+def _synth_job(job):
+    voice, text, seed = job
+    rng = np.random.default_rng(seed)
+    try:
+        return synth(voice, text, rng)
+    except subprocess.CalledProcessError:
+        return None
+
+
+def synth_set(name, items, seed):
+    """items: list of (text, category). Cached as CACHE/name.npz: clips concatenated + offsets."""
+    path = os.path.join(CACHE, f"{name}.npz")
+    if os.path.exists(path):
+        z = np.load(path, allow_pickle=False)
+        return unpack(z)
+    os.makedirs(CACHE, exist_ok=True)
+    split = name.split("-")[0]
+    vs = voices(split)
+    rng = np.random.default_rng(seed)
+    jobs = []
+    for i, (text, cat) in enumerate(items):
+        v = vs[int(rng.integers(len(vs)))]
+        jobs.append((v, text, seed * 1_000_003 + i))
+    clips = []
+    with Pool(2) as pool:
+        for k, c in enumerate(pool.imap(_synth_job, jobs, chunksize=16)):
+            clips.append(c)
+            if sys.stderr.isatty() and k % 200 == 0:
+                print(f"\r  {name}: {k}/{len(jobs)} clips", end="", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    keep = [i for i, c in enumerate(clips) if c is not None and len(c) > 1600]
+    z = pack([clips[i] for i in keep], [items[i][0] for i in keep], [items[i][1] for i in keep], ["/".join(jobs[i][0]) for i in keep])
+    np.savez(path, **z)
+    return unpack(z)
+
+
+def pack(clips, texts, cats, voices_):
+    offsets = np.cumsum([0] + [len(c) for c in clips]).astype(np.int64)
+    return {"audio": np.concatenate(clips).astype(np.float32), "offsets": offsets,
+            "texts": np.array(texts), "cats": np.array(cats), "voices": np.array(voices_)}
+
+
+def unpack(z):
+    a, o = z["audio"], z["offsets"]
+    return [dict(audio=a[o[i]:o[i + 1]], text=str(z["texts"][i]), cat=str(z["cats"][i]), voice=str(z["voices"][i])) for i in range(len(o) - 1)]
+
+
+# ---------------------------------------------------------------------------------- real speech
+def asterisk_prompts(split):
+    """Real English prompts (one speaker, 8 kHz → 16 kHz), negatives only. Silence files excluded."""
+    root = "/usr/share/asterisk/sounds/en_US_f_Allison"
+    path = os.path.join(CACHE, f"asterisk-{split}.npz")
+    if os.path.exists(path):
+        return unpack(np.load(path))
+    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs if f.endswith(".wav") and "/silence" not in d)
+    files = [f for f in files if split_of(os.path.basename(f)) == split]
+    clips, texts = [], []
+    for f in files:
+        sr, x = wavfile.read(f)
+        x = resample_poly(x.astype(np.float32) / 32768, SR // sr, 1).astype(np.float32)
+        if len(x) > 3200:
+            clips.append(trim(x))
+            texts.append(os.path.relpath(f, root))
+    z = pack(clips, texts, ["asterisk"] * len(clips), ["asterisk/allison"] * len(clips))
+    np.savez(path, **z)
+    return unpack(z)
+
+
+def words_in(name):
+    return set(re.split(r"[^a-z]+", name.lower()))
+
+
+# ---------------------------------------------------------------------------------------- noise
+def sox_noise(kind, seconds, seed):
+    with tempfile.NamedTemporaryFile(suffix=".wav") as f:
+        subprocess.run(["sox", "-R", "-n", "-r", str(SR), "-b", "16", "-c", "1", f.name, "synth", str(seconds), kind], check=True, capture_output=True)
+        _, x = wavfile.read(f.name)
+    # sox -R repeats the same noise each run: shift it by the seed so banks differ
+    x = np.roll(x.astype(np.float32) / 32768, seed * 7919 % len(x))
+    return x / (np.sqrt(np.mean(x ** 2)) + 1e-9)
+
+
+def load_audio(path):
+    with tempfile.NamedTemporaryFile(suffix=".wav") as f:
+        subprocess.run(["sox", path, "-r", str(SR), "-b", "16", "-c", "1", f.name], check=True, capture_output=True)
+        _, x = wavfile.read(f.name)
+    x = x.astype(np.float32) / 32768
+    return x / (np.sqrt(np.mean(x ** 2)) + 1e-9)
+
+
+def noise_bank(split):
+    """Background sounds of a split, each RMS-normalised: sox white/pink/brown noise, music on hold,
+    sonic-pi ambience and loops. Music/ambience files are split by name hash."""
+    path = os.path.join(CACHE, f"noise-{split}.npz")
+    if os.path.exists(path):
+        z = np.load(path)
+        return [z[k] for k in sorted(z.files, key=lambda s: int(s[1:]))], list(json.loads(str(z["names"])) if "names" in z.files else [])
+    banks, names = [], []
+    for i, kind in enumerate(["whitenoise", "pinknoise", "brownnoise"]):
+        banks.append(sox_noise(kind, 60, i + {"train": 0, "val": 10, "test": 20}[split]))
+        names.append(kind)
+    files = sorted(os.path.join("/usr/share/asterisk/moh", f) for f in os.listdir("/usr/share/asterisk/moh") if f.endswith(".wav"))
+    sp = "/usr/share/sonic-pi/samples"
+    files += sorted(os.path.join(sp, f) for f in os.listdir(sp) if f.endswith(".flac") and f.split("_")[0] in ("ambi", "loop", "guit", "vinyl", "perc", "bass", "elec"))
+    for f in files:
+        if split_of(os.path.basename(f), val=0.15, test=0.25) == split:
+            x = load_audio(f)
+            if len(x) > SR // 2:
+                banks.append(x)
+                names.append(os.path.basename(f))
+    np.savez(path, **{f"b{i}": b for i, b in enumerate(banks)})
+    return banks, names
+
+
+def crop(x, n, rng):
+    if len(x) >= n:
+        s = int(rng.integers(0, len(x) - n + 1))
+        return x[s:s + n]
+    return np.tile(x, n // len(x) + 1)[:n]
+
+
+def room_ir(rng):
+    """A simple room: direct path plus exponentially decaying noise, RT60 0.15–0.7 s."""
+    rt60 = rng.uniform(0.15, 0.7)
+    n = int(rt60 * SR)
+    t = np.arange(n) / SR
+    tail = rng.standard_normal(n) * np.exp(-6.9 * t / rt60)
+    tail[: int(0.003 * SR)] = 0
+    ir = tail * rng.uniform(0.05, 0.35) / np.sqrt(np.sum(tail ** 2) + 1e-9)
+    ir[0] = 1.0
+    return ir.astype(np.float32)
+
+
+def telephone(x):
+    """Band-limit as the 8 kHz asterisk prompts are: down to 8 kHz and back."""
+    return resample_poly(resample_poly(x, 1, 2), 2, 1).astype(np.float32)[: len(x)]
+
+
+def augment_speech(x, rng, p_reverb=0.4, p_tel=0.2):
+    if rng.random() < p_reverb:
+        x = fftconvolve(x, room_ir(rng))[: len(x) + int(0.1 * SR)].astype(np.float32)
+    if rng.random() < p_tel:
+        x = telephone(x)
+    # a gentle random tilt of the spectrum (microphone colour)
+    a = rng.uniform(-0.5, 0.5)
+    x = lfilter([1, a], [1], x).astype(np.float32) if abs(a) > 0.1 else x
+    return x
+
+
+def background(n, banks, babble_pool, rng):
+    """n samples of background at RMS 1 (or near silence): one or two noise sources, or babble."""
+    r = rng.random()
+    if r < 0.1:
+        return rng.standard_normal(n).astype(np.float32) * 0.01  # almost silent: mic self-noise
+    if r < 0.25 and babble_pool:
+        y = np.zeros(n, np.float32)
+        for _ in range(int(rng.integers(3, 7))):
+            c = babble_pool[int(rng.integers(len(babble_pool)))]
+            y += crop(np.concatenate([c, np.zeros(SR // 4, np.float32)]), n, rng) * rng.uniform(0.5, 1)
+        return y / (np.sqrt(np.mean(y ** 2)) + 1e-9)
+    y = crop(banks[int(rng.integers(len(banks)))], n, rng).copy()
+    if rng.random() < 0.3:
+        y += crop(banks[int(rng.integers(len(banks)))], n, rng) * rng.uniform(0.2, 1)
+    return y / (np.sqrt(np.mean(y ** 2)) + 1e-9)
+
+
+def to_int16(x):
+    return np.clip(np.round(x * 32767), -32768, 32767).astype(np.int16)
+
+
+# ------------------------------------------------------------------------------------- features
+def features(audio_int16, tag):
+    """int16 audio [N, L] or [L] → the module's int16 log-mel features [N, T, 40] (fresh frontend per row)."""
+    os.makedirs(CACHE, exist_ok=True)
+    a = os.path.join(CACHE, f"tmp-{tag}-audio.npy")
+    f = os.path.join(CACHE, f"tmp-{tag}-feat.npy")
+    np.save(a, np.ascontiguousarray(audio_int16))
+    subprocess.run(["node", os.path.join(HERE, "features.mjs"), a, f], check=True)
+    out = np.load(f)
+    os.remove(a)
+    os.remove(f)
+    return out
+
+
+def features_batched(audio_int16, tag, batch=500):
+    return np.concatenate([features(audio_int16[i:i + batch], tag) for i in range(0, len(audio_int16), batch)])
+
+
+def frames_of(samples):
+    """Frames the frontend makes from `samples` samples."""
+    return 0 if samples < WINDOW else (samples - WINDOW) // HOP + 1
+
+
+def frame_at(sample):
+    """The first frame whose window ends at or after `sample`."""
+    return max(0, -(-(sample - WINDOW) // HOP))
+
+
+def snr_gain(speech_rms, snr_db):
+    return speech_rms / (10 ** (snr_db / 20))
+
+
+def rms(x):
+    return float(np.sqrt(np.mean(x ** 2)) + 1e-9)
