@@ -369,7 +369,10 @@ export class KeywordEval {
     }
     const at = (target: number): OperatingPoint | null => {
       let best: SweepPoint | undefined;
-      for (const p of points) if (p.falseAcceptsPerHour <= target && (!best || p.frr < best.frr)) best = p;
+      // ties: the fewer false accepts, then the lower threshold
+      for (const p of points) {
+        if (p.falseAcceptsPerHour <= target && (!best || p.frr < best.frr || (p.frr === best.frr && p.falseAcceptsPerHour < best.falseAcceptsPerHour))) best = p;
+      }
       return best ? { targetFaPerHour: target, threshold: best.threshold, frr: best.frr, falseAcceptsPerHour: best.falseAcceptsPerHour } : null;
     };
     return { points, at0_5FaPerHour: at(0.5), at0_1FaPerHour: at(0.1) };
