@@ -5,7 +5,7 @@ import { readFileSync, existsSync, statSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { readNpyMatrix, readNpyInt, npyDtype } from "./npy.js";
-import { parseTestSetSpec, evaluate, type TestSet, type TestStream, type EvalOptions, type EvalResult } from "./eval.js";
+import { parseTestSetSpec, evaluate, compareWithCard, type TestSet, type TestStream, type EvalOptions, type EvalResult, type CardShortfall } from "./eval.js";
 import type { Runtime } from "./runtime.js";
 
 function readBytes(path: string, what: string): Uint8Array {
@@ -88,4 +88,15 @@ export function readCard(folder: string): ModelCard {
   if (typeof card.model !== "string") throw new Error(`${path} has no "model" (the .tinyrnn file in ${folder})`);
   if (typeof card.eval?.testset !== "string" || typeof card.eval.figures !== "object") throw new Error(`${path} needs "eval": { "testset": <folder>, "figures": { … } }`);
   return card;
+}
+
+/**
+ * Evaluate the model of `<folder>/card.json` on its test set (paths relative to the folder), as
+ * `tinyrnn eval` would (with --sweep when a figure is a sweep.* one), and compare with the card.
+ */
+export function checkCard(rt: Runtime, folder: string, progress?: EvalOptions["progress"]): { card: ModelCard; result: EvalResult; shortfalls: CardShortfall[] } {
+  const card = readCard(folder);
+  const sweep = Object.keys(card.eval.figures).some((k) => k.startsWith("sweep."));
+  const result = evalFiles(rt, join(folder, card.model), join(folder, card.eval.testset), { sweep, progress });
+  return { card, result, shortfalls: compareWithCard(result, card) };
 }

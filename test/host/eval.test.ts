@@ -358,3 +358,21 @@ test("the CLI: a table and a summary, --json with every figure, --sweep, clear e
   }
   assert.match(cli("--help").out, /tinyrnn eval <model\.tinyrnn> <testset-dir>/);
 });
+
+test("checkCard (what test/host/models.test.ts runs per models/*/card.json): holds, and names what a model misses", async () => {
+  const { checkCard } = await import("../../host/eval-files.js");
+  const folder = join(root, "card-model");
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "beep.tinyrnn"), await beepBytes("int8"));
+  await writeKeywordSet(join("card-model", "test"));
+  const card = (figures: Record<string, number>) => writeFileSync(join(folder, "card.json"), JSON.stringify({ model: "beep.tinyrnn", eval: { testset: "test", figures } }));
+  card({ accuracy: 100, "frr.beep": 0, falseAccepts: 0, "sweep.at0_1FaPerHour.frr": 0 });
+  const rt = await runtime("simd");
+  const ok = checkCard(rt, folder);
+  assert.deepEqual(ok.shortfalls, []);
+  assert.ok(ok.result.sweep, "a sweep.* figure runs the sweep");
+  card({ accuracy: 100, "perLabel.beep.recall": 100, "frr.nope": 0 });
+  assert.deepEqual(checkCard(rt, folder).shortfalls, [{ key: "frr.nope", card: 0, measured: null, worseBy: null }]);
+  writeFileSync(join(folder, "card.json"), JSON.stringify({ model: "beep.tinyrnn" }));
+  assert.throws(() => checkCard(rt, folder), /card\.json needs "eval": \{ "testset"/);
+});
