@@ -12,6 +12,8 @@ import { importModel } from "./convert/import.js";
 import { archPathFor } from "./convert/safetensors.js";
 import { Frontend, FEATURE_SCALE } from "./frontend.js";
 import type { Clipping } from "./builder.js";
+import { formatEval } from "./eval.js";
+import { evalFiles } from "./eval-files.js";
 
 declare const TINYRNN_VERSION: string;
 const VERSION = typeof TINYRNN_VERSION === "string" ? TINYRNN_VERSION : "dev";
@@ -24,6 +26,9 @@ const USAGE = `usage:
   tinyrnn convert <model.onnx|model.safetensors> -o <model.tinyrnn> [--dtype int8|f32] [--calibrate <data.npy|wav-folder>]
                   [--clip minmax|percentile[:P]] [--labels a,b,c] [--arch arch.json] [--metadata meta.json] [--report report.json]
       bring a PyTorch/ONNX model to tinyrnn; int8 needs calibration data and prints what quantisation cost
+  tinyrnn eval <model.tinyrnn> <testset-dir> [--json] [--threshold X] [--sweep] [--build simd|mvp]
+      measure a model on a test set (<dir>/testset.json, see README): accuracy, recall, FRR,
+      false accepts per hour; --sweep adds FRR at 0.5 and 0.1 false accepts per hour
   tinyrnn inspect <model.tinyrnn> [--json]
       print the model's layers, shapes, number types and byte counts
   tinyrnn --version | --help`;
@@ -147,6 +152,33 @@ async function detect(args: string[]): Promise<void> {
   (json ? process.stderr : process.stdout).write((json ? "tinyrnn: " : "") + summary + "\n");
   spotter.dispose();
   model.dispose();
+}
+
+async function evalCommand(args: string[]): Promise<void> {
+  const { positional, flags } = parseArgs(args, ["threshold", "build"], ["json", "sweep"]);
+  if (positional.length !== 2) throw new UsageError("eval takes a model and a test-set directory");
+  const build = (flags.get("build") ?? "auto") as string;
+  if (!["auto", "simd", "mvp"].includes(build)) throw new UsageError(`--build must be simd or mvp, not ${build}`);
+  let threshold: number | undefined;
+  if (flags.has("threshold")) {
+    threshold = Number(flags.get("threshold"));
+    if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number in [0, 1], not ${flags.get("threshold")}`);
+  }
+  const [modelPath, dir] = positional;
+  const rt = await createRuntime({ build: build as "auto" | "simd" | "mvp" });
+  const tty = process.stderr.isTTY === true;
+  let shown = performance.now();
+  const t0 = shown;
+  const progress = (done: number, total: number) => {
+    if (tty && performance.now() - shown > 250) {
+      shown = performance.now();
+      process.stderr.write(`\rtinyrnn: ${done} of ${total} steps (${Math.floor((100 * done) / total)} %)`);
+    }
+  };
+  const result = evalFiles(rt, modelPath, dir, { threshold, sweep: flags.has("sweep"), progress });
+  if (shown !== t0) process.stderr.write("\r\x1b[K");
+  if (flags.has("json")) process.stdout.write(JSON.stringify(result) + "\n");
+  else process.stdout.write(formatEval(result).join("\n") + "\n");
 }
 
 function parseClipping(v: string | undefined): Clipping {
@@ -285,6 +317,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === "detect") await detect(rest);
     else if (cmd === "convert") await convertCommand(rest);
     else if (cmd === "inspect") await inspect(rest);
+    else if (cmd === "eval") await evalCommand(rest);
     else if (cmd === "--version" || cmd === "-v") process.stdout.write(`tinyrnn ${VERSION}\n`);
     else if (cmd === "--help" || cmd === "-h" || cmd === "help") process.stdout.write(USAGE + "\n");
     else throw new UsageError(cmd ? `unknown command "${cmd}"` : "no command given");

@@ -38,6 +38,12 @@ export interface DetectorOptions {
 
 const DEFAULT_BACKGROUND = /^[_\s]*(background|unknown|silence|noise|other|negative)([_\s-].*)?$/i;
 
+/** Whether the detector treats `label` as background (never fires): listed in `background` when
+ * that is given, else named like one (see DetectorOptions.background). */
+export function isBackgroundLabel(label: string, background?: string[]): boolean {
+  return background ? background.includes(label) : DEFAULT_BACKGROUND.test(label);
+}
+
 export class Detector {
   readonly labels: string[];
   readonly windowSteps: number;
@@ -60,8 +66,7 @@ export class Detector {
     this.windowSteps = Math.max(1, Math.round((o.smoothingMs ?? 0) / o.hopMs));
     this.spanMs = (o.windowMs ?? o.hopMs) + (this.windowSteps - 1) * o.hopMs;
     this.refractoryMs = o.refractoryMs ?? 1000;
-    const bg = o.background;
-    this.fires = o.labels.map((l) => (bg ? !bg.includes(l) : !DEFAULT_BACKGROUND.test(l)));
+    this.fires = o.labels.map((l) => !isBackgroundLabel(l, o.background));
     for (const l of Object.keys(o.thresholds ?? {})) {
       if (!o.labels.includes(l)) throw new Error(`threshold for "${l}", which is not one of the model's labels (${o.labels.join(", ")})`);
     }

@@ -47,3 +47,26 @@ export function readNpySequences(bytes: Uint8Array, what: string): { sequences: 
 export function writeNpyMatrix(data: Float32Array, rows: number, cols: number): Uint8Array {
   return new Uint8Array(dump(data, [rows, cols]));
 }
+
+/** An integer array (int8, int16 or int32, C order) of one of `ranks`: its values and shape. */
+export function readNpyInt(bytes: Uint8Array, what: string, dtypes: ("i1" | "i2" | "i4")[], ranks: number[], expected: string): { data: Int8Array | Int16Array | Int32Array; shape: number[] } {
+  let arr;
+  try {
+    arr = parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  } catch (e) {
+    throw new Error(`${what} is not a valid .npy file (${(e as Error).message})`);
+  }
+  if (arr.fortranOrder) throw new Error(`${what} is in Fortran order; save it with np.ascontiguousarray`);
+  const names = { i1: "int8", i2: "int16", i4: "int32" };
+  if (!(dtypes as string[]).includes(arr.dtype)) throw new Error(`${what} has dtype ${arr.dtype}; expected ${dtypes.map((d) => names[d]).join(" or ")}`);
+  if (!ranks.includes(arr.shape.length)) throw new Error(`${what} has shape [${arr.shape.join(", ")}]; expected ${expected}`);
+  const data = arr.data as Int8Array | Int16Array | Int32Array;
+  if (data.length !== arr.shape.reduce((a: number, b: number) => a * b, 1)) throw new Error(`${what} is truncated: ${data.length} values for shape [${arr.shape.join(", ")}]`);
+  return { data, shape: arr.shape };
+}
+
+/** The dtype of a .npy file ("f4", "i2", …), or undefined when it is not one. */
+export function npyDtype(bytes: Uint8Array): string | undefined {
+  const head = new TextDecoder("latin1").decode(bytes.subarray(0, Math.min(bytes.length, 256)));
+  return /'descr'\s*:\s*'[<>|=]?([a-zA-Z]\d+)'/.exec(head)?.[1];
+}

@@ -1,0 +1,102 @@
+// Reading a test-set directory (format: the top of host/eval.ts) and model cards from disk, for
+// `tinyrnn eval` and test/host/models.test.ts. Uses Node built-ins: not part of the library bundles.
+
+import { readFileSync, existsSync, statSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { join } from "node:path";
+import { readNpyMatrix, readNpyInt, npyDtype } from "./npy.js";
+import { parseTestSetSpec, evaluate, compareWithCard, type TestSet, type TestStream, type EvalOptions, type EvalResult, type CardShortfall } from "./eval.js";
+import type { Runtime } from "./runtime.js";
+
+function readBytes(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`cannot read ${what} ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (e as Error).message}`);
+  }
+}
+
+/** A .npy file's bytes, gunzipped when the name ends in .gz. */
+function readNpyBytes(path: string, what: string): Uint8Array {
+  const bytes = readBytes(path, what);
+  if (!/\.gz$/i.test(path)) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (e) {
+    throw new Error(`${path} is not a valid gzip file (${(e as Error).message})`);
+  }
+}
+
+/** Read `<dir>/testset.json` and every file it names. */
+export function readTestSet(dir: string): TestSet {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`test set ${dir}: no such directory`);
+  const jsonPath = join(dir, "testset.json");
+  if (!existsSync(jsonPath)) throw new Error(`test set ${dir} has no testset.json`);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(readBytes(jsonPath, "test set")));
+  } catch (e) {
+    throw new Error(`${jsonPath} is not valid JSON (${(e as Error).message})`);
+  }
+  const spec = parseTestSetSpec(json, jsonPath);
+  const streams: TestStream[] = spec.streams.map((s) => {
+    const fp = join(dir, s.features);
+    const bytes = readNpyBytes(fp, `features of stream ${s.name}:`);
+    if (spec.kind === "keywords") {
+      const dtype = npyDtype(bytes);
+      if (dtype && dtype !== "i2") throw new Error(`${fp} has dtype ${dtype}; keyword features must be int16 (the frontend's int16 output, real value = v · FEATURE_SCALE)`);
+      const { data, shape } = readNpyInt(bytes, fp, ["i2"], [2], "[T, C]");
+      return { name: s.name, features: data as Int16Array, steps: shape[0], cols: shape[1], events: s.events };
+    }
+    const m = readNpyMatrix(bytes, fp);
+    const lp = join(dir, s.labels!);
+    const { data, shape } = readNpyInt(readNpyBytes(lp, `labels of stream ${s.name}:`), lp, ["i1", "i2", "i4"], [1, 2], "[T] or [T, 1]");
+    if (shape.length === 2 && shape[1] !== 1) throw new Error(`${lp} has shape [${shape.join(", ")}]; expected [T] or [T, 1]`);
+    if (shape[0] !== m.rows) throw new Error(`${lp} has ${shape[0]} labels but ${fp} has ${m.rows} steps`);
+    return { name: s.name, features: m.data, steps: m.rows, cols: m.cols, labels: data };
+  });
+  return { kind: spec.kind, description: spec.description, toleranceSteps: spec.toleranceSteps, streams };
+}
+
+/** Load a model file and evaluate it on a test-set directory: what `tinyrnn eval` does. */
+export function evalFiles(rt: Runtime, modelPath: string, dir: string, opts: Omit<EvalOptions, "modelName" | "testsetName"> = {}): EvalResult {
+  const model = rt.loadModel(readBytes(modelPath, "model"));
+  try {
+    const set = readTestSet(dir);
+    return evaluate(model, set, { ...opts, modelName: modelPath, testsetName: dir });
+  } finally {
+    model.dispose();
+  }
+}
+
+export interface ModelCard {
+  /** the model file, relative to the card's folder */
+  model: string;
+  eval: { testset: string; figures: Record<string, number> };
+}
+
+/** `<folder>/card.json`, checked. */
+export function readCard(folder: string): ModelCard {
+  const path = join(folder, "card.json");
+  let card: ModelCard;
+  try {
+    card = JSON.parse(new TextDecoder().decode(readBytes(path, "model card")));
+  } catch (e) {
+    throw new Error(`${path} is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof card.model !== "string") throw new Error(`${path} has no "model" (the .tinyrnn file in ${folder})`);
+  if (typeof card.eval?.testset !== "string" || typeof card.eval.figures !== "object") throw new Error(`${path} needs "eval": { "testset": <folder>, "figures": { … } }`);
+  return card;
+}
+
+/**
+ * Evaluate the model of `<folder>/card.json` on its test set (paths relative to the folder), as
+ * `tinyrnn eval` would (with --sweep when a figure is a sweep.* one), and compare with the card.
+ */
+export function checkCard(rt: Runtime, folder: string, progress?: EvalOptions["progress"]): { card: ModelCard; result: EvalResult; shortfalls: CardShortfall[] } {
+  const card = readCard(folder);
+  const sweep = Object.keys(card.eval.figures).some((k) => k.startsWith("sweep."));
+  const result = evalFiles(rt, join(folder, card.model), join(folder, card.eval.testset), { sweep, progress });
+  return { card, result, shortfalls: compareWithCard(result, card) };
+}

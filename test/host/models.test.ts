@@ -1,0 +1,33 @@
+// Every shipped model with a card (models/<name>/card.json) still reproduces its card's figures on
+// its committed test set, through the same code as `tinyrnn eval` (host/eval-files.ts):
+//
+//   { "model": "hey-jarvis.tinyrnn",
+//     "eval": { "testset": "test", "figures": { "accuracy": 93.1, "frr.hey_jarvis": 2.0, "falseAccepts": 0 } } }
+//
+// Figures are dotted keys into `tinyrnn eval --json`'s object; a figure more than 1 (percentage
+// point, or count) worse than the card fails (compareWithCard in host/eval.ts).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { checkCard } from "../../host/eval-files.js";
+import { runtime } from "./helpers.js";
+
+const folders = readdirSync("models", { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join("models", d.name, "card.json")))
+  .map((d) => join("models", d.name))
+  .sort();
+
+if (folders.length === 0) {
+  test("shipped models reproduce their cards (no models/*/card.json yet: nothing to check)", (t) => {
+    t.diagnostic("no models/*/card.json yet");
+  });
+}
+
+for (const folder of folders) {
+  test(`${folder}: its card's figures hold on its test set`, async (t) => {
+    const { card, result, shortfalls } = checkCard(await runtime("simd"), folder);
+    t.diagnostic(`${card.model} on ${card.eval.testset}: ${Object.keys(card.eval.figures).map((k) => `${k} card ${card.eval.figures[k]}`).join(", ")}; ${result.steps} steps`);
+    assert.deepEqual(shortfalls, [], `${folder}: worse than its card: ${JSON.stringify(shortfalls)}`);
+  });
+}
