@@ -76,27 +76,32 @@ export interface ModelCard {
   eval: { testset: string; figures: Record<string, number> };
 }
 
-/** `<folder>/card.json`, checked. */
-export function readCard(folder: string): ModelCard {
+/**
+ * The cards of `<folder>/card.json`, checked: one card, or `{ "models": [card, …] }` for a folder
+ * that ships several variants of one task (models/commands: GRU, LSTM and SSM).
+ */
+export function readCards(folder: string): ModelCard[] {
   const path = join(folder, "card.json");
-  let card: ModelCard;
+  let json: ModelCard | { models: ModelCard[] };
   try {
-    card = JSON.parse(new TextDecoder().decode(readBytes(path, "model card")));
+    json = JSON.parse(new TextDecoder().decode(readBytes(path, "model card")));
   } catch (e) {
     throw new Error(`${path} is not valid JSON (${(e as Error).message})`);
   }
-  if (typeof card.model !== "string") throw new Error(`${path} has no "model" (the .tinyrnn file in ${folder})`);
-  if (typeof card.eval?.testset !== "string" || typeof card.eval.figures !== "object") throw new Error(`${path} needs "eval": { "testset": <folder>, "figures": { … } }`);
-  return card;
+  const cards = "models" in json && Array.isArray(json.models) ? json.models : [json as ModelCard];
+  for (const card of cards) {
+    if (typeof card.model !== "string") throw new Error(`${path} has a card without "model" (the .tinyrnn file in ${folder})`);
+    if (typeof card.eval?.testset !== "string" || typeof card.eval.figures !== "object") throw new Error(`${path}: ${card.model} needs "eval": { "testset": <folder>, "figures": { … } }`);
+  }
+  return cards;
 }
 
 /**
- * Evaluate the model of `<folder>/card.json` on its test set (paths relative to the folder), as
- * `tinyrnn eval` would (with --sweep when a figure is a sweep.* one), and compare with the card.
+ * Evaluate the model of a card on its test set (paths relative to the folder), as `tinyrnn eval`
+ * would (with --sweep when a figure is a sweep.* one), and compare with the card.
  */
-export function checkCard(rt: Runtime, folder: string, progress?: EvalOptions["progress"]): { card: ModelCard; result: EvalResult; shortfalls: CardShortfall[] } {
-  const card = readCard(folder);
+export function checkCard(rt: Runtime, folder: string, card: ModelCard, progress?: EvalOptions["progress"]): { result: EvalResult; shortfalls: CardShortfall[] } {
   const sweep = Object.keys(card.eval.figures).some((k) => k.startsWith("sweep."));
   const result = evalFiles(rt, join(folder, card.model), join(folder, card.eval.testset), { sweep, progress });
-  return { card, result, shortfalls: compareWithCard(result, card) };
+  return { result, shortfalls: compareWithCard(result, card) };
 }

@@ -28,7 +28,16 @@ TASKS = {
 WARMUP_S = {"wake": 1.0, "commands": 0.7}
 
 
+_POOLS = {}
+
+
 def _pools(split, task):
+    if (split, task) not in _POOLS:
+        _POOLS[split, task] = _load_pools(split, task)
+    return _POOLS[split, task]
+
+
+def _load_pools(split, task):
     clips = corpus.corpus(split)
     pools = {}
     for c in clips:

@@ -168,8 +168,8 @@ def pack(clips, texts, cats, voices_):
 
 
 def unpack(z):
-    a, o = z["audio"], z["offsets"]
-    return [dict(audio=a[o[i]:o[i + 1]], text=str(z["texts"][i]), cat=str(z["cats"][i]), voice=str(z["voices"][i])) for i in range(len(o) - 1)]
+    a, o, texts, cats, vs = (z[k] for k in ("audio", "offsets", "texts", "cats", "voices"))  # an npz re-reads on every z[k]
+    return [dict(audio=a[o[i]:o[i + 1]], text=str(texts[i]), cat=str(cats[i]), voice=str(vs[i])) for i in range(len(o) - 1)]
 
 
 # ---------------------------------------------------------------------------------- real speech

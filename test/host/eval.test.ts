@@ -360,7 +360,8 @@ test("the CLI: a table and a summary, --json with every figure, --sweep, clear e
 });
 
 test("checkCard (what test/host/models.test.ts runs per models/*/card.json): holds, and names what a model misses", async () => {
-  const { checkCard } = await import("../../host/eval-files.js");
+  const { checkCard, readCards } = await import("../../host/eval-files.js");
+  const check = (rt: Awaited<ReturnType<typeof runtime>>) => readCards(folder).map((c) => checkCard(rt, folder, c));
   const folder = join(root, "card-model");
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, "beep.tinyrnn"), await beepBytes("int8"));
@@ -368,11 +369,16 @@ test("checkCard (what test/host/models.test.ts runs per models/*/card.json): hol
   const card = (figures: Record<string, number>) => writeFileSync(join(folder, "card.json"), JSON.stringify({ model: "beep.tinyrnn", eval: { testset: "test", figures } }));
   card({ accuracy: 100, "frr.beep": 0, falseAccepts: 0, "sweep.at0_1FaPerHour.frr": 0 });
   const rt = await runtime("simd");
-  const ok = checkCard(rt, folder);
+  const [ok] = check(rt);
   assert.deepEqual(ok.shortfalls, []);
   assert.ok(ok.result.sweep, "a sweep.* figure runs the sweep");
   card({ accuracy: 100, "perLabel.beep.recall": 100, "frr.nope": 0 });
-  assert.deepEqual(checkCard(rt, folder).shortfalls, [{ key: "frr.nope", card: 0, measured: null, worseBy: null }]);
+  assert.deepEqual(check(rt)[0].shortfalls, [{ key: "frr.nope", card: 0, measured: null, worseBy: null }]);
+  // a folder of variants: { "models": [card, …] }, each checked
+  writeFileSync(join(folder, "card.json"), JSON.stringify({ models: [
+    { model: "beep.tinyrnn", eval: { testset: "test", figures: { accuracy: 100 } } },
+    { model: "beep.tinyrnn", eval: { testset: "test", figures: { "frr.beep": 0 } } }] }));
+  assert.deepEqual(check(rt).map((r) => r.shortfalls), [[], []]);
   writeFileSync(join(folder, "card.json"), JSON.stringify({ model: "beep.tinyrnn" }));
-  assert.throws(() => checkCard(rt, folder), /card\.json needs "eval": \{ "testset"/);
+  assert.throws(() => check(rt), /card\.json: beep\.tinyrnn needs "eval": \{ "testset"/);
 });

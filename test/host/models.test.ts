@@ -10,7 +10,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { checkCard } from "../../host/eval-files.js";
+import { checkCard, readCards } from "../../host/eval-files.js";
 import { runtime } from "./helpers.js";
 
 const folders = readdirSync("models", { withFileTypes: true })
@@ -25,9 +25,11 @@ if (folders.length === 0) {
 }
 
 for (const folder of folders) {
-  test(`${folder}: its card's figures hold on its test set`, async (t) => {
-    const { card, result, shortfalls } = checkCard(await runtime("simd"), folder);
-    t.diagnostic(`${card.model} on ${card.eval.testset}: ${Object.keys(card.eval.figures).map((k) => `${k} card ${card.eval.figures[k]}`).join(", ")}; ${result.steps} steps`);
-    assert.deepEqual(shortfalls, [], `${folder}: worse than its card: ${JSON.stringify(shortfalls)}`);
-  });
+  for (const card of readCards(folder)) {
+    test(`${folder}/${card.model}: its card's figures hold on its test set`, async (t) => {
+      const { result, shortfalls } = checkCard(await runtime("simd"), folder, card);
+      t.diagnostic(`${card.model} on ${card.eval.testset}: ${Object.keys(card.eval.figures).map((k) => `${k} card ${card.eval.figures[k]}, now ${JSON.stringify(k.split(".").reduce((o: any, p) => o?.[p], result))}`).join("; ")}; ${result.steps} steps`);
+      assert.deepEqual(shortfalls, [], `${folder}: worse than its card: ${JSON.stringify(shortfalls)}`);
+    });
+  }
 }

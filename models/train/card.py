@@ -1,0 +1,124 @@
+"""Write a model folder's card.json (the figures CI holds the shipped model to) and the figures part
+of its README from what train_kws.py measured (models/train/cache/<name>/figures.json).
+
+  /usr/bin/python3 models/train/card.py hey-jarvis
+  /usr/bin/python3 models/train/card.py commands commands-gru commands-lstm commands-ssm
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import speech  # noqa: E402
+
+ROOT = speech.ROOT
+
+
+def inspect(path):
+    r = subprocess.run(["node", os.path.join(ROOT, "dist", "cli.js"), "inspect", path, "--json"], capture_output=True, text=True, check=True)
+    return json.loads(r.stdout)
+
+
+def figures(name):
+    return json.load(open(os.path.join(speech.CACHE, name, "figures.json")))
+
+
+def pct(x):
+    return "–" if x is None else f"{x:.1f} %"
+
+
+def arch_line(info):
+    return " → ".join(f"{l['kind']} {l['inputLen']}→{l['outputLen']}" + (f" ({l['summary']})" if l.get("summary") else "") for l in info["layers"])
+
+
+def replace_block(path, tag, text):
+    """Replace what sits between <!-- tag --> and <!-- /tag --> in the README (the rest is prose)."""
+    src = open(path).read() if os.path.exists(path) else ""
+    block = f"<!-- {tag} -->\n{text.rstrip()}\n<!-- /{tag} -->"
+    if f"<!-- {tag} -->" in src:
+        src = re.sub(rf"<!-- {tag} -->.*?<!-- /{tag} -->", lambda _: block, src, flags=re.S)
+    else:
+        src += ("\n" if src else "") + block + "\n"
+    open(path, "w").write(src)
+
+
+def wake_card(folder, name):
+    f = figures(name)
+    model = f"{name}.tinyrnn"
+    info = inspect(os.path.join(folder, model))
+    i8, f32, i8l, f32l = f["figures"]["int8"], f["figures"]["f32"], f["figures"]["int8-long"], f["figures"]["f32-long"]
+    label = "hey_jarvis"
+    card = {"model": model, "eval": {"testset": "test", "figures": {
+        f"frr.{label}": i8["frr"][label], "falseAccepts": i8["falseAccepts"], "accuracy": i8["accuracy"]}}}
+    json.dump(card, open(os.path.join(folder, "card.json"), "w"), indent=1)
+    op = lambda r, k: r["sweep"][k]  # noqa: E731
+    fmt_op = lambda o: "not reached" if o is None else f"{o['frr']:.1f} % (threshold {o['threshold']:.2f}, {o['falseAcceptsPerHour']:.2f} FA/h)"  # noqa: E731
+    det = f["detector"]
+    lines = [
+        "| | |", "| --- | --- |",
+        f"| architecture | {arch_line(info)} |",
+        f"| parameters | {f['params']:,} |",
+        f"| file | {info['fileBytes']:,} bytes, int8 weights ({info['weightBytes']:,} bytes) |",
+        f"| arena | {info['stateBytesPerStream']:,} bytes state per stream + {info['scratchBytes']:,} bytes scratch (plus the audio frontend's tables) |",
+        f"| detector (in the file's metadata) | threshold {det['threshold']}, smoothing {det['smoothingMs']} ms, refractory {det['refractoryMs']} ms |",
+        "",
+        "**Committed test set** (`test/`: held-out voices; reproduced by `tinyrnn eval` and checked in CI):",
+        "",
+        "| | int8 (shipped) | float32 |", "| --- | --- | --- |",
+        f"| positives (\"hey jarvis\") | {i8['perLabel'][label]['intervals']} | {f32['perLabel'][label]['intervals']} |",
+        f"| false-reject rate at the shipped threshold | {pct(i8['frr'][label])} | {pct(f32['frr'][label])} |",
+        f"| false accepts in {i8['hours'] * 60:.0f} min (confusable phrases, other words, noise) | {i8['falseAccepts']} | {f32['falseAccepts']} |",
+        f"| accuracy over all {i8['intervals']} intervals | {pct(i8['accuracy'])} | {pct(f32['accuracy'])} |",
+        "",
+        f"**Long negative stream** ({i8l['hours']:.2f} h of held-out voices reading sentences, confusable phrases, words, "
+        "real prompts, noise and music, plus 300 positives; rebuilt by the recipe, not committed):",
+        "",
+        "| | int8 (shipped) | float32 |", "| --- | --- | --- |",
+        f"| false accepts per hour at the shipped threshold | {i8l['falseAcceptsPerHour']:.2f} | {f32l['falseAcceptsPerHour']:.2f} |",
+        f"| false-reject rate at the shipped threshold | {pct(i8l['frr'][label])} | {pct(f32l['frr'][label])} |",
+        f"| false-reject rate at ≤ 0.5 false accepts per hour | {fmt_op(op(i8l, 'at0_5FaPerHour'))} | {fmt_op(op(f32l, 'at0_5FaPerHour'))} |",
+        f"| false-reject rate at ≤ 0.1 false accepts per hour | {fmt_op(op(i8l, 'at0_1FaPerHour'))} | {fmt_op(op(f32l, 'at0_1FaPerHour'))} |",
+    ]
+    replace_block(os.path.join(folder, "README.md"), "figures", "\n".join(lines))
+
+
+def commands_card(folder, names):
+    rows, card_figs = [], {}
+    models = []
+    for name in names:
+        f = figures(name)
+        model = f"{name}.tinyrnn"
+        info = inspect(os.path.join(folder, model))
+        i8, f32 = f["figures"]["int8"], f["figures"]["f32"]
+        models.append((name, model, info, i8, f32, f))
+    card = {"models": [], "eval": {"testset": "test"}}
+    for name, model, info, i8, f32, f in models:
+        card["models"].append({"model": model, "eval": {"testset": "test", "figures": {"accuracy": i8["accuracy"]}}})
+        det = f["detector"]
+        rows.append(f"| {name} | {arch_line(info)} | {f['params']:,} | {info['fileBytes']:,} | {info['stateBytesPerStream'] + info['scratchBytes']:,} | "
+                    f"{pct(f32['accuracy'])} | **{pct(i8['accuracy'])}** | {i8['falseAccepts']} | {det['threshold']} |")
+    json.dump(card, open(os.path.join(folder, "card.json"), "w"), indent=1)
+    n = models[0][3]["intervals"]
+    lines = [
+        f"Accuracy over the committed test set's {n} utterances (held-out voices; each command must fire its own label, "
+        "each unknown word must fire nothing), reproduced by `tinyrnn eval` and checked in CI:",
+        "",
+        "| variant | architecture | parameters | file bytes | arena bytes (state + scratch) | float32 | int8 (shipped) | false accepts | threshold |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ] + rows + ["", "Per-word recall, int8:", "",
+                "| word | " + " | ".join(m[0] for m in models) + " |", "| --- |" + " --- |" * len(models)]
+    labels = [l for l in models[0][3]["perLabel"]]
+    for l in labels:
+        lines.append(f"| {l} | " + " | ".join(pct(m[3]['perLabel'][l]['recall']) for m in models) + " |")
+    replace_block(os.path.join(folder, "README.md"), "figures", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    which = sys.argv[1]
+    folder = os.path.join(ROOT, "models", which)
+    if which == "hey-jarvis":
+        wake_card(folder, "hey-jarvis")
+    else:
+        commands_card(folder, sys.argv[2:])
