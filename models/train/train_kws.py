@@ -35,7 +35,7 @@ ap.add_argument("--arch", choices=["gru", "lstm", "ssm"], required=True)
 ap.add_argument("--size", type=int, required=True)
 ap.add_argument("--name", required=True)
 ap.add_argument("--out", help="model folder (default models/<name>)")
-ap.add_argument("--train", type=int, default=12000, help="training sequences")
+ap.add_argument("--train", type=int, default=12000, help="training sequences used (of the 12,000 made)")
 ap.add_argument("--epochs", type=int, default=12)
 ap.add_argument("--batch", type=int, default=64)
 ap.add_argument("--lr", type=float, default=3e-3)
@@ -59,7 +59,8 @@ def log(*a):
 
 # ------------------------------------------------------------------------------------------ data
 log("data")
-x_tr, y_tr = mix.dataset(args.task, "train", args.train, seed=args.seed)
+x_tr, y_tr = mix.dataset(args.task, "train", 12000, seed=args.seed)
+x_tr, y_tr = x_tr[:args.train], y_tr[:args.train]
 x_va, y_va = mix.dataset(args.task, "val", 1000, seed=args.seed + 100)
 x_tr = torch.from_numpy(x_tr.astype(np.float32) * FEATURE_SCALE)
 y_tr = torch.from_numpy(y_tr.astype(np.int64))
@@ -215,7 +216,7 @@ if args.task == "wake":
     # words and prompts in noise and music (not committed; rebuilt by this script)
     long_dir = os.path.join(WORK, "test-long")
     pools = mix._pools("test", "wake")
-    extra = corpus_sentences = speech.synth_set("test-negatives", [(s, "sentence") for s in __import__("corpus").sentences("test")] * 8, seed=4)
+    extra = speech.synth_set("test-negatives", [(s, "sentence") for s in __import__("corpus").sentences("test")] * 8, seed=4)
     pools[0]["sentence"] = pools[0]["sentence"] + extra
     neg = mix.stream("wake", "test", [("sentence", len(pools[0]["sentence"])), ("confusable", 300), ("command", 500), ("word", 300),
                                        ("asterisk", len(pools[0]["asterisk"])), ("none", 600)], gap=(0.5, 4.0), seed=41, pools=pools)

@@ -1,0 +1,124 @@
+"""The independent evaluation: voices and recordings that no model trained, tuned or picked a
+threshold on — festival's kal_diphone and cmu_us_slt_arctic_hts, flite's kal16 and slt (the same
+two speakers as festival's) — plus the real recordings of pocketsphinx-testdata as negatives.
+
+  /usr/bin/python3 models/train/independent.py     (after the models are trained; prints a table)
+
+Writes test sets under models/train/cache/independent-*/ and the figures to
+models/train/cache/independent.json. Nothing here feeds back into training.
+"""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+from scipy.io import wavfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corpus  # noqa: E402
+import mix  # noqa: E402
+import speech  # noqa: E402
+
+VOICES = [("festival", "kal_diphone"), ("festival", "cmu_us_slt_arctic_hts"), ("flite", "kal16"), ("flite", "slt")]
+CLI = ["node", os.path.join(speech.ROOT, "dist", "cli.js")]
+
+
+def voice_clips():
+    path = os.path.join(speech.CACHE, "independent-clips.npz")
+    if os.path.exists(path):
+        return speech.unpack(np.load(path))
+    rng = np.random.default_rng(77)
+    clips, texts, cats, vs = [], [], [], []
+    for v in VOICES:
+        items = [("hey jarvis", "wake")] * 25 + [(c, "confusable") for c in speech.CONFUSABLE] + \
+                [(w, "command") for w in speech.COMMANDS for _ in range(5)] + [(w, "word") for w in speech.UNKNOWN_WORDS[:40]]
+        for text, cat in items:
+            try:
+                x = speech.synth(v, text, rng)
+            except subprocess.CalledProcessError:
+                continue
+            clips.append(x)
+            texts.append(text)
+            cats.append(cat)
+            vs.append("/".join(v))
+        print(f"  {'/'.join(v)}: {len(items)} clips", flush=True)
+    z = speech.pack(clips, texts, cats, vs)
+    np.savez(path, **z)
+    return speech.unpack(z)
+
+
+def pocketsphinx_audio():
+    """Every recording of pocketsphinx-testdata, 16 kHz, one after another with short pauses."""
+    root = "/usr/share/pocketsphinx/test/data"
+    out = []
+    for d, _, fs in sorted(os.walk(root)):
+        for f in sorted(fs):
+            p = os.path.join(d, f)
+            if f.endswith(".wav"):
+                sr, x = wavfile.read(p)
+                x = x.astype(np.float32) / 32768
+                if x.ndim > 1:
+                    x = x.mean(axis=1)
+                if sr != speech.SR:
+                    continue
+            elif f.endswith(".raw"):
+                x = np.fromfile(p, "<i2").astype(np.float32) / 32768
+            else:
+                continue
+            out += [x, np.zeros(speech.SR // 2, np.float32)]
+    return np.concatenate(out)
+
+
+def run_eval(model, d, *extra):
+    r = subprocess.run(CLI + ["eval", model, d, "--json", *extra], capture_output=True, text=True)
+    if r.returncode:
+        sys.exit(r.stderr)
+    return json.loads(r.stdout)
+
+
+def main():
+    clips = voice_clips()
+    pools = {}
+    for c in clips:
+        pools.setdefault(c["cat"], []).append(c)
+    _, banks, babble = mix._pools("test", "wake")
+    results = {}
+    # wake word: every voice's phrases in held-out noise, plus pocketsphinx's real speech
+    wake_dir = os.path.join(speech.CACHE, "independent-wake")
+    stream = mix.stream("wake", "test", [("wake", len(pools["wake"])), ("confusable", len(pools["confusable"])), ("command", 100), ("word", 80)],
+                        gap=(1.2, 2.2), seed=55, pools=(pools, banks, babble))
+    ps = speech.to_int16(pocketsphinx_audio() * 0.8)
+    write(wake_dir, {"voices": stream, "pocketsphinx": (ps, [])})
+    results["hey-jarvis"] = run_eval(os.path.join(speech.ROOT, "models", "hey-jarvis", "hey-jarvis.tinyrnn"), wake_dir)
+    cmd_dir = os.path.join(speech.CACHE, "independent-commands")
+    stream = mix.stream("commands", "test", [("command", len(pools["command"])), ("word", len(pools["word"]))],
+                        gap=(1.2, 2.2), seed=56, pools=(pools, banks, babble))
+    write(cmd_dir, {"voices": stream})
+    for name in ["commands-gru", "commands-lstm", "commands-ssm"]:
+        p = os.path.join(speech.ROOT, "models", "commands", f"{name}.tinyrnn")
+        if os.path.exists(p):
+            results[name] = run_eval(p, cmd_dir)
+    json.dump(results, open(os.path.join(speech.CACHE, "independent.json"), "w"), indent=1)
+    w = results["hey-jarvis"]
+    print(f"hey-jarvis: FRR {w['frr']['hey_jarvis']:.1f} % of {w['perLabel']['hey_jarvis']['intervals']}, "
+          f"{w['falseAccepts']} false accepts in {w['hours'] * 60:.1f} min (incl. {len(ps) / speech.SR / 60:.1f} min of pocketsphinx recordings)")
+    for k, r in results.items():
+        if k.startswith("commands"):
+            print(f"{k}: accuracy {r['accuracy']:.1f} % over {r['intervals']} utterances")
+
+
+def write(d, streams):
+    import gzip
+    os.makedirs(d, exist_ok=True)
+    spec = {"kind": "keywords", "description": "independent voices and recordings", "toleranceSteps": 50, "streams": []}
+    for name, (audio, events) in streams.items():
+        feats = speech.features(audio, f"ind-{name}")
+        with gzip.open(os.path.join(d, f"{name}.npy.gz"), "wb", compresslevel=6, mtime=0) as f:
+            np.save(f, feats)
+        spec["streams"].append({"name": name, "features": f"{name}.npy.gz", "events": [{"label": l, "start": int(s), "end": int(e)} for l, s, e in events]})
+    json.dump(spec, open(os.path.join(d, "testset.json"), "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()
