@@ -114,7 +114,7 @@ def write(d, streams):
     spec = {"kind": "keywords", "description": "independent voices and recordings", "toleranceSteps": 50, "streams": []}
     for name, (audio, events) in streams.items():
         feats = speech.features(audio, f"ind-{name}")
-        with gzip.open(os.path.join(d, f"{name}.npy.gz"), "wb", compresslevel=6, mtime=0) as f:
+        with open(os.path.join(d, f"{name}.npy.gz"), "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as f:
             np.save(f, feats)
         spec["streams"].append({"name": name, "features": f"{name}.npy.gz", "events": [{"label": l, "start": int(s), "end": int(e)} for l, s, e in events]})
     json.dump(spec, open(os.path.join(d, "testset.json"), "w"), indent=1)

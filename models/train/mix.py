@@ -26,6 +26,8 @@ TASKS = {
                      mix=dict(command=0.62, word=0.16, confusable=0.04, sentence=0.05, asterisk=0.05, none=0.08)),
 }
 WARMUP_S = {"wake": 1.0, "commands": 0.7}
+# bumped when a task's mixing changes, so cached datasets are rebuilt (commands v2: near misses out of "unknown")
+DATA_VERSION = {"wake": 1, "commands": 2}
 
 
 _POOLS = {}
@@ -46,7 +48,14 @@ def _load_pools(split, task):
     if task == "commands":  # prompts and sentences that say a command word are not "unknown"
         ast = [a for a in ast if not (speech.words_in(a["text"]) & set(speech.COMMANDS))]
         pools["sentence"] = [s for s in pools["sentence"] if not (speech.words_in(s["text"]) & set(speech.COMMANDS))]
+        near = [c for c in pools["word"] if c["text"] in speech.NEAR]
+        pools["word"] = [c for c in pools["word"] if c["text"] not in speech.NEAR]
     pools["asterisk"] = ast
+    if split != "train":
+        # other words, as Speech Commands' benchmark has them (its auxiliary words), and near misses
+        extra = speech.synth_set(f"{split}-aux", [(w, "word") for w in speech.SC_AUX] * 8, seed={"val": 5, "test": 6}[split])
+        pools["aux"] = [c for c in pools["word"] if c["text"] in speech.SC_AUX] + extra
+        pools["near"] = [c for c in (near if task == "commands" else pools["word"]) if c["text"] in speech.NEAR and c["text"] not in speech.HOMOPHONES]
     banks, _ = speech.noise_bank(split)
     babble = [c["audio"] for c in pools["sentence"]]
     return pools, banks, babble
@@ -116,7 +125,7 @@ def sequences(task, split, n, seed):
 
 def dataset(task, split, n, seed):
     """Features [n, T, 40] int16 and targets [n, T] int8, cached."""
-    path = os.path.join(speech.CACHE, f"data-{task}-{split}-{n}-{seed}.npz")
+    path = os.path.join(speech.CACHE, f"data-{task}-v{DATA_VERSION[task]}-{split}-{n}-{seed}.npz")
     if os.path.exists(path):
         z = np.load(path)
         return z["x"], z["y"]
@@ -131,7 +140,7 @@ def dataset(task, split, n, seed):
     return x, y
 
 
-def stream(task, split, cats, per_block=10, gap=(1.0, 2.0), seed=0, pools=None, limit=None):
+def stream(task, split, cats, per_block=10, gap=(1.0, 2.0), seed=0, pools=None, limit=None, snr=(0, 25)):
     """A continuous evaluation stream: blocks of `per_block` utterances, each block in one background
     at one level and SNR. cats: list of (category, count). Returns int16 audio and truth events
     [(label, startFrame, endFrame)] (end exclusive; background speech gets "unknown")."""
@@ -152,8 +161,8 @@ def stream(task, split, cats, per_block=10, gap=(1.0, 2.0), seed=0, pools=None, 
     for b in range(0, len(items), per_block):
         block = items[b:b + per_block]
         level = 10 ** (rng.uniform(-30, -12) / 20)
-        snr = rng.uniform(0, 25) if rng.random() > 0.15 else 50
-        segs, seg_events, p = [], [], 0
+        snr_db = rng.uniform(*snr) if rng.random() > 0.15 else 50
+        p = 0
         lead = int(rng.uniform(*gap) * SR)
         p += lead
         placed = []
@@ -165,7 +174,7 @@ def stream(task, split, cats, per_block=10, gap=(1.0, 2.0), seed=0, pools=None, 
             placed.append((p, a, level / speech.rms(clip["audio"]), cat, clip, len(clip["audio"])))
             p += len(clip["audio"]) + int(rng.uniform(*gap) * SR)
         n = p
-        y = speech.background(n, banks, babble, rng) * level / 10 ** (snr / 20)
+        y = speech.background(n, banks, babble, rng) * level / 10 ** (snr_db / 20)
         for start, a, g, cat, clip, raw_len in placed:
             place(y, a, start, g)
             c = class_of(task, cat, clip["text"])

@@ -156,7 +156,7 @@ def write_testset(d, streams, description, tolerance=50):
         feats = speech.features(audio, f"{args.name}-{name}")
         fn = f"{name}.npy.gz"
         import gzip
-        with gzip.open(os.path.join(d, fn), "wb", compresslevel=9, mtime=0) as f:
+        with open(os.path.join(d, fn), "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as f:
             np.save(f, feats)
         spec["streams"].append({"name": name, "features": fn, "events": [{"label": l, "start": int(s), "end": int(e)} for l, s, e in events]})
     json.dump(spec, open(os.path.join(d, "testset.json"), "w"), indent=1)
@@ -174,8 +174,8 @@ if args.task == "wake":
     val_cats = [("wake", 300), ("confusable", 260), ("command", 100), ("word", 100), ("sentence", 120), ("asterisk", 40), ("none", 40)]
     test_cats = [("wake", 300), ("confusable", 300), ("command", 100), ("word", 100), ("none", 40)]
 else:
-    val_cats = [("command", 400), ("word", 120), ("none", 40)]
-    test_cats = [("command", 500), ("word", 150), ("none", 60)]
+    val_cats = [("command", 400), ("aux", 120), ("none", 40)]
+    test_cats = [("command", 500), ("aux", 200), ("none", 60)]
 gap = (1.2, 2.2)
 val_dir = os.path.join(WORK, "val")
 write_testset(val_dir, {"val": mix.stream(args.task, "val", val_cats, gap=gap, seed=21)}, "validation stream (threshold choice)")
@@ -211,6 +211,14 @@ shutil.rmtree(test_dir, ignore_errors=True)
 write_testset(test_dir, {"test": mix.stream(args.task, "test", test_cats, gap=gap, seed=31)},
               "held-out voices (espeak-ng variants never used in training, flite rms), noise and music from held-out files")
 figures = {"int8": run_eval(int8_path, test_dir, sweep=args.task == "wake"), "f32": run_eval(f32_path, test_dir, sweep=args.task == "wake")}
+if args.task == "commands":
+    # near misses ("nope", "goat", "own", "dawn", "lift", "top", …): the share that fires nothing
+    near_dir = os.path.join(OUT, "near-misses")
+    shutil.rmtree(near_dir, ignore_errors=True)
+    write_testset(near_dir, {"near-misses": mix.stream(args.task, "test", [("near", 200)], gap=gap, seed=32)},
+                  "held-out voices saying words close to the commands; correct = nothing fires")
+    figures["int8-near"] = run_eval(int8_path, near_dir)
+    figures["f32-near"] = run_eval(f32_path, near_dir)
 if args.task == "wake":
     # false accepts per hour need hours of negatives: a long stream of held-out voices' sentences,
     # words and prompts in noise and music (not committed; rebuilt by this script)
