@@ -24,7 +24,7 @@ const USAGE = `usage:
   tinyrnn detect <model.tinyrnn> <file.wav> [--json] [--threshold X] [--build simd|mvp]
       spot keywords in a recording: one line per event (with --json, one JSON object per line)
   tinyrnn convert <model.onnx|model.safetensors> -o <model.tinyrnn> [--dtype int8|f32] [--calibrate <data.npy|wav-folder>]
-                  [--clip minmax|percentile[:P]] [--labels a,b,c] [--arch arch.json] [--metadata meta.json] [--report report.json]
+                  [--clip minmax|percentile[:P]] [--labels a,b,c] [--metadata meta.json] [--arch arch.json] [--report report.json]
       bring a PyTorch/ONNX model to tinyrnn; int8 needs calibration data and prints what quantisation cost
   tinyrnn eval <model.tinyrnn> <testset-dir> [--json] [--threshold X] [--sweep] [--build simd|mvp]
       measure a model on a test set (<dir>/testset.json, see README): accuracy, recall, FRR,
@@ -188,8 +188,16 @@ function parseClipping(v: string | undefined): Clipping {
   return { method: "percentile", percentile: m[1] ? Number(m[1]) : 99.99 };
 }
 
+/** The provenance date: SOURCE_DATE_EPOCH (seconds, reproducible-builds.org) when set, else today. */
+function sourceDate(): string | undefined {
+  const v = process.env.SOURCE_DATE_EPOCH;
+  if (v === undefined || v === "") return undefined;
+  if (!/^\d+$/.test(v)) throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970, not ${JSON.stringify(v)}`);
+  return new Date(Number(v) * 1000).toISOString().slice(0, 10);
+}
+
 async function convertCommand(args: string[]): Promise<void> {
-  const { positional, flags } = parseArgs(args, ["o", "output", "dtype", "calibrate", "clip", "labels", "arch", "report", "metadata"], []);
+  const { positional, flags } = parseArgs(args, ["o", "output", "dtype", "calibrate", "clip", "labels", "metadata", "arch", "report"], []);
   if (positional.length !== 1) throw new UsageError("convert takes one input model");
   const out = (flags.get("o") ?? flags.get("output")) as string | undefined;
   if (!out) throw new UsageError("convert needs -o <model.tinyrnn>");
@@ -211,16 +219,18 @@ async function convertCommand(args: string[]): Promise<void> {
   const imported = importModel(bytes, input, arch);
   if (imported.unused.length) process.stderr.write(`tinyrnn: ${input}: ${imported.unused.length} tensor${imported.unused.length === 1 ? "" : "s"} unused: ${imported.unused.slice(0, 6).join(", ")}${imported.unused.length > 6 ? ", …" : ""}\n`);
   const metadata: Record<string, unknown> = { ...imported.metadata };
+  // --metadata: a JSON object merged over what the import gave (sampleRateHz, normalise, detector…)
   const metaPath = flags.get("metadata") as string | undefined;
   if (metaPath) {
-    // what the runtime reads beside the weights: name, task, detector defaults, frontend, sampleRateHz, normalise…
     let extra: unknown;
     try {
       extra = JSON.parse(new TextDecoder().decode(readFile(metaPath, "metadata")));
     } catch (e) {
+      if ((e as Error).message.startsWith("cannot read")) throw e;
       throw new Error(`${metaPath} is not valid JSON (${(e as Error).message})`);
     }
-    if (typeof extra !== "object" || extra === null || Array.isArray(extra)) throw new Error(`${metaPath} must hold a JSON object`);
+    if (extra === null || typeof extra !== "object" || Array.isArray(extra)) throw new Error(`${metaPath} is not a JSON object`);
+    if ("provenance" in extra) throw new Error(`${metaPath}: "provenance" is written by convert itself`);
     Object.assign(metadata, extra);
   }
   if (flags.has("labels")) metadata.labels = String(flags.get("labels")).split(",").map((l) => l.trim()).filter(Boolean);
@@ -256,7 +266,7 @@ async function convertCommand(args: string[]): Promise<void> {
   } else if (dtype === "int8") {
     throw new UsageError("an int8 model needs --calibrate <data.npy|wav-folder> (or --dtype f32)");
   }
-  const { bytes: model, report } = convert(rt, imported.specs, { numType: dtype, calibration, clipping, inputScale, source: basename(input), metadata }, progress);
+  const { bytes: model, report } = convert(rt, imported.specs, { numType: dtype, calibration, clipping, inputScale, source: basename(input), metadata, date: sourceDate() }, progress);
   if (tty) process.stderr.write("\r\x1b[K");
   try {
     writeFileSync(out, model);

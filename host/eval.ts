@@ -478,7 +478,7 @@ function evaluateSteps(model: Model, set: TestSet, opts: EvalOptions): EvalResul
     sc.forEach((v, i) => { if (pos[i]) { positives++; if (v >= threshold) tp++; } else if (v >= threshold) fp++; });
     const negatives = sc.length - positives;
     const auc = rocAuc(sc, pos);
-    return { ...base, auc: auc === null ? null : round(auc, 5), threshold, recall: positives ? pct(tp, positives) : null, falsePositiveRate: negatives ? pct(fp, negatives) : null, positives, negatives };
+    return { ...base, auc: auc === null ? null : round(100 * auc, 3), threshold, recall: positives ? pct(tp, positives) : null, falsePositiveRate: negatives ? pct(fp, negatives) : null, positives, negatives };
   }
   const per = labels.map(() => ({ steps: 0, correct: 0 }));
   set.streams.forEach((s, n) => {
@@ -555,7 +555,7 @@ export function formatEval(r: EvalResult): string[] {
   }
   if (r.auc !== undefined) {
     lines.push(head);
-    lines.push(`  ROC AUC       ${fmt(r.auc, 4)} over ${r.positives} anomalous and ${r.negatives} normal steps`);
+    lines.push(`  ROC AUC       ${fmt(r.auc, 3)} % over ${r.positives} anomalous and ${r.negatives} normal steps`);
     lines.push(`  at threshold ${r.threshold}: recall ${fmt(r.recall)} %, false-positive rate ${fmt(r.falsePositiveRate)} %`);
     return lines;
   }

@@ -19,6 +19,8 @@ export interface ConvertOptions {
   source: string;
   /** merged into the file's metadata (labels, frontend, detector, sampleRateHz…) */
   metadata?: Record<string, unknown>;
+  /** the provenance date (YYYY-MM-DD); default today — fix it for byte-identical rebuilds */
+  date?: string;
 }
 
 export interface LayerReport {
@@ -55,7 +57,7 @@ export function convert(rt: Runtime, specs: LayerSpec[], o: ConvertOptions, prog
   const provenance = {
     source: o.source,
     converter: `tinyrnn convert ${CONVERTER_VERSION}`,
-    date: new Date().toISOString().slice(0, 10),
+    date: o.date ?? new Date().toISOString().slice(0, 10),
     ...(o.numType === "int8" ? { calibration: { sequences: o.calibration?.length ?? 0, steps, clipping } } : {}),
   };
   const build = (s: LayerSpec[], numType: NumType) =>

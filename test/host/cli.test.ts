@@ -149,7 +149,7 @@ test("convert brings a PyTorch safetensors model to int8 with a report, and to f
   const meta = JSON.parse(cli("inspect", int8, "--json").out).metadata;
   assert.deepEqual([meta.name, meta.detector], ["gru1", { threshold: 0.7, smoothingMs: 100 }]);
   writeFileSync(metaPath, "[1, 2]");
-  assert.match(cli("convert", fx + "gru1.safetensors", "-o", int8, "--dtype", "f32", "--metadata", metaPath).err, /meta\.json must hold a JSON object/);
+  assert.match(cli("convert", fx + "gru1.safetensors", "-o", int8, "--dtype", "f32", "--metadata", metaPath).err, /meta\.json is not a JSON object/);
   writeFileSync(metaPath, "{oops");
   assert.match(cli("convert", fx + "gru1.safetensors", "-o", int8, "--dtype", "f32", "--metadata", metaPath).err, /meta\.json is not valid JSON/);
   // f32: through `tinyrnn run`, within 1e-5 of PyTorch's own outputs
@@ -192,6 +192,34 @@ test("convert calibrates an audio model on a folder of WAV files through the fro
   assert.equal(info.metadata.frontend.channels, 40);
   assert.equal(info.metadata.provenance.calibration.sequences, 2);
   assert.ok(Math.abs(info.inputScale / FEATURE_SCALE - 1) < 1e-6);
+});
+
+test("convert --metadata merges a JSON object into the model's metadata; SOURCE_DATE_EPOCH fixes the provenance date", () => {
+  const fx = "test/fixtures/torch/";
+  const meta = join(dir, "meta.json");
+  const normalise = { mean: Array.from({ length: 40 }, (_, i) => i), std: Array.from({ length: 40 }, () => 2) };
+  writeFileSync(meta, JSON.stringify({ sampleRateHz: 10, normalise, detector: { smoothingMs: 1000, background: ["a"] }, labels: ["x"] }));
+  const env = { ...process.env, SOURCE_DATE_EPOCH: "1700000000" };
+  const run = (out: string, ...more: string[]) => {
+    const p = spawnSync(process.execPath, ["dist/cli.js", "convert", fx + "gru1.safetensors", "-o", out, "--dtype", "f32", "--metadata", meta, ...more], { encoding: "utf8", env });
+    assert.equal(p.status, 0, p.stderr);
+    return JSON.parse(cli("inspect", out, "--json").out).metadata;
+  };
+  const a = join(dir, "meta-a.tinyrnn"), b = join(dir, "meta-b.tinyrnn");
+  const m = run(a, "--labels", "a,b,c,d,e,f,g,h,i,j,k,l");
+  assert.equal(m.sampleRateHz, 10);
+  assert.deepEqual(m.normalise, normalise);
+  assert.deepEqual(m.detector, { smoothingMs: 1000, background: ["a"] });
+  assert.equal(m.labels.length, 12, "--labels wins over the file's labels");
+  assert.equal(m.provenance.date, "2023-11-14");
+  run(b, "--labels", "a,b,c,d,e,f,g,h,i,j,k,l");
+  assert.deepEqual(readFileSync(a), readFileSync(b), "the same inputs and date give the same bytes");
+  for (const [text, msg] of [["[1, 2]", /is not a JSON object/], ["{ nope", /is not valid JSON/], ['{ "provenance": {} }', /written by convert itself/]] as const) {
+    writeFileSync(meta, text);
+    const res = cli("convert", fx + "gru1.safetensors", "-o", join(dir, "x.tinyrnn"), "--dtype", "f32", "--metadata", meta);
+    assert.equal(res.code, 1);
+    assert.match(res.err, msg);
+  }
 });
 
 test("convert refuses what it cannot do with one clear line", () => {

@@ -13,9 +13,10 @@ import { join } from "node:path";
 import { checkCard, readCards } from "../../host/eval-files.js";
 import { runtime } from "./helpers.js";
 
-const folders = readdirSync("models", { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(join("models", d.name, "card.json")))
-  .map((d) => join("models", d.name))
+// every folder under models/ with a card.json (models/sensor/ecg-anomaly too)
+const folders = (readdirSync("models", { recursive: true }) as string[])
+  .filter((p) => p.endsWith("card.json") && !p.includes("cache"))
+  .map((p) => join("models", p, ".."))
   .sort();
 
 if (folders.length === 0) {

@@ -1,0 +1,112 @@
+"""Shared pieces of the model recipes: safetensors export, `tinyrnn convert`, test sets, scoring.
+
+Run from the repository root with Debian's /usr/bin/python3 (python3-torch 1.13, numpy, scipy);
+`npm run build` must have made dist/ (the npm run train:* scripts do).
+"""
+import json, os, struct, subprocess
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLI = os.path.join(ROOT, "dist", "cli.js")
+# Provenance date written into the models, fixed so that a rerun gives the same bytes
+# (tinyrnn convert reads SOURCE_DATE_EPOCH). 2025-01-01.
+SOURCE_DATE_EPOCH = "1735689600"
+
+
+def save_safetensors(path, state_dict, arch):
+    """PyTorch weights as safetensors, written by hand (no safetensors package in Debian), and
+    the architecture JSON beside them (<stem>.arch.json), which `tinyrnn convert` reads."""
+    header, blobs, offset = {}, [], 0
+    for name, t in state_dict.items():
+        a = np.ascontiguousarray(t.detach().cpu().numpy().astype("<f4"))
+        b = a.tobytes()
+        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
+        blobs.append(b)
+        offset += len(b)
+    h = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    h += b" " * (-len(h) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+    with open(path[: -len(".safetensors")] + ".arch.json", "w") as f:
+        json.dump(arch, f, indent=2)
+        f.write("\n")
+
+
+def convert(weights, out, metadata_path, dtype="int8", calibrate=None, report=None):
+    """`tinyrnn convert` as a user runs it; returns its stdout."""
+    cmd = ["node", CLI, "convert", weights, "-o", out, "--dtype", dtype, "--metadata", metadata_path]
+    if calibrate:
+        cmd += ["--calibrate", calibrate]
+    if report:
+        cmd += ["--report", report]
+    env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
+    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"tinyrnn convert failed: {r.stderr}")
+    return r.stdout
+
+
+def evaluate(model, testdir):
+    """The card's figures: `tinyrnn eval` over the test set."""
+    r = subprocess.run(["node", CLI, "eval", model, testdir, "--json"],
+                       cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"eval failed: {r.stderr}")
+    return json.loads(r.stdout)
+
+
+def run(model, x):
+    """`tinyrnn run`: the model's outputs [T, O] for a float32 [T, F] input, as the runtime computes them."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        np.save(os.path.join(d, "x.npy"), np.ascontiguousarray(x, dtype="<f4"))
+        subprocess.run(["node", CLI, "run", model, os.path.join(d, "x.npy"), "-o", os.path.join(d, "y.npy")], cwd=ROOT, check=True, capture_output=True)
+        return np.load(os.path.join(d, "y.npy"))
+
+
+def events(model, testdir):
+    """Detection events with the metadata's detector defaults (models/train/events.mjs)."""
+    r = subprocess.run(["node", os.path.join(ROOT, "models", "train", "events.mjs"), model, testdir, "--json"],
+                       cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"events failed: {r.stderr}")
+    return json.loads(r.stdout)
+
+
+def confusion_table(labels, confusion):
+    """Markdown: rows true label, columns predicted."""
+    lines = ["| true \\ predicted | " + " | ".join(labels) + " | recall |", "| --- |" + " ---: |" * (len(labels) + 1)]
+    for k, row in enumerate(confusion):
+        n = sum(row)
+        lines.append(f"| {labels[k]} | " + " | ".join(str(v) for v in row) + f" | {100 * row[k] / n:.1f} % |" if n else "")
+    return "\n".join(lines)
+
+
+def inspect(model):
+    r = subprocess.run(["node", CLI, "inspect", model, "--json"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(r.stdout)
+
+
+def write_testset(dirpath, description, streams):
+    """streams: [(name, features float [T, F], labels int [T])] → <dir>/testset.json + .npy files."""
+    os.makedirs(dirpath, exist_ok=True)
+    for f in os.listdir(dirpath):
+        if f.endswith(".npy") or f == "testset.json":
+            os.remove(os.path.join(dirpath, f))
+    entries = []
+    for name, x, y in streams:
+        np.save(os.path.join(dirpath, name + ".npy"), np.ascontiguousarray(x, dtype="<f4"))
+        np.save(os.path.join(dirpath, name + ".labels.npy"), np.ascontiguousarray(y, dtype="<i4"))
+        entries.append({"name": name, "features": name + ".npy", "labels": name + ".labels.npy"})
+    with open(os.path.join(dirpath, "testset.json"), "w") as f:
+        json.dump({"kind": "steps", "description": description, "streams": entries}, f, indent=2)
+        f.write("\n")
+
+
+def write_json(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=2)
+        f.write("\n")
