@@ -27,7 +27,7 @@ if (folders.length === 0) {
 
 for (const folder of folders) {
   for (const card of readCards(folder)) {
-    test(`${folder}/${card.model}: its card's figures hold on its test set`, async (t) => {
+    test(`${folder}/${card.model}: its card's figures hold on ${card.eval.testset}/`, async (t) => {
       const { result, shortfalls } = checkCard(await runtime("simd"), folder, card);
       t.diagnostic(`${card.model} on ${card.eval.testset}: ${Object.keys(card.eval.figures).map((k) => `${k} card ${card.eval.figures[k]}, now ${JSON.stringify(k.split(".").reduce((o: any, p) => o?.[p], result))}`).join("; ")}; ${result.steps} steps`);
       assert.deepEqual(shortfalls, [], `${folder}: worse than its card: ${JSON.stringify(shortfalls)}`);
