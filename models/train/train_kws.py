@@ -147,7 +147,7 @@ def maxpool_loss(out, y):
     return torch.where(has_kw, pos, neg).mean()
 
 
-weights2 = os.path.join(WORK, "trained-maxpool.pt")
+weights2 = os.path.join(WORK, f"trained-maxpool-{args.maxpool_epochs}.pt")
 if args.maxpool_epochs and not os.path.exists(weights2):
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr / 3, weight_decay=1e-4)
     steps = args.maxpool_epochs * ((len(x_tr) + args.batch - 1) // args.batch)
