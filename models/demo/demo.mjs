@@ -1,4 +1,4 @@
-// `npm start`: stream a minute of accelerometer samples through the shipped int8 demo model,
+// `npm run demo:activity`: stream a minute of accelerometer samples through the shipped int8 demo model,
 // one step per sample, and print what it recognises, how well, and how fast.
 import { readFileSync } from "node:fs";
 import { parse } from "npyjs";

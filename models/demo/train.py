@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Train the demo model: activity (still / walk / run / shake) from a 3-axis accelerometer.
 
-Until the keyword spotter ships, `npm start` streams this model. The data is synthetic but
+`npm run demo:activity` streams this model. The data is synthetic but
 physically plausible (state below); the recipe is deterministic. Run from the repo root:
 
     /usr/bin/python3 models/demo/train.py      # needs Debian's python3-torch and python3-numpy
