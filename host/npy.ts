@@ -9,8 +9,11 @@ export interface Matrix {
   cols: number;
 }
 
-/** A float32 (or float64, converted) array of one of `ranks`, C order, finite values checked by the callers. */
-function parseFloatNpy(bytes: Uint8Array, what: string, ranks: number[], expected: string): { data: Float32Array; shape: number[] } {
+/**
+ * Parse a .npy file and check what every reader needs: C order, one of `dtypes` (`dtypeText` names
+ * them in the error), one of `ranks` (`expected` names them), and as many values as the shape says.
+ */
+function parseNpy(bytes: Uint8Array, what: string, dtypes: string[], dtypeText: string, ranks: number[], expected: string) {
   let arr;
   try {
     arr = parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
@@ -18,10 +21,17 @@ function parseFloatNpy(bytes: Uint8Array, what: string, ranks: number[], expecte
     throw new Error(`${what} is not a valid .npy file (${(e as Error).message})`);
   }
   if (arr.fortranOrder) throw new Error(`${what} is in Fortran order; save it with np.ascontiguousarray`);
-  if (arr.dtype !== "f4" && arr.dtype !== "f8") throw new Error(`${what} has dtype ${arr.dtype}; expected float32 (or float64)`);
+  if (!dtypes.includes(arr.dtype)) throw new Error(`${what} has dtype ${arr.dtype}; expected ${dtypeText}`);
   if (!ranks.includes(arr.shape.length)) throw new Error(`${what} has shape [${arr.shape.join(", ")}]; expected ${expected}`);
+  const values = (arr.data as unknown as ArrayLike<number>).length;
+  if (values !== arr.shape.reduce((a: number, b: number) => a * b, 1)) throw new Error(`${what} is truncated: ${values} values for shape [${arr.shape.join(", ")}]`);
+  return arr;
+}
+
+/** A float32 (or float64, converted) array of one of `ranks`, C order, finite values checked by the callers. */
+function parseFloatNpy(bytes: Uint8Array, what: string, ranks: number[], expected: string): { data: Float32Array; shape: number[] } {
+  const arr = parseNpy(bytes, what, ["f4", "f8"], "float32 (or float64)", ranks, expected);
   const data = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data as Float64Array);
-  if (data.length !== arr.shape.reduce((a: number, b: number) => a * b, 1)) throw new Error(`${what} is truncated: ${data.length} values for shape [${arr.shape.join(", ")}]`);
   return { data, shape: arr.shape };
 }
 
@@ -50,19 +60,9 @@ export function writeNpyMatrix(data: Float32Array, rows: number, cols: number): 
 
 /** An integer array (int8, int16 or int32, C order) of one of `ranks`: its values and shape. */
 export function readNpyInt(bytes: Uint8Array, what: string, dtypes: ("i1" | "i2" | "i4")[], ranks: number[], expected: string): { data: Int8Array | Int16Array | Int32Array; shape: number[] } {
-  let arr;
-  try {
-    arr = parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-  } catch (e) {
-    throw new Error(`${what} is not a valid .npy file (${(e as Error).message})`);
-  }
-  if (arr.fortranOrder) throw new Error(`${what} is in Fortran order; save it with np.ascontiguousarray`);
   const names = { i1: "int8", i2: "int16", i4: "int32" };
-  if (!(dtypes as string[]).includes(arr.dtype)) throw new Error(`${what} has dtype ${arr.dtype}; expected ${dtypes.map((d) => names[d]).join(" or ")}`);
-  if (!ranks.includes(arr.shape.length)) throw new Error(`${what} has shape [${arr.shape.join(", ")}]; expected ${expected}`);
-  const data = arr.data as Int8Array | Int16Array | Int32Array;
-  if (data.length !== arr.shape.reduce((a: number, b: number) => a * b, 1)) throw new Error(`${what} is truncated: ${data.length} values for shape [${arr.shape.join(", ")}]`);
-  return { data, shape: arr.shape };
+  const arr = parseNpy(bytes, what, dtypes, dtypes.map((d) => names[d]).join(" or "), ranks, expected);
+  return { data: arr.data as Int8Array | Int16Array | Int32Array, shape: arr.shape };
 }
 
 /** The dtype of a .npy file ("f4", "i2", …), or undefined when it is not one. */
