@@ -1,6 +1,6 @@
 // The `tinyrnn` command line. The only host file that uses Node built-ins.
 
-import { readFileSync, writeFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { writeFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { createRuntime, readModel, TinyrnnError, type ParsedModel } from "./index.js";
 import { KeywordSpotter, frontendSettings, type FrontendSettings } from "./spotter.js";
 import { readWav } from "./wav.js";
@@ -13,7 +13,7 @@ import { archPathFor } from "./convert/safetensors.js";
 import { Frontend, FEATURE_SCALE } from "./frontend.js";
 import type { Clipping } from "./builder.js";
 import { formatEval } from "./eval.js";
-import { evalFiles } from "./eval-files.js";
+import { evalFiles, readBytes as readFile } from "./eval-files.js";
 
 declare const TINYRNN_VERSION: string;
 const VERSION = typeof TINYRNN_VERSION === "string" ? TINYRNN_VERSION : "dev";
@@ -59,13 +59,19 @@ function parseArgs(args: string[], valued: string[], bare: string[]): Parsed {
   return { positional, flags };
 }
 
-function readFile(path: string, what: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read ${what} ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (e as Error).message}`);
-  }
+/** --build: simd, mvp, or auto (the default: SIMD when the engine has it). */
+function parseBuild(flags: Map<string, string | true>): "auto" | "simd" | "mvp" {
+  const build = (flags.get("build") ?? "auto") as string;
+  if (!["auto", "simd", "mvp"].includes(build)) throw new UsageError(`--build must be simd or mvp, not ${build}`);
+  return build as "auto" | "simd" | "mvp";
+}
+
+/** --threshold X in [0, 1], if given. */
+function parseThreshold(flags: Map<string, string | true>): number | undefined {
+  if (!flags.has("threshold")) return undefined;
+  const threshold = Number(flags.get("threshold"));
+  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number in [0, 1], not ${flags.get("threshold")}`);
+  return threshold;
 }
 
 async function run(args: string[]): Promise<void> {
@@ -73,12 +79,11 @@ async function run(args: string[]): Promise<void> {
   if (positional.length !== 2) throw new UsageError("run takes a model and an input file");
   const out = (flags.get("o") ?? flags.get("output")) as string | undefined;
   if (!out) throw new UsageError("run needs -o <out.npy>");
-  const build = (flags.get("build") ?? "auto") as string;
-  if (!["auto", "simd", "mvp"].includes(build)) throw new UsageError(`--build must be simd or mvp, not ${build}`);
+  const build = parseBuild(flags);
   const [modelPath, inputPath] = positional;
   const modelBytes = readFile(modelPath, "model");
   const input = readNpyMatrix(readFile(inputPath, "input"), inputPath);
-  const rt = await createRuntime({ build: build as "auto" | "simd" | "mvp" });
+  const rt = await createRuntime({ build });
   const model = rt.loadModel(modelBytes);
   if (input.cols !== model.inputLen) throw new Error(`${inputPath} has ${input.cols} features per step; ${modelPath} takes ${model.inputLen}`);
   const stream = model.openStream();
@@ -108,17 +113,12 @@ async function run(args: string[]): Promise<void> {
 async function detect(args: string[]): Promise<void> {
   const { positional, flags } = parseArgs(args, ["threshold", "build"], ["json"]);
   if (positional.length !== 2) throw new UsageError("detect takes a model and a WAV file");
-  const build = (flags.get("build") ?? "auto") as string;
-  if (!["auto", "simd", "mvp"].includes(build)) throw new UsageError(`--build must be simd or mvp, not ${build}`);
-  let threshold: number | undefined;
-  if (flags.has("threshold")) {
-    threshold = Number(flags.get("threshold"));
-    if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number in [0, 1], not ${flags.get("threshold")}`);
-  }
+  const build = parseBuild(flags);
+  const threshold = parseThreshold(flags);
   const [modelPath, wavPath] = positional;
   const modelBytes = readFile(modelPath, "model");
   const pcm = readWav(readFile(wavPath, "audio"), wavPath);
-  const rt = await createRuntime({ build: build as "auto" | "simd" | "mvp" });
+  const rt = await createRuntime({ build });
   const model = rt.loadModel(modelBytes);
   // --threshold replaces every label's threshold, including per-label ones from the metadata
   const labels = (model.metadata.labels as string[] | undefined) ?? [];
@@ -157,15 +157,10 @@ async function detect(args: string[]): Promise<void> {
 async function evalCommand(args: string[]): Promise<void> {
   const { positional, flags } = parseArgs(args, ["threshold", "build"], ["json", "sweep"]);
   if (positional.length !== 2) throw new UsageError("eval takes a model and a test-set directory");
-  const build = (flags.get("build") ?? "auto") as string;
-  if (!["auto", "simd", "mvp"].includes(build)) throw new UsageError(`--build must be simd or mvp, not ${build}`);
-  let threshold: number | undefined;
-  if (flags.has("threshold")) {
-    threshold = Number(flags.get("threshold"));
-    if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number in [0, 1], not ${flags.get("threshold")}`);
-  }
+  const build = parseBuild(flags);
+  const threshold = parseThreshold(flags);
   const [modelPath, dir] = positional;
-  const rt = await createRuntime({ build: build as "auto" | "simd" | "mvp" });
+  const rt = await createRuntime({ build });
   const tty = process.stderr.isTTY === true;
   let shown = performance.now();
   const t0 = shown;

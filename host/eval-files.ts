@@ -8,7 +8,8 @@ import { readNpyMatrix, readNpyInt, npyDtype } from "./npy.js";
 import { parseTestSetSpec, evaluate, compareWithCard, type TestSet, type TestStream, type EvalOptions, type EvalResult, type CardShortfall } from "./eval.js";
 import type { Runtime } from "./runtime.js";
 
-function readBytes(path: string, what: string): Uint8Array {
+/** A file's bytes, or an error naming what it is, the path and why (the CLI reads its files with it too). */
+export function readBytes(path: string, what: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (e) {
