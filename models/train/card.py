@@ -7,18 +7,13 @@ of its README from what train_kws.py measured (models/train/cache/<name>/figures
 import json
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import speech  # noqa: E402
+from common import inspect  # noqa: E402
 
 ROOT = speech.ROOT
-
-
-def inspect(path):
-    r = subprocess.run(["node", os.path.join(ROOT, "dist", "cli.js"), "inspect", path, "--json"], capture_output=True, text=True, check=True)
-    return json.loads(r.stdout)
 
 
 def figures(name):

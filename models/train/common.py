@@ -49,9 +49,9 @@ def convert(weights, out, metadata_path, dtype="int8", calibrate=None, report=No
     return r.stdout
 
 
-def evaluate(model, testdir):
-    """The card's figures: `tinyrnn eval` over the test set."""
-    r = subprocess.run(["node", CLI, "eval", model, testdir, "--json"],
+def evaluate(model, testdir, *options):
+    """The card's figures: `tinyrnn eval` over the test set (options: --sweep, --threshold X)."""
+    r = subprocess.run(["node", CLI, "eval", model, testdir, "--json", *options],
                        cwd=ROOT, capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit(f"eval failed: {r.stderr}")

@@ -16,12 +16,11 @@ import numpy as np
 from scipy.io import wavfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import corpus  # noqa: E402
+import common  # noqa: E402
 import mix  # noqa: E402
 import speech  # noqa: E402
 
 VOICES = [("festival", "kal_diphone"), ("festival", "cmu_us_slt_arctic_hts"), ("flite", "kal16"), ("flite", "slt")]
-CLI = ["node", os.path.join(speech.ROOT, "dist", "cli.js")]
 
 
 def voice_clips():
@@ -70,13 +69,6 @@ def pocketsphinx_audio():
     return np.concatenate(out)
 
 
-def run_eval(model, d, *extra):
-    r = subprocess.run(CLI + ["eval", model, d, "--json", *extra], capture_output=True, text=True)
-    if r.returncode:
-        sys.exit(r.stderr)
-    return json.loads(r.stdout)
-
-
 def main():
     clips = voice_clips()
     pools = {}
@@ -89,16 +81,16 @@ def main():
     stream = mix.stream("wake", "test", [("wake", len(pools["wake"])), ("confusable", len(pools["confusable"])), ("command", 100), ("word", 80)],
                         gap=(1.2, 2.2), seed=55, pools=(pools, banks, babble))
     ps = speech.to_int16(pocketsphinx_audio() * 0.8)
-    write(wake_dir, {"voices": stream, "pocketsphinx": (ps, [])})
-    results["hey-jarvis"] = run_eval(os.path.join(speech.ROOT, "models", "hey-jarvis", "hey-jarvis.tinyrnn"), wake_dir)
+    mix.write_keyword_testset(wake_dir, {"voices": stream, "pocketsphinx": (ps, [])}, "independent voices and recordings", tag="ind")
+    results["hey-jarvis"] = common.evaluate(os.path.join(speech.ROOT, "models", "hey-jarvis", "hey-jarvis.tinyrnn"), wake_dir)
     cmd_dir = os.path.join(speech.CACHE, "independent-commands")
     stream = mix.stream("commands", "test", [("command", len(pools["command"])), ("word", len(pools["word"]))],
                         gap=(1.2, 2.2), seed=56, pools=(pools, banks, babble))
-    write(cmd_dir, {"voices": stream})
+    mix.write_keyword_testset(cmd_dir, {"voices": stream}, "independent voices", tag="ind")
     for name in ["commands-gru", "commands-lstm", "commands-ssm"]:
         p = os.path.join(speech.ROOT, "models", "commands", f"{name}.tinyrnn")
         if os.path.exists(p):
-            results[name] = run_eval(p, cmd_dir)
+            results[name] = common.evaluate(p, cmd_dir)
     json.dump(results, open(os.path.join(speech.CACHE, "independent.json"), "w"), indent=1)
     w = results["hey-jarvis"]
     print(f"hey-jarvis: FRR {w['frr']['hey_jarvis']:.1f} % of {w['perLabel']['hey_jarvis']['intervals']}, "
@@ -106,18 +98,6 @@ def main():
     for k, r in results.items():
         if k.startswith("commands"):
             print(f"{k}: accuracy {r['accuracy']:.1f} % over {r['intervals']} utterances")
-
-
-def write(d, streams):
-    import gzip
-    os.makedirs(d, exist_ok=True)
-    spec = {"kind": "keywords", "description": "independent voices and recordings", "toleranceSteps": 50, "streams": []}
-    for name, (audio, events) in streams.items():
-        feats = speech.features(audio, f"ind-{name}")
-        with open(os.path.join(d, f"{name}.npy.gz"), "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as f:
-            np.save(f, feats)
-        spec["streams"].append({"name": name, "features": f"{name}.npy.gz", "events": [{"label": l, "start": int(s), "end": int(e)} for l, s, e in events]})
-    json.dump(spec, open(os.path.join(d, "testset.json"), "w"), indent=1)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ Targets per frame (a frame's window ends at sample k·160+480):
   sequence (frontend noise estimate and recurrent state settling); unknown speech is "unknown"
   (commands), everything else background/silence.
 """
+import gzip
+import json
 import os
 
 import numpy as np
@@ -189,3 +191,18 @@ def stream(task, split, cats, per_block=10, gap=(1.0, 2.0), seed=0, pools=None, 
         if limit and pos > limit * SR:
             break
     return np.concatenate(pieces), events
+
+
+def write_keyword_testset(d, streams, description, tag="testset", tolerance=50):
+    """A `tinyrnn eval` keyword test set: streams {name: (int16 audio, events)} → <d>/<name>.npy.gz
+    (the frontend's int16 features, gzipped with no timestamp, so a rerun gives the same bytes) and
+    <d>/testset.json with the truth intervals."""
+    os.makedirs(d, exist_ok=True)
+    spec = {"kind": "keywords", "description": description, "toleranceSteps": tolerance, "streams": []}
+    for name, (audio, events) in streams.items():
+        feats = speech.features(audio, f"{tag}-{name}")
+        fn = f"{name}.npy.gz"
+        with open(os.path.join(d, fn), "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as f:
+            np.save(f, feats)
+        spec["streams"].append({"name": name, "features": fn, "events": [{"label": l, "start": int(s), "end": int(e)} for l, s, e in events]})
+    json.dump(spec, open(os.path.join(d, "testset.json"), "w"), indent=1)

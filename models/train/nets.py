@@ -1,14 +1,12 @@
-"""The networks, in PyTorch, named as tinyrnn's safetensors importer reads them, and their export.
+"""The networks, in PyTorch, named as tinyrnn's safetensors importer reads them; export() gives the
+weights and architecture JSON (common.save_safetensors writes them).
 
 All run per 10 ms frame on the frontend's 40 log-mel features and emit per-frame logits; tinyrnn adds
 the softmax. Inputs are scaled by INPUT_GAIN in training (features span ~0–40); export folds the
 gain into the first layer's weights, so the shipped model takes the frontend's features as they are.
 """
-import json
 import math
-import struct
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -139,25 +137,6 @@ def make(kind, classes, size):
     if kind == "ssm":
         return MambaKws(40, size, 2, classes)
     raise ValueError(kind)
-
-
-def save_safetensors(path, tensors, arch, labels):
-    """safetensors by hand (the format is a JSON header and raw little-endian data)."""
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        a = np.ascontiguousarray(t.cpu().numpy().astype("<f4"))
-        b = a.tobytes()
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    header["__metadata__"] = {"architecture": json.dumps({"layers": arch, "labels": labels})}
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * (-len(h) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 def count_params(m):

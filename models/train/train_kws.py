@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from scipy.io import wavfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
 import mix  # noqa: E402
 import nets  # noqa: E402
 import speech  # noqa: E402
@@ -51,7 +52,6 @@ WORK = os.path.join(speech.CACHE, args.name)
 os.makedirs(WORK, exist_ok=True)
 os.makedirs(OUT, exist_ok=True)
 labels = mix.TASKS[args.task]["labels"]
-CLI = ["node", os.path.join(ROOT, "dist", "cli.js")]
 
 
 def log(*a):
@@ -163,7 +163,7 @@ if args.maxpool_epochs:
 # ---------------------------------------------------------------------------------------- export
 sd, arch = model.export()
 st = os.path.join(WORK, f"{args.name}.safetensors")
-nets.save_safetensors(st, sd, arch, labels)
+common.save_safetensors(st, sd, {"layers": arch, "labels": labels})   # + <stem>.arch.json, which convert reads
 calib = os.path.join(WORK, "calibration")
 shutil.rmtree(calib, ignore_errors=True)
 os.makedirs(calib)
@@ -181,35 +181,18 @@ def convert(dtype, path, detector):
     meta = {"name": args.name, "task": TASK_TEXT[args.task], "detector": detector,
             "training": "models/train (synthetic speech: espeak-ng and flite voices; see the model card)"}
     mp = os.path.join(WORK, "metadata.json")
-    json.dump(meta, open(mp, "w"))
-    cmd = CLI + ["convert", st, "-o", path, "--dtype", dtype, "--calibrate", calib, "--metadata", mp,
-                 "--report", os.path.join(WORK, f"report-{dtype}.json")]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode:
-        sys.exit(f"convert failed: {r.stderr}")
-    return r.stdout
+    common.write_json(mp, meta)
+    # the calibration WAVs make it an audio model (frontend settings, FEATURE_SCALE input), f32 too
+    return common.convert(st, path, mp, dtype, calib, os.path.join(WORK, f"report-{dtype}.json"))
 
 
 # ------------------------------------------------------------------------------ streams and eval
-def write_testset(d, streams, description, tolerance=50):
-    os.makedirs(d, exist_ok=True)
-    spec = {"kind": "keywords", "description": description, "toleranceSteps": tolerance, "streams": []}
-    for name, (audio, events) in streams.items():
-        feats = speech.features(audio, f"{args.name}-{name}")
-        fn = f"{name}.npy.gz"
-        import gzip
-        with open(os.path.join(d, fn), "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as f:
-            np.save(f, feats)
-        spec["streams"].append({"name": name, "features": fn, "events": [{"label": l, "start": int(s), "end": int(e)} for l, s, e in events]})
-    json.dump(spec, open(os.path.join(d, "testset.json"), "w"), indent=1)
+def write_testset(d, streams, description):
+    mix.write_keyword_testset(d, streams, description, tag=args.name)
 
 
 def run_eval(model_path, d, sweep=False, threshold=None):
-    cmd = CLI + ["eval", model_path, d, "--json"] + (["--sweep"] if sweep else []) + (["--threshold", str(threshold)] if threshold is not None else [])
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode:
-        sys.exit(f"eval failed: {r.stderr}")
-    return json.loads(r.stdout)
+    return common.evaluate(model_path, d, *(["--sweep"] if sweep else []), *(["--threshold", str(threshold)] if threshold is not None else []))
 
 
 if args.task == "wake":
@@ -226,7 +209,6 @@ write_testset(val_dir, {"val": mix.stream(args.task, "val", val_cats, gap=gap, s
 f32_path = os.path.join(WORK, f"{args.name}.f32.tinyrnn")
 smoothing = 100 if args.task == "wake" else 60
 det = {"smoothingMs": smoothing, "refractoryMs": 1000 if args.task == "wake" else 700, "threshold": 0.5}
-convert("f32", f32_path, det)
 int8_path = os.path.join(OUT, f"{args.name}.tinyrnn")
 convert("int8", int8_path, det)
 # the threshold with the best accuracy over the validation stream's utterances (a miss and a false
