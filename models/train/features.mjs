@@ -4,30 +4,14 @@
 // out.npy: int16 [N, T, C] (or [T, C]): the integer frontend's output (real = v · FEATURE_SCALE),
 // each clip from a fresh frontend (reset), as a stream starts. Run `npm run build` first.
 import { readFileSync, writeFileSync } from "node:fs";
+import { parse, dump } from "npyjs";
 import { createRuntime, Frontend, defaultFrontendConfig, FEATURE_SCALE } from "../../dist/tinyrnn.js";
 
 function readInt16Npy(path) {
   const b = readFileSync(path);
-  if (b.toString("latin1", 1, 6) !== "NUMPY") throw new Error(`${path} is not a .npy file`);
-  const major = b[6];
-  const hlen = major === 1 ? b.readUInt16LE(8) : b.readUInt32LE(8);
-  const start = (major === 1 ? 10 : 12) + hlen;
-  const header = b.toString("latin1", major === 1 ? 10 : 12, start);
-  if (!/'descr':\s*'<i2'/.test(header) || /'fortran_order':\s*True/.test(header)) throw new Error(`${path}: expected C-order int16, got ${header.trim()}`);
-  const shape = header.match(/'shape':\s*\(([^)]*)\)/)[1].split(",").filter((s) => s.trim()).map(Number);
-  const data = new Int16Array(b.buffer.slice(b.byteOffset + start, b.byteOffset + b.length));
+  const { data, shape, dtype, fortranOrder } = parse(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+  if (dtype !== "i2" || fortranOrder) throw new Error(`${path}: expected C-order int16, got ${dtype}${fortranOrder ? " (Fortran order)" : ""}`);
   return { data, shape };
-}
-
-export function int16Npy(data, shape) {
-  let header = `{'descr': '<i2', 'fortran_order': False, 'shape': (${shape.join(", ")}${shape.length === 1 ? "," : ""}), }`;
-  const pad = 64 - ((10 + header.length + 1) % 64);
-  header += " ".repeat(pad % 64) + "\n";
-  const head = Buffer.alloc(10);
-  head.write("\x93NUMPY", 0, "latin1");
-  head[6] = 1; head[7] = 0;
-  head.writeUInt16LE(header.length, 8);
-  return Buffer.concat([head, Buffer.from(header, "latin1"), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
 }
 
 const [inPath, outPath] = process.argv.slice(2);
@@ -44,4 +28,4 @@ for (let i = 0; i < n; i++) {
   if (!out) { T = f.length / C; out = new Int16Array(n * T * C); }
   for (let j = 0; j < T * C; j++) out[i * T * C + j] = Math.round(f[j] / FEATURE_SCALE);
 }
-writeFileSync(outPath, int16Npy(out, shape.length === 1 ? [T, C] : [n, T, C]));
+writeFileSync(outPath, new Uint8Array(dump(out, shape.length === 1 ? [T, C] : [n, T, C])));
