@@ -317,10 +317,6 @@ def features(audio_int16, tag):
     return out
 
 
-def features_batched(audio_int16, tag, batch=500):
-    return np.concatenate([features(audio_int16[i:i + batch], tag) for i in range(0, len(audio_int16), batch)])
-
-
 def frames_of(samples):
     """Frames the frontend makes from `samples` samples."""
     return 0 if samples < WINDOW else (samples - WINDOW) // HOP + 1
@@ -329,10 +325,6 @@ def frames_of(samples):
 def frame_at(sample):
     """The first frame whose window ends at or after `sample`."""
     return max(0, -(-(sample - WINDOW) // HOP))
-
-
-def snr_gain(speech_rms, snr_db):
-    return speech_rms / (10 ** (snr_db / 20))
 
 
 def rms(x):
