@@ -58,7 +58,7 @@ def _load_pools(split, task):
         extra = speech.synth_set(f"{split}-aux", [(w, "word") for w in speech.SC_AUX] * 8, seed={"val": 5, "test": 6}[split])
         pools["aux"] = [c for c in pools["word"] if c["text"] in speech.SC_AUX] + extra
         pools["near"] = [c for c in (near if task == "commands" else pools["word"]) if c["text"] in speech.NEAR and c["text"] not in speech.HOMOPHONES]
-    banks, _ = speech.noise_bank(split)
+    banks = speech.noise_bank(split)
     babble = [c["audio"] for c in pools["sentence"]]
     return pools, banks, babble
 

@@ -16,7 +16,6 @@ Everything is deterministic: per-clip randomness comes from a seed derived from 
 Clips are cached under models/train/cache/ (git-ignored).
 """
 import hashlib
-import json
 import os
 import re
 import subprocess
@@ -229,11 +228,8 @@ def noise_bank(split):
     path = os.path.join(CACHE, f"noise-{split}.npz")
     if os.path.exists(path):
         z = np.load(path)
-        return [z[k] for k in sorted(z.files, key=lambda s: int(s[1:]))], list(json.loads(str(z["names"])) if "names" in z.files else [])
-    banks, names = [], []
-    for i, kind in enumerate(["whitenoise", "pinknoise", "brownnoise"]):
-        banks.append(sox_noise(kind, 60, i + {"train": 0, "val": 10, "test": 20}[split]))
-        names.append(kind)
+        return [z[k] for k in sorted(z.files, key=lambda s: int(s[1:]))]
+    banks = [sox_noise(kind, 60, i + {"train": 0, "val": 10, "test": 20}[split]) for i, kind in enumerate(["whitenoise", "pinknoise", "brownnoise"])]
     files = sorted(os.path.join("/usr/share/asterisk/moh", f) for f in os.listdir("/usr/share/asterisk/moh") if f.endswith(".wav"))
     sp = "/usr/share/sonic-pi/samples"
     files += sorted(os.path.join(sp, f) for f in os.listdir(sp) if f.endswith(".flac") and f.split("_")[0] in ("ambi", "loop", "guit", "vinyl", "perc", "bass", "elec"))
@@ -242,9 +238,8 @@ def noise_bank(split):
             x = load_audio(f)
             if len(x) > SR // 2:
                 banks.append(x)
-                names.append(os.path.basename(f))
     np.savez(path, **{f"b{i}": b for i, b in enumerate(banks)})
-    return banks, names
+    return banks
 
 
 def crop(x, n, rng):
