@@ -90,7 +90,7 @@ export type EvalProgress = (done: number, total: number) => void;
 export interface EvalOptions {
   /** replaces every label's threshold (keywords), or the score threshold (single-output steps models) */
   threshold?: number;
-  /** keywords: sweep one threshold over all firing labels, 0.05 … 0.99 */
+  /** keywords: sweep one threshold over all firing labels, 0.05 … 0.999 */
   sweep?: boolean;
   /** names for the result */
   modelName?: string;
@@ -359,11 +359,12 @@ export class KeywordEval {
     };
   }
 
-  /** One threshold for every firing label, 0.05 … 0.99 in steps of 0.01. */
+  /** One threshold for every firing label, 0.05 … 0.99 in steps of 0.01, then 0.991 … 0.999 in steps
+   * of 0.001: a confident model's low false-accept operating points lie above 0.99. */
   sweep(): NonNullable<EvalResult["sweep"]> {
     const points: SweepPoint[] = [];
-    for (let i = 5; i <= 99; i++) {
-      const threshold = i / 100;
+    const thresholds = [...Array.from({ length: 95 }, (_, i) => (i + 5) / 100), ...Array.from({ length: 9 }, (_, i) => (991 + i) / 1000)];
+    for (const threshold of thresholds) {
       const s = this.score(this.detect(threshold));
       points.push({ threshold, frr: s.frrAll ?? 0, frrPerLabel: s.frr, falseAccepts: s.falseAccepts, falseAcceptsPerHour: s.falseAcceptsPerHour });
     }
@@ -548,7 +549,7 @@ export function formatEval(r: EvalResult): string[] {
     lines.push(`  false accepts ${r.falseAccepts} = ${fmt(r.falseAcceptsPerHour)} per hour (hours = all steps · hop / 3.6e6)${r.duplicates ? `; ${r.duplicates} duplicate${r.duplicates === 1 ? "" : "s"} of a right detection not counted` : ""}`);
     if (r.sweep) {
       const op = (p: OperatingPoint | null, t: number) =>
-        `  FRR at ≤ ${t} FA/h  ${p ? `${fmt(p.frr)} % (threshold ${p.threshold.toFixed(2)}, ${fmt(p.falseAcceptsPerHour)} FA/h)` : "– (no threshold in 0.05 … 0.99 gets there)"}`;
+        `  FRR at ≤ ${t} FA/h  ${p ? `${fmt(p.frr)} % (threshold ${p.threshold}, ${fmt(p.falseAcceptsPerHour)} FA/h)` : "– (no threshold in 0.05 … 0.999 gets there)"}`;
       lines.push(op(r.sweep.at0_5FaPerHour, 0.5), op(r.sweep.at0_1FaPerHour, 0.1));
     }
     return lines;

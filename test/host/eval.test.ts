@@ -147,13 +147,12 @@ test("scoring rules: tolerance after the end, wrong labels, events outside any i
   model.dispose();
 });
 
-test("--sweep: FRR and false accepts per hour at 0.05 … 0.99, and FRR at ≤ 0.5 and ≤ 0.1 FA/h", async () => {
+test("--sweep: FRR and false accepts per hour at 0.05 … 0.999, and FRR at ≤ 0.5 and ≤ 0.1 FA/h", async () => {
   const dir = await writeKeywordSet("kws-sweep");
   const r = evalFiles(await runtime("simd"), await modelFile("int8"), dir, { sweep: true });
   const s = r.sweep!;
-  assert.equal(s.points.length, 95);
-  assert.equal(s.points[0].threshold, 0.05);
-  assert.equal(s.points[94].threshold, 0.99);
+  assert.equal(s.points.length, 104);
+  assert.deepEqual([s.points[0], s.points[94], s.points[95], s.points[103]].map((p) => p.threshold), [0.05, 0.99, 0.991, 0.999]);
   for (const p of s.points) {
     assert.ok(p.frr >= 0 && p.frr <= 100 && p.falseAccepts >= 0 && Number.isFinite(p.falseAcceptsPerHour), JSON.stringify(p));
     assert.equal(p.frrPerLabel.beep, p.frr);
