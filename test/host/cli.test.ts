@@ -241,3 +241,10 @@ test("convert refuses what it cannot do with one clear line", () => {
     assert.match(res.err.trim().split("\n")[0], msg);
   }
 });
+
+test("a reader that stops early (tinyrnn detect … | head) ends the CLI quietly, exit status 0", () => {
+  const cmd = `"${process.execPath}" dist/cli.js detect models/hey-jarvis/hey-jarvis.tinyrnn models/sample/morning.wav | head -c 1 > /dev/null; echo "\${PIPESTATUS[0]}"`;
+  const p = spawnSync("bash", ["-c", cmd], { encoding: "utf8" });
+  assert.equal(p.stdout.trim(), "0", p.stderr);
+  assert.doesNotMatch(p.stderr, /EPIPE|Error/);
+});
