@@ -50,7 +50,7 @@ def wake_card(folder, name):
         f"frr.{label}": i8["frr"][label], "falseAccepts": i8["falseAccepts"], "accuracy": i8["accuracy"]}}}
     json.dump(card, open(os.path.join(folder, "card.json"), "w"), indent=1)
     op = lambda r, k: r["sweep"][k]  # noqa: E731
-    fmt_op = lambda o: "not reached" if o is None else f"{o['frr']:.1f} % (threshold {o['threshold']:.2f}, {o['falseAcceptsPerHour']:.2f} FA/h)"  # noqa: E731
+    fmt_op = lambda o: "not reached" if o is None else f"{o['frr']:.1f} % (threshold {o['threshold']:g}, {o['falseAcceptsPerHour']:.2f} FA/h)"  # noqa: E731
     det = f["detector"]
     lines = [
         "| | |", "| --- | --- |",

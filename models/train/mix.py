@@ -22,14 +22,19 @@ import speech
 from speech import SR, HOP, WINDOW
 
 TASKS = {
-    "wake": dict(labels=["background", "hey_jarvis"], seconds=3.0,
+    # vary_speaker: the share of training utterances speed-perturbed (speech.vary_speaker). On the
+    # validation stream it lifted the wake word (accuracy 93.8 → 95.7 %, fewer misses and false
+    # accepts at every threshold) but cost the commands 3 points (79.4 → 76.3 %, though clean unseen
+    # voices gained), so the commands train without it.
+    "wake": dict(labels=["background", "hey_jarvis"], seconds=3.0, vary_speaker=0.8,
                  mix=dict(wake=0.38, confusable=0.22, command=0.06, word=0.08, sentence=0.14, asterisk=0.06, none=0.06)),
-    "commands": dict(labels=["silence", "unknown"] + speech.COMMANDS, seconds=2.0,
+    "commands": dict(labels=["silence", "unknown"] + speech.COMMANDS, seconds=2.0, vary_speaker=0,
                      mix=dict(command=0.62, word=0.16, confusable=0.04, sentence=0.05, asterisk=0.05, none=0.08)),
 }
 WARMUP_S = {"wake": 1.0, "commands": 0.7}
-# bumped when a task's mixing changes, so cached datasets are rebuilt (commands v2: near misses out of "unknown")
-DATA_VERSION = {"wake": 1, "commands": 2}
+# bumped when a task's mixing changes, so cached datasets are rebuilt (commands v2: near misses out of
+# "unknown"; wake v2: speed perturbation of the training speech)
+DATA_VERSION = {"wake": 2, "commands": 2}
 
 
 _POOLS = {}
@@ -96,8 +101,9 @@ def sequences(task, split, n, seed):
         t = np.zeros(T, np.int8)
         if kind != "none":
             clip = pools[kind][int(rng.integers(len(pools[kind])))]
-            a = speech.augment_speech(clip["audio"], rng)
-            raw_len = len(clip["audio"])
+            src = speech.vary_speaker(clip["audio"], rng, cfg["vary_speaker"]) if split == "train" else clip["audio"]
+            a = speech.augment_speech(src, rng)
+            raw_len = len(src)
             if raw_len > L - warm - SR // 10:                  # long prompt or sentence: a piece of it
                 s0 = int(rng.integers(0, raw_len - (L - warm) + SR // 10))
                 a = a[s0:s0 + L - warm]
@@ -105,7 +111,7 @@ def sequences(task, split, n, seed):
             end = int(rng.integers(warm + raw_len // 2, L - SR // 10)) if kind not in ("wake", "command") else \
                 int(rng.integers(max(warm // 2 + raw_len, warm + SR // 10), L - int(0.32 * SR)))
             start = max(0, end - raw_len)
-            place(y, a[max(0, raw_len - (end - start)):], start, level / speech.rms(clip["audio"]))
+            place(y, a[max(0, raw_len - (end - start)):], start, level / speech.rms(src))
             c = class_of(task, kind, clip["text"])
             if task == "wake" and kind == "wake":
                 t[(ends >= start + 0.25 * raw_len) & (ends < end - 0.1 * SR)] = -1

@@ -266,6 +266,16 @@ def telephone(x):
     return resample_poly(resample_poly(x, 1, 2), 2, 1).astype(np.float32)[: len(x)]
 
 
+def vary_speaker(x, rng, p):
+    """Speed perturbation (Ko et al. 2015): resample by 0.85–1.15 and play at 16 kHz, which scales
+    the formants (the vocal tract length), the pitch and the tempo together, so a few voices sound
+    like many speakers. Training only: held-out voices are tested as they are."""
+    if p == 0 or rng.random() >= p:
+        return x
+    d = int(rng.integers(17, 24))          # played d/20 times as fast
+    return resample_poly(x, 20, d).astype(np.float32)
+
+
 def augment_speech(x, rng, p_reverb=0.4, p_tel=0.2):
     if rng.random() < p_reverb:
         x = fftconvolve(x, room_ir(rng))[: len(x) + int(0.1 * SR)].astype(np.float32)

@@ -36,7 +36,9 @@ ap.add_argument("--arch", choices=["gru", "lstm", "ssm"], required=True)
 ap.add_argument("--size", type=int, required=True)
 ap.add_argument("--name", required=True)
 ap.add_argument("--out", help="model folder (default models/<name>)")
-ap.add_argument("--train", type=int, default=12000, help="training sequences used (of the 12,000 made)")
+ap.add_argument("--work", help="scratch folder: trained weights, conversions, streams (default models/train/cache/<name>)")
+ap.add_argument("--sequences", type=int, default=12000, help="training sequences made")
+ap.add_argument("--train", type=int, help="training sequences used (default: all made)")
 ap.add_argument("--epochs", type=int, default=12)
 ap.add_argument("--batch", type=int, default=64)
 ap.add_argument("--lr", type=float, default=3e-3)
@@ -48,7 +50,7 @@ torch.set_num_threads(1)  # one thread: two were several times slower on this 2-
 torch.manual_seed(args.seed)
 ROOT = speech.ROOT
 OUT = args.out or os.path.join(ROOT, "models", args.name)
-WORK = os.path.join(speech.CACHE, args.name)
+WORK = args.work or os.path.join(speech.CACHE, args.name)
 os.makedirs(WORK, exist_ok=True)
 os.makedirs(OUT, exist_ok=True)
 labels = mix.TASKS[args.task]["labels"]
@@ -60,7 +62,7 @@ def log(*a):
 
 # ------------------------------------------------------------------------------------------ data
 log("data")
-x_tr, y_tr = mix.dataset(args.task, "train", 12000, seed=args.seed)
+x_tr, y_tr = mix.dataset(args.task, "train", args.sequences, seed=args.seed)
 x_tr, y_tr = x_tr[:args.train], y_tr[:args.train]
 x_va, y_va = mix.dataset(args.task, "val", 1000, seed=args.seed + 100)
 x_tr = torch.from_numpy(x_tr.astype(np.float32) * FEATURE_SCALE)
