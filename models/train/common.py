@@ -35,27 +35,43 @@ def save_safetensors(path, state_dict, arch):
         f.write("\n")
 
 
+def node(script, *args, env=None):
+    """Run a node script of the repo (the CLI, events.mjs) from the repo root; its stdout, or exit
+    with its stderr."""
+    r = subprocess.run(["node", script, *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"{os.path.relpath(script, ROOT)} {args[0] if args else ''} failed: {r.stderr}")
+    return r.stdout
+
+
 def convert(weights, out, metadata_path, dtype="int8", calibrate=None, report=None):
     """`tinyrnn convert` as a user runs it; returns its stdout."""
-    cmd = ["node", CLI, "convert", weights, "-o", out, "--dtype", dtype, "--metadata", metadata_path]
+    args = ["convert", weights, "-o", out, "--dtype", dtype, "--metadata", metadata_path]
     if calibrate:
-        cmd += ["--calibrate", calibrate]
+        args += ["--calibrate", calibrate]
     if report:
-        cmd += ["--report", report]
-    env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
-    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"tinyrnn convert failed: {r.stderr}")
-    return r.stdout
+        args += ["--report", report]
+    return node(CLI, *args, env=dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH))
+
+
+def convert_int8_and_f32(weights, name, meta, calibration, out_dir, work):
+    """A sensor model's two conversions: the metadata and the calibration steps written into `work`,
+    int8 into <out_dir>/<name>.tinyrnn (convert's report printed and kept as <work>/<name>.report.json)
+    and float32 into <work>/<name>.f32.tinyrnn for the comparison. Returns the two paths."""
+    meta_path = os.path.join(work, f"{name}.meta.json")
+    write_json(meta_path, meta)
+    calib_path = os.path.join(work, f"{name}.calibration.npy")
+    np.save(calib_path, calibration)
+    int8_path = os.path.join(out_dir, f"{name}.tinyrnn")
+    f32_path = os.path.join(work, f"{name}.f32.tinyrnn")
+    print(convert(weights, int8_path, meta_path, "int8", calib_path, os.path.join(work, f"{name}.report.json")), end="")
+    convert(weights, f32_path, meta_path, "f32")
+    return int8_path, f32_path
 
 
 def evaluate(model, testdir, *options):
     """The card's figures: `tinyrnn eval` over the test set (options: --sweep, --threshold X)."""
-    r = subprocess.run(["node", CLI, "eval", model, testdir, "--json", *options],
-                       cwd=ROOT, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"eval failed: {r.stderr}")
-    return json.loads(r.stdout)
+    return json.loads(node(CLI, "eval", model, testdir, "--json", *options))
 
 
 def run(model, x):
@@ -63,17 +79,13 @@ def run(model, x):
     import tempfile
     with tempfile.TemporaryDirectory() as d:
         np.save(os.path.join(d, "x.npy"), np.ascontiguousarray(x, dtype="<f4"))
-        subprocess.run(["node", CLI, "run", model, os.path.join(d, "x.npy"), "-o", os.path.join(d, "y.npy")], cwd=ROOT, check=True, capture_output=True)
+        node(CLI, "run", model, os.path.join(d, "x.npy"), "-o", os.path.join(d, "y.npy"))
         return np.load(os.path.join(d, "y.npy"))
 
 
 def events(model, testdir):
     """Detection events with the metadata's detector defaults (models/train/events.mjs)."""
-    r = subprocess.run(["node", os.path.join(ROOT, "models", "train", "events.mjs"), model, testdir, "--json"],
-                       cwd=ROOT, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"events failed: {r.stderr}")
-    return json.loads(r.stdout)
+    return json.loads(node(os.path.join(ROOT, "models", "train", "events.mjs"), model, testdir, "--json"))
 
 
 def confusion_table(labels, confusion):
@@ -86,8 +98,7 @@ def confusion_table(labels, confusion):
 
 
 def inspect(model):
-    r = subprocess.run(["node", CLI, "inspect", model, "--json"], cwd=ROOT, capture_output=True, text=True, check=True)
-    return json.loads(r.stdout)
+    return json.loads(node(CLI, "inspect", model, "--json"))
 
 
 def write_testset(dirpath, description, streams):

@@ -284,14 +284,8 @@ def main():
         "detector": {"smoothingMs": 0, "threshold": threshold, "refractoryMs": 300},
         "source": "models/train/ecg.py (predictor GRU trained on synthetic ECG; error and score layers set by hand)",
     }
-    meta_path = os.path.join(WORK, "ecg-anomaly.meta.json")
-    common.write_json(meta_path, meta)
-    calib_path = os.path.join(WORK, "ecg-anomaly.calibration.npy")
-    np.save(calib_path, ((np.stack(train[:24]) - mean) / std)[..., None].astype(np.float32))
-    int8_path = os.path.join(OUT, "ecg-anomaly.tinyrnn")
-    f32_path = os.path.join(WORK, "ecg-anomaly.f32.tinyrnn")
-    print(common.convert(weights, int8_path, meta_path, "int8", calib_path, os.path.join(WORK, "ecg-anomaly.report.json")), end="")
-    common.convert(weights, f32_path, meta_path, "f32")
+    calib = ((np.stack(train[:24]) - mean) / std)[..., None].astype(np.float32)
+    int8_path, f32_path = common.convert_int8_and_f32(weights, "ecg-anomaly", meta, calib, OUT, WORK)
 
     test_dir = os.path.join(OUT, "test")
     common.write_testset(test_dir,

@@ -398,16 +398,8 @@ def main():
     }
     # the metadata's normalisation, rounded as stored, is what the model sees
     mean_r = np.array(meta["normalise"]["mean"]); std_r = np.array(meta["normalise"]["std"])
-    meta_path = os.path.join(WORK, "vibration.meta.json")
-    common.write_json(meta_path, meta)
     calib = np.stack([((x - mean_r) / std_r).astype(np.float32) for x in Xtr[:48]])
-    calib_path = os.path.join(WORK, "vibration.calibration.npy")
-    np.save(calib_path, calib)
-    int8_path = os.path.join(OUT, "vibration.tinyrnn")
-    f32_path = os.path.join(WORK, "vibration.f32.tinyrnn")
-    report = common.convert(weights, int8_path, meta_path, "int8", calib_path, os.path.join(WORK, "vibration.report.json"))
-    print(report, end="")
-    common.convert(weights, f32_path, meta_path, "f32")
+    int8_path, f32_path = common.convert_int8_and_f32(weights, "vibration", meta, calib, OUT, WORK)
 
     # --- the committed test set and a raw sample for the features.mjs check
     test_dir = os.path.join(OUT, "test")
