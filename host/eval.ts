@@ -137,6 +137,8 @@ export interface EvalResult {
   intervals?: number;
   accuracy?: number;
   perLabel?: Record<string, LabelFigures>;
+  /** steps, classifiers: step counts by [true label][predicted label] */
+  confusion?: number[][];
   falseAccepts?: number;
   falseAcceptsPerHour?: number;
   duplicates?: number;
@@ -481,7 +483,7 @@ function evaluateSteps(model: Model, set: TestSet, opts: EvalOptions): EvalResul
     const auc = rocAuc(sc, pos);
     return { ...base, auc: auc === null ? null : round(100 * auc, 3), threshold, recall: positives ? pct(tp, positives) : null, falsePositiveRate: negatives ? pct(fp, negatives) : null, positives, negatives };
   }
-  const per = labels.map(() => ({ steps: 0, correct: 0 }));
+  const confusion = labels.map(() => new Array<number>(K).fill(0)); // [true label][predicted]
   set.streams.forEach((s, n) => {
     const y = scores[n];
     for (let t = 0; t < s.steps; t++) {
@@ -489,14 +491,18 @@ function evaluateSteps(model: Model, set: TestSet, opts: EvalOptions): EvalResul
       if (l < 0) continue;
       let best = 0;
       for (let i = 1; i < K; i++) if (y[t * K + i] > y[t * K + best]) best = i;
-      per[l].steps++;
-      if (best === l) per[l].correct++;
+      confusion[l][best]++;
     }
   });
-  const scored = per.reduce((a, p) => a + p.steps, 0), correct = per.reduce((a, p) => a + p.correct, 0);
   const perLabel: Record<string, LabelFigures> = {};
-  labels.forEach((l, i) => { if (per[i].steps) perLabel[l] = { steps: per[i].steps, correct: per[i].correct, recall: pct(per[i].correct, per[i].steps) }; });
-  return { ...base, accuracy: scored ? pct(correct, scored) : 0, perLabel };
+  let scored = 0, correct = 0;
+  labels.forEach((l, i) => {
+    const steps = confusion[i].reduce((a, b) => a + b, 0);
+    scored += steps;
+    correct += confusion[i][i];
+    if (steps) perLabel[l] = { steps, correct: confusion[i][i], recall: pct(confusion[i][i], steps) };
+  });
+  return { ...base, accuracy: scored ? pct(correct, scored) : 0, perLabel, confusion };
 }
 
 const HIGHER = /^(accuracy|recall|auc)$/i;

@@ -530,7 +530,7 @@ Calibration (int8): 48 training streams, normalised as the metadata says; `tinyr
 
 ## Accuracy
 
-Committed test set `test/` ({e8['steps']} scored steps of 10 unseen machines, 36 s each, three 12 s
+Committed test set `test/` ({sum(v['steps'] for v in e8['perLabel'].values())} scored steps of 10 unseen machines, 36 s each, three 12 s
 states, each state 6 times; steps within 1.5 s of a change or the start are not scored), per-step
 argmax against the label (`tinyrnn eval`):
 

@@ -169,7 +169,7 @@ test("--sweep: FRR and false accepts per hour at 0.05 … 0.999, and FRR at ≤ 
   assert.deepEqual(s.at0_1FaPerHour, { ...op, targetFaPerHour: 0.1 });
 });
 
-test("steps: a sensor classifier's per-step accuracy and recall, skipping −1", async () => {
+test("steps: a sensor classifier's per-step accuracy, recall and confusion matrix, skipping −1", async () => {
   const rt = await runtime("simd");
   const demo = readFileSync("models/demo/activity.tinyrnn");
   const x = new Uint8Array(readFileSync("models/demo/sample.npy"));
@@ -190,12 +190,15 @@ test("steps: a sensor classifier's per-step accuracy and recall, skipping −1",
   const y = new Float32Array(T * 4);
   new SensorStream(m).push(feats, y);
   const per = names.map(() => [0, 0]);
+  const confusion = names.map(() => [0, 0, 0, 0]);
   for (let t = 0; t < T; t++) {
     if (labels[t] < 0) continue;
     const row = [...y.subarray(t * 4, t * 4 + 4)];
     per[labels[t]][0]++;
     if (row.indexOf(Math.max(...row)) === labels[t]) per[labels[t]][1]++;
+    confusion[labels[t]][row.indexOf(Math.max(...row))]++;
   }
+  assert.deepEqual(r.confusion, confusion);
   const total = per.reduce((a, p) => a + p[0], 0), correct = per.reduce((a, p) => a + p[1], 0);
   assert.equal(r.accuracy, Math.round((100 * correct / total) * 1000) / 1000);
   assert.ok(r.accuracy! > 80, `demo accuracy ${r.accuracy}`);
