@@ -217,11 +217,11 @@ async function convertCommand(args: string[]): Promise<void> {
   // --metadata: a JSON object merged over what the import gave (sampleRateHz, normalise, detector…)
   const metaPath = flags.get("metadata") as string | undefined;
   if (metaPath) {
+    const text = new TextDecoder().decode(readFile(metaPath, "metadata"));
     let extra: unknown;
     try {
-      extra = JSON.parse(new TextDecoder().decode(readFile(metaPath, "metadata")));
+      extra = JSON.parse(text);
     } catch (e) {
-      if ((e as Error).message.startsWith("cannot read")) throw e;
       throw new Error(`${metaPath} is not valid JSON (${(e as Error).message})`);
     }
     if (extra === null || typeof extra !== "object" || Array.isArray(extra)) throw new Error(`${metaPath} is not a JSON object`);

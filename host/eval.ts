@@ -205,6 +205,9 @@ function checkThreshold(t: number | undefined): void {
   if (t !== undefined && !(t >= 0 && t <= 1)) throw new Error(`the threshold must be a number in [0, 1], not ${t}`);
 }
 
+/** --sweep's thresholds: 0.05 … 0.99 in steps of 0.01, then 0.991 … 0.999 in steps of 0.001. */
+const SWEEP_THRESHOLDS = [...Array.from({ length: 95 }, (_, i) => (i + 5) / 100), ...Array.from({ length: 9 }, (_, i) => (991 + i) / 1000)];
+
 /**
  * A keyword model on a keyword test set: the posteriors are computed once, at construction; score()
  * and sweep() re-run only the detector over them.
@@ -361,12 +364,11 @@ export class KeywordEval {
     };
   }
 
-  /** One threshold for every firing label, 0.05 … 0.99 in steps of 0.01, then 0.991 … 0.999 in steps
-   * of 0.001: a confident model's low false-accept operating points lie above 0.99. */
+  /** One threshold for every firing label at each of SWEEP_THRESHOLDS (finer above 0.99, where a
+   * confident model's low false-accept operating points lie). */
   sweep(): NonNullable<EvalResult["sweep"]> {
     const points: SweepPoint[] = [];
-    const thresholds = [...Array.from({ length: 95 }, (_, i) => (i + 5) / 100), ...Array.from({ length: 9 }, (_, i) => (991 + i) / 1000)];
-    for (const threshold of thresholds) {
+    for (const threshold of SWEEP_THRESHOLDS) {
       const s = this.score(this.detect(threshold));
       points.push({ threshold, frr: s.frrAll ?? 0, frrPerLabel: s.frr, falseAccepts: s.falseAccepts, falseAcceptsPerHour: s.falseAcceptsPerHour });
     }
@@ -510,6 +512,13 @@ const LOWER = /^(frr|falseAccepts|falseAcceptsPerHour|falsePositiveRate|duplicat
 
 export interface CardShortfall { key: string; card: number; measured: number | null; worseBy: number | null }
 
+/** The number a card's dotted key names in a result ("frr.hey_jarvis", "sweep.at0_5FaPerHour.frr"), if any. */
+export function figureAt(result: EvalResult, key: string): number | undefined {
+  let v: unknown = result;
+  for (const p of key.split(".")) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined;
+  return typeof v === "number" ? v : undefined;
+}
+
 /**
  * The figures of a model card (`card.eval.figures`: dotted keys into an EvalResult → number) that the
  * result misses by more than 1 (percentage point, or count). Which way is better is read from the
@@ -526,9 +535,8 @@ export function compareWithCard(result: EvalResult, card: { eval?: { figures?: R
     const parts = key.split(".");
     const dir = [...parts].reverse().map((p) => (HIGHER.test(p) ? 1 : LOWER.test(p) ? -1 : 0)).find((d) => d !== 0);
     if (!dir) throw new Error(`card figure ${key}: cannot tell whether higher or lower is better (name accuracy, recall, auc, frr, falseAccepts, falseAcceptsPerHour or falsePositiveRate)`);
-    let v: unknown = result;
-    for (const p of parts) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined;
-    if (typeof v !== "number") { out.push({ key, card: want, measured: null, worseBy: null }); continue; }
+    const v = figureAt(result, key);
+    if (v === undefined) { out.push({ key, card: want, measured: null, worseBy: null }); continue; }
     const worseBy = dir > 0 ? want - v : v - want;
     if (worseBy > tolerance) out.push({ key, card: want, measured: v, worseBy: round(worseBy) });
   }

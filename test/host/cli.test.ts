@@ -148,10 +148,6 @@ test("convert brings a PyTorch safetensors model to int8 with a report, and to f
   assert.equal(cli("convert", fx + "gru1.safetensors", "-o", int8, "--calibrate", fx + "calib40.npy", "--metadata", metaPath).code, 0);
   const meta = JSON.parse(cli("inspect", int8, "--json").out).metadata;
   assert.deepEqual([meta.name, meta.detector], ["gru1", { threshold: 0.7, smoothingMs: 100 }]);
-  writeFileSync(metaPath, "[1, 2]");
-  assert.match(cli("convert", fx + "gru1.safetensors", "-o", int8, "--dtype", "f32", "--metadata", metaPath).err, /meta\.json is not a JSON object/);
-  writeFileSync(metaPath, "{oops");
-  assert.match(cli("convert", fx + "gru1.safetensors", "-o", int8, "--dtype", "f32", "--metadata", metaPath).err, /meta\.json is not valid JSON/);
   // f32: through `tinyrnn run`, within 1e-5 of PyTorch's own outputs
   const f32 = join(dir, "gru1.f32.tinyrnn"), y = join(dir, "gru1.y.npy");
   assert.equal(cli("convert", fx + "gru1.safetensors", "-o", f32, "--dtype", "f32").code, 0);

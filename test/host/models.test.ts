@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { checkCard, readCards } from "../../host/eval-files.js";
+import { figureAt } from "../../host/eval.js";
 import { runtime } from "./helpers.js";
 
 // every folder under models/ with a card.json (models/sensor/ecg-anomaly too)
@@ -29,7 +30,7 @@ for (const folder of folders) {
   for (const card of readCards(folder)) {
     test(`${folder}/${card.model}: its card's figures hold on ${card.eval.testset}/`, async (t) => {
       const { result, shortfalls } = checkCard(await runtime("simd"), folder, card);
-      t.diagnostic(`${card.model} on ${card.eval.testset}: ${Object.keys(card.eval.figures).map((k) => `${k} card ${card.eval.figures[k]}, now ${JSON.stringify(k.split(".").reduce((o: any, p) => o?.[p], result))}`).join("; ")}; ${result.steps} steps`);
+      t.diagnostic(`${card.model} on ${card.eval.testset}: ${Object.keys(card.eval.figures).map((k) => `${k} card ${card.eval.figures[k]}, now ${figureAt(result, k) ?? "–"}`).join("; ")}; ${result.steps} steps`);
       assert.deepEqual(shortfalls, [], `${folder}: worse than its card: ${JSON.stringify(shortfalls)}`);
     });
   }

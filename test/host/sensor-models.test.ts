@@ -6,29 +6,20 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { SensorStream } from "../../host/index.js";
-import { readNpyMatrix } from "../../host/npy.js";
+import { readNpyMatrix, readNpyInt } from "../../host/npy.js";
+import { rocAuc } from "../../host/eval.js";
 import { VibrationFeatures, FEATURES } from "../../models/sensor/features.mjs";
 import { BUILDS, runtime } from "./helpers.js";
 
 const dir = "models/sensor/";
-
-/** int32 / int64 .npy labels (the test sets' format) → numbers */
-function readLabels(path: string): number[] {
-  const b = readFileSync(path);
-  const headerLen = b.readUInt16LE(8);
-  const header = b.subarray(10, 10 + headerLen).toString("latin1");
-  const m = /'descr':\s*'([<|])i([48])'/.exec(header);
-  assert.ok(m, `${path}: ${header}`);
-  const size = Number(m[2]), data = b.subarray(10 + headerLen);
-  return Array.from({ length: data.length / size }, (_, i) => (size === 4 ? data.readInt32LE(i * size) : Number(data.readBigInt64LE(i * size))));
-}
 
 function testStream(sub: string, k: number) {
   const set = JSON.parse(readFileSync(`${dir}${sub}test/testset.json`, "utf8"));
   assert.equal(set.kind, "steps");
   const s = set.streams[k];
   const x = readNpyMatrix(readFileSync(`${dir}${sub}test/${s.features}`), s.features);
-  return { x, y: readLabels(`${dir}${sub}test/${s.labels}`) };
+  const labelsPath = `${dir}${sub}test/${s.labels}`;
+  return { x, y: Array.from(readNpyInt(readFileSync(labelsPath), labelsPath, ["i4"], [1], "[T]").data) };
 }
 
 for (const build of BUILDS) {
@@ -78,19 +69,10 @@ for (const build of BUILDS) {
     sensor.push(x.data.subarray(0, T), scores);
     assert.ok(scores.every((v) => v >= 0 && v < 1));
     // ROC AUC over the scored steps: the chance that a wide-beat step outscores a normal-beat step
-    const pos: number[] = [], neg: number[] = [];
-    for (let t = 0; t < T; t++) if (y[t] === 1) pos.push(scores[t]); else if (y[t] === 0) neg.push(scores[t]);
-    assert.ok(pos.length > 500 && neg.length > 1000, `${pos.length} wide-beat and ${neg.length} normal-beat steps`);
-    neg.sort((a, b) => a - b);
-    let wins = 0;
-    for (const p of pos) {
-      let lo = 0, hi = neg.length; // count of negatives below p, ties half
-      while (lo < hi) { const mid = (lo + hi) >> 1; if (neg[mid] < p) lo = mid + 1; else hi = mid; }
-      let eq = lo;
-      while (eq < neg.length && neg[eq] === p) eq++;
-      wins += lo + (eq - lo) / 2;
-    }
-    const auc = wins / (pos.length * neg.length);
+    const scored = [...Array(T).keys()].filter((t) => y[t] >= 0);
+    const wide = scored.filter((t) => y[t] === 1).length;
+    assert.ok(wide > 500 && scored.length - wide > 1000, `${wide} wide-beat and ${scored.length - wide} normal-beat steps`);
+    const auc = rocAuc(scored.map((t) => scores[t]), scored.map((t) => y[t] === 1))!;
     assert.ok(auc > 0.7, `per-step AUC over the first minute ${auc}`);
     sensor.dispose();
     m.dispose();
