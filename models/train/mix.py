@@ -33,7 +33,8 @@ TASKS = {
 }
 WARMUP_S = {"wake": 1.0, "commands": 0.7}
 # bumped when a task's mixing changes, so cached datasets are rebuilt (commands v2: near misses out of
-# "unknown"; wake v2: speed perturbation of the training speech)
+# "unknown"; wake v2: speed perturbation of the training speech); a change of voices changes
+# speech.voice_pool_tag instead
 DATA_VERSION = {"wake": 2, "commands": 2}
 
 
@@ -133,7 +134,7 @@ def sequences(task, split, n, seed):
 
 def dataset(task, split, n, seed):
     """Features [n, T, 40] int16 and targets [n, T] int8, cached."""
-    path = os.path.join(speech.CACHE, f"data-{task}-v{DATA_VERSION[task]}-{split}-{n}-{seed}.npz")
+    path = os.path.join(speech.CACHE, f"data-{task}-v{DATA_VERSION[task]}{speech.voice_pool_tag(split)}-{split}-{n}-{seed}.npz")
     if os.path.exists(path):
         z = np.load(path)
         return z["x"], z["y"]
