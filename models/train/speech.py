@@ -152,12 +152,8 @@ def synth_gnuspeech(jobs):
         for p in procs:
             if p.wait() != 0:
                 raise RuntimeError(f"gnuspeech.mjs failed with exit code {p.returncode}")
-        clips = []
-        for s in specs:
-            sr, x = wavfile.read(s["out"])
-            x = resample_poly(x.astype(np.float32) / 32768, 320, 441)   # 22,050 -> 16,000 Hz
-            clips.append(trim(x.astype(np.float32)) if np.abs(x).max() > 1e-3 else None)
-        return clips
+        clips = [read_wav_16k(s["out"]) for s in specs]
+        return [trim(x) if np.abs(x).max() > 1e-3 else None for x in clips]
 
 
 def synth(voice, text, rng):
@@ -179,14 +175,19 @@ def synth(voice, text, rng):
             raise ValueError(voice)
         if cmd:
             subprocess.run(cmd, capture_output=True, check=True)
-        sr, x = wavfile.read(f.name)
+        return trim(read_wav_16k(f.name))
+
+
+def read_wav_16k(path):
+    """A synthesiser's 16-bit WAV as float32 mono at 16 kHz."""
+    sr, x = wavfile.read(path)
     x = x.astype(np.float32) / 32768
     if x.ndim > 1:
         x = x.mean(axis=1)
     if sr != SR:
         g = np.gcd(SR, sr)
         x = resample_poly(x, SR // g, sr // g).astype(np.float32)
-    return trim(x)
+    return x
 
 
 def trim(x, floor_db=-40):
@@ -233,7 +234,7 @@ def synth_set(name, items, seed):
         for k, c in enumerate(pool.imap(_synth_job, [jobs[i] for i in rest], chunksize=16)):
             clips[rest[k]] = c
             if sys.stderr.isatty() and k % 200 == 0:
-                print(f"\r  {name}: {k}/{len(jobs)} clips", end="", file=sys.stderr, flush=True)
+                print(f"\r  {name}: {len(gs) + k}/{len(jobs)} clips", end="", file=sys.stderr, flush=True)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     keep = [i for i, c in enumerate(clips) if c is not None and len(c) > 1600]
