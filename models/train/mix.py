@@ -26,15 +26,20 @@ TASKS = {
     # validation stream it lifted the wake word (accuracy 93.8 → 95.7 %, fewer misses and false
     # accepts at every threshold) but cost the commands 3 points (79.4 → 76.3 %, though clean unseen
     # voices gained), so the commands train without it.
-    "wake": dict(labels=["background", "hey_jarvis"], seconds=3.0, vary_speaker=0.8,
+    # colour: the share of training utterances put through speech.colour (EQ, notch, saturation);
+    # gnuspeech: GnuSpeech pseudo-speakers per split (speech.use_gnuspeech). Both are weighed in
+    # models/train/README.md.
+    "wake": dict(labels=["background", "hey_jarvis"], seconds=3.0, vary_speaker=0.8, colour=0,
+                 gnuspeech=dict(train=0, val=0, test=0),
                  mix=dict(wake=0.38, confusable=0.22, command=0.06, word=0.08, sentence=0.14, asterisk=0.06, none=0.06)),
-    "commands": dict(labels=["silence", "unknown"] + speech.COMMANDS, seconds=2.0, vary_speaker=0,
+    "commands": dict(labels=["silence", "unknown"] + speech.COMMANDS, seconds=2.0, vary_speaker=0, colour=0,
+                     gnuspeech=dict(train=0, val=0, test=0),
                      mix=dict(command=0.62, word=0.16, confusable=0.04, sentence=0.05, asterisk=0.05, none=0.08)),
 }
 WARMUP_S = {"wake": 1.0, "commands": 0.7}
 # bumped when a task's mixing changes, so cached datasets are rebuilt (commands v2: near misses out of
 # "unknown"; wake v2: speed perturbation of the training speech); a change of voices changes
-# speech.voice_pool_tag instead
+# speech.voice_pool_tag, and colour a tag of its own, instead
 DATA_VERSION = {"wake": 2, "commands": 2}
 
 
@@ -104,6 +109,8 @@ def sequences(task, split, n, seed):
             clip = pools[kind][int(rng.integers(len(pools[kind])))]
             src = speech.vary_speaker(clip["audio"], rng, cfg["vary_speaker"]) if split == "train" else clip["audio"]
             a = speech.augment_speech(src, rng)
+            if split == "train":
+                a = speech.colour(a, rng, cfg["colour"])
             raw_len = len(src)
             if raw_len > L - warm - SR // 10:                  # long prompt or sentence: a piece of it
                 s0 = int(rng.integers(0, raw_len - (L - warm) + SR // 10))
@@ -134,7 +141,9 @@ def sequences(task, split, n, seed):
 
 def dataset(task, split, n, seed):
     """Features [n, T, 40] int16 and targets [n, T] int8, cached."""
-    path = os.path.join(speech.CACHE, f"data-{task}-v{DATA_VERSION[task]}{speech.voice_pool_tag(split)}-{split}-{n}-{seed}.npz")
+    colour = TASKS[task]["colour"]
+    tag = speech.voice_pool_tag(split) + (f"-colour{round(100 * colour)}" if colour and split == "train" else "")
+    path = os.path.join(speech.CACHE, f"data-{task}-v{DATA_VERSION[task]}{tag}-{split}-{n}-{seed}.npz")
     if os.path.exists(path):
         z = np.load(path)
         return z["x"], z["y"]

@@ -9,7 +9,7 @@ synthetic speech. Voices are split once, by voice, into train / val / test:
   flite      awb (train) and rms (test), duration and pitch varied per clip.
   GnuSpeech  an articulatory synthesiser (npm, models/train/package.json): each pseudo-speaker is a
              seeded draw of tract length, glottal pulse, pitch, breathiness and tube radii;
-             off for the shipped models (GNUSPEECH_SPEAKERS says why).
+             off unless a task turns it on (mix.TASKS; models/train/README.md says why).
   asterisk   568 real prompts by one speaker (8 kHz): split by file hash; negatives only.
 
 Kept out entirely, for the independent evaluation (independent.py): festival's voices, flite's kal16
@@ -29,7 +29,7 @@ from multiprocessing import Pool
 
 import numpy as np
 from scipy.io import wavfile
-from scipy.signal import fftconvolve, resample_poly, lfilter
+from scipy.signal import butter, fftconvolve, lfilter, resample_poly, sosfilt
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -84,16 +84,19 @@ def espeak_variants():
     return sorted({m.group(1) for m in re.finditer(r"!v/(\S+)", out)})
 
 
-# GnuSpeech pseudo-speakers per split: off for the shipped models. Tried with 120 (train) and 12
-# (val) — about a sixth of each pool — it did not pay: on the test split the wake word lost 1–3
-# points of FRR between 10 and 0.5 false accepts an hour (gaining only below 0.2) and the commands
-# GRU gained 0.5; neither came closer to flite's `rms` (models/train/README.md has the figures).
+# GnuSpeech pseudo-speakers per split, off by default; a recipe turns them on for its task with
+# use_gnuspeech (mix.TASKS says which: the commands train with them, the wake word does not).
 GNUSPEECH_SPEAKERS = {"train": 0, "val": 0, "test": 0}
 
 
+def use_gnuspeech(speakers):
+    """Set the GnuSpeech speakers per split for this process (before any corpus is made)."""
+    GNUSPEECH_SPEAKERS.update(speakers)
+
+
 def voice_pool_tag(split):
-    """Suffix for cache names made from a split's voices: empty for the shipped models' pool, so
-    their caches keep their names, and distinct for any other pool."""
+    """Suffix for cache names made from a split's voices: empty for espeak-ng and flite alone (the
+    caches' first names), distinct for any other pool."""
     n = GNUSPEECH_SPEAKERS[split]
     return f"-gs{n}" if n else ""
 
@@ -360,6 +363,40 @@ def augment_speech(x, rng, p_reverb=0.4, p_tel=0.2):
     a = rng.uniform(-0.5, 0.5)
     x = lfilter([1, a], [1], x).astype(np.float32) if abs(a) > 0.1 else x
     return x
+
+
+# centres of the parametric equaliser's bands (audiomentations' SevenBandParametricEQ, which
+# microWakeWord and openWakeWord train with): an octave apart from 100 Hz
+EQ_CENTRES = [100, 200, 400, 800, 1600, 3200, 6400]
+
+
+def peaking(f0, gain_db, q):
+    """RBJ cookbook peaking biquad as one second-order section."""
+    a = 10 ** (gain_db / 40)
+    w = 2 * np.pi * f0 / SR
+    alpha = np.sin(w) / (2 * q)
+    b0, b1, b2 = 1 + alpha * a, -2 * np.cos(w), 1 - alpha * a
+    a0, a1, a2 = 1 + alpha / a, -2 * np.cos(w), 1 - alpha / a
+    return np.array([b0 / a0, b1 / a0, b2 / a0, 1, a1 / a0, a2 / a0])
+
+
+def colour(x, rng, p):
+    """Training-only channel and voice colouring, as the open wake-word recipes do it: with
+    probability p a seven-band parametric EQ (each band ±10 dB, centre and Q jittered), then a
+    band-stop notch (20 %) and soft saturation (10 %). Unlike the tilt of augment_speech, it
+    reshapes the spectral envelope locally, so the model cannot lean on one synthesiser's timbre."""
+    if p == 0 or rng.random() >= p:
+        return x
+    sos = np.stack([peaking(f * 2 ** rng.uniform(-0.25, 0.25), rng.uniform(-10, 10), rng.uniform(0.7, 2.0)) for f in EQ_CENTRES])
+    if rng.random() < 0.2:
+        fc = 2 ** rng.uniform(np.log2(200), np.log2(4000))
+        bw = rng.uniform(0.3, 1.0)                      # octaves
+        sos = np.concatenate([sos, butter(2, [fc * 2 ** (-bw / 2), fc * 2 ** (bw / 2)], "bandstop", fs=SR, output="sos")])
+    y = sosfilt(sos, x)
+    if rng.random() < 0.1:
+        k = rng.uniform(1, 4)
+        y = np.tanh(k * y / (np.abs(y).max() + 1e-9)) / np.tanh(k)
+    return (y * np.abs(x).max() / (np.abs(y).max() + 1e-9)).astype(np.float32)
 
 
 def background(n, banks, babble_pool, rng):

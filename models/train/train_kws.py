@@ -42,6 +42,7 @@ ap.add_argument("--epochs", type=int, default=12)
 ap.add_argument("--batch", type=int, default=64)
 ap.add_argument("--lr", type=float, default=3e-3)
 ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--specaugment", action="store_true", help="mask random bands of channels and stretches of frames in training batches")
 ap.add_argument("--maxpool-epochs", type=int, default=0, help="then fine-tune this many epochs with the max-pooling loss added")
 args = ap.parse_args()
 
@@ -53,6 +54,7 @@ WORK = args.work or os.path.join(speech.CACHE, args.name)
 os.makedirs(WORK, exist_ok=True)
 os.makedirs(OUT, exist_ok=True)
 labels = mix.TASKS[args.task]["labels"]
+speech.use_gnuspeech(mix.TASKS[args.task]["gnuspeech"])
 
 
 def log(*a):
@@ -94,13 +96,33 @@ def evaluate(x, y):
     return loss / n, 100 * correct / n
 
 
+def specaugment(x):
+    """SpecAugment (Park et al. 2019) for a streaming model: per sequence, two bands of up to 6 of the
+    40 channels and two stretches of up to 8 frames set to the sequence's mean, so no single band
+    or moment can carry a decision. Drawn from the seeded generator g."""
+    x = x.clone()
+    B, T, C = x.shape
+    mean = x.mean((1, 2), keepdim=True).expand(B, T, C)
+    for _ in range(2):
+        w = torch.randint(0, 7, (B, 1), generator=g)
+        f0 = (torch.rand(B, 1, generator=g) * (C - w)).long()
+        c = torch.arange(C)
+        band = ((c >= f0) & (c < f0 + w)).unsqueeze(1)                        # [B, 1, C]
+        w = torch.randint(0, 9, (B, 1), generator=g)
+        t0 = (torch.rand(B, 1, generator=g) * (T - w)).long()
+        t = torch.arange(T)
+        stretch = ((t >= t0) & (t < t0 + w)).unsqueeze(2)                      # [B, T, 1]
+        x = torch.where(band | stretch, mean, x)
+    return x
+
+
 def train_epoch(opt, sched, extra_loss=None):
     """One pass over the training sequences in a seeded order; returns the mean loss."""
     perm = torch.randperm(len(x_tr), generator=g)
     total = 0.0
     for i in range(0, len(perm), args.batch):
         idx = perm[i:i + args.batch]
-        out = model(x_tr[idx])
+        out = model(specaugment(x_tr[idx]) if args.specaugment else x_tr[idx])
         loss = F.cross_entropy(out.reshape(-1, len(labels)), y_tr[idx].reshape(-1), ignore_index=-1)
         if extra_loss:
             loss = loss + extra_loss(out, y_tr[idx])
@@ -178,9 +200,12 @@ TASK_TEXT = {
 }
 
 
+VOICES = "espeak-ng, flite and GnuSpeech voices" if speech.GNUSPEECH_SPEAKERS["train"] else "espeak-ng and flite voices"
+
+
 def convert(dtype, path, detector):
     meta = {"name": args.name, "task": TASK_TEXT[args.task], "detector": detector,
-            "training": "models/train (synthetic speech: espeak-ng and flite voices; see the model card)"}
+            "training": f"models/train (synthetic speech: {VOICES}; see the model card)"}
     mp = os.path.join(WORK, "metadata.json")
     common.write_json(mp, meta)
     # the calibration WAVs make it an audio model (frontend settings, FEATURE_SCALE input), f32 too
