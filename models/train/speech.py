@@ -9,7 +9,7 @@ synthetic speech. Voices are split once, by voice, into train / val / test:
   flite      awb (train) and rms (test), duration and pitch varied per clip.
   GnuSpeech  an articulatory synthesiser (npm, models/train/package.json): each pseudo-speaker is a
              seeded draw of tract length, glottal pulse, pitch, breathiness and tube radii;
-             off unless a task turns it on (mix.TASKS; models/train/README.md says why).
+             used by the commands GRU only (models/train/README.md says why).
   asterisk   568 real prompts by one speaker (8 kHz): split by file hash; negatives only.
 
 Kept out entirely, for the independent evaluation (independent.py): festival's voices, flite's kal16
@@ -85,7 +85,7 @@ def espeak_variants():
 
 
 # GnuSpeech pseudo-speakers per split, off by default; a recipe turns them on for its task with
-# use_gnuspeech (mix.TASKS says which: the commands train with them, the wake word does not).
+# use_gnuspeech (mix.TASKS says which; train_kws.py --gnuspeech overrides it per model).
 GNUSPEECH_SPEAKERS = {"train": 0, "val": 0, "test": 0}
 
 

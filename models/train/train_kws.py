@@ -42,6 +42,7 @@ ap.add_argument("--epochs", type=int, default=12)
 ap.add_argument("--batch", type=int, default=64)
 ap.add_argument("--lr", type=float, default=3e-3)
 ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--gnuspeech", metavar="TRAIN,VAL", help="GnuSpeech pseudo-speakers in the training and validation voices (default: the task's, mix.TASKS)")
 ap.add_argument("--specaugment", action="store_true", help="mask random bands of channels and stretches of frames in training batches")
 ap.add_argument("--maxpool-epochs", type=int, default=0, help="then fine-tune this many epochs with the max-pooling loss added")
 args = ap.parse_args()
@@ -54,7 +55,7 @@ WORK = args.work or os.path.join(speech.CACHE, args.name)
 os.makedirs(WORK, exist_ok=True)
 os.makedirs(OUT, exist_ok=True)
 labels = mix.TASKS[args.task]["labels"]
-speech.use_gnuspeech(mix.TASKS[args.task]["gnuspeech"])
+speech.use_gnuspeech(dict(zip(("train", "val"), map(int, args.gnuspeech.split(",")))) if args.gnuspeech else mix.TASKS[args.task]["gnuspeech"])
 
 
 def log(*a):
