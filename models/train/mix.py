@@ -26,14 +26,11 @@ TASKS = {
     # validation stream it lifted the wake word (accuracy 93.8 → 95.7 %, fewer misses and false
     # accepts at every threshold) but cost the commands 3 points (79.4 → 76.3 %, though clean unseen
     # voices gained), so the commands train without it.
-    # colour: the share of training utterances put through speech.colour (EQ, notch, saturation);
-    # gnuspeech: GnuSpeech pseudo-speakers per split (speech.use_gnuspeech). Both are weighed in
-    # models/train/README.md.
+    # colour: the share of training utterances put through speech.colour (EQ, notch, saturation),
+    # weighed in models/train/README.md.
     "wake": dict(labels=["background", "hey_jarvis"], seconds=3.0, vary_speaker=0.8, colour=0,
-                 gnuspeech=dict(train=0, val=0, test=0),
                  mix=dict(wake=0.38, confusable=0.22, command=0.06, word=0.08, sentence=0.14, asterisk=0.06, none=0.06)),
     "commands": dict(labels=["silence", "unknown"] + speech.COMMANDS, seconds=2.0, vary_speaker=0, colour=0,
-                     gnuspeech=dict(train=120, val=12, test=0),   # the GRU; the LSTM and SSM pass --gnuspeech 0,0
                      mix=dict(command=0.62, word=0.16, confusable=0.04, sentence=0.05, asterisk=0.05, none=0.08)),
 }
 WARMUP_S = {"wake": 1.0, "commands": 0.7}

@@ -84,8 +84,8 @@ def espeak_variants():
     return sorted({m.group(1) for m in re.finditer(r"!v/(\S+)", out)})
 
 
-# GnuSpeech pseudo-speakers per split, off by default; a recipe turns them on for its task with
-# use_gnuspeech (mix.TASKS says which; train_kws.py --gnuspeech overrides it per model).
+# GnuSpeech pseudo-speakers per split, off by default; train_kws.py --gnuspeech sets them per model
+# with use_gnuspeech.
 GNUSPEECH_SPEAKERS = {"train": 0, "val": 0, "test": 0}
 
 

@@ -42,7 +42,7 @@ ap.add_argument("--epochs", type=int, default=12)
 ap.add_argument("--batch", type=int, default=64)
 ap.add_argument("--lr", type=float, default=3e-3)
 ap.add_argument("--seed", type=int, default=1)
-ap.add_argument("--gnuspeech", metavar="TRAIN,VAL", help="GnuSpeech pseudo-speakers in the training and validation voices (default: the task's, mix.TASKS)")
+ap.add_argument("--gnuspeech", metavar="TRAIN,VAL", default="0,0", help="GnuSpeech pseudo-speakers in the training and validation voices (default none)")
 ap.add_argument("--specaugment", action="store_true", help="mask random bands of channels and stretches of frames in training batches")
 ap.add_argument("--maxpool-epochs", type=int, default=0, help="then fine-tune this many epochs with the max-pooling loss added")
 args = ap.parse_args()
@@ -55,7 +55,7 @@ WORK = args.work or os.path.join(speech.CACHE, args.name)
 os.makedirs(WORK, exist_ok=True)
 os.makedirs(OUT, exist_ok=True)
 labels = mix.TASKS[args.task]["labels"]
-speech.use_gnuspeech(dict(zip(("train", "val"), map(int, args.gnuspeech.split(",")))) if args.gnuspeech else mix.TASKS[args.task]["gnuspeech"])
+speech.use_gnuspeech(dict(zip(("train", "val"), map(int, args.gnuspeech.split(",")))))
 
 
 def log(*a):
@@ -104,14 +104,13 @@ def specaugment(x):
     x = x.clone()
     B, T, C = x.shape
     mean = x.mean((1, 2), keepdim=True).expand(B, T, C)
+    c, t = torch.arange(C), torch.arange(T)
     for _ in range(2):
         w = torch.randint(0, 7, (B, 1), generator=g)
         f0 = (torch.rand(B, 1, generator=g) * (C - w)).long()
-        c = torch.arange(C)
         band = ((c >= f0) & (c < f0 + w)).unsqueeze(1)                        # [B, 1, C]
         w = torch.randint(0, 9, (B, 1), generator=g)
         t0 = (torch.rand(B, 1, generator=g) * (T - w)).long()
-        t = torch.arange(T)
         stretch = ((t >= t0) & (t < t0 + w)).unsqueeze(2)                      # [B, T, 1]
         x = torch.where(band | stretch, mean, x)
     return x
