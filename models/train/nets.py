@@ -44,6 +44,68 @@ class RMSNorm(nn.Module):
         return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
 
 
+def scan_reference(x, dt, A, Bm, Cm):
+    """The selective scan as autograd sees it, step by step: what SelectiveScan must equal."""
+    dA = torch.exp(dt.unsqueeze(-1) * A)                       # [B, T, Di, N]
+    dBx = (dt * x).unsqueeze(-1) * Bm.unsqueeze(2)             # [B, T, Di, N]
+    s = torch.zeros(x.shape[0], x.shape[2], A.shape[1], dtype=x.dtype)
+    ys = []
+    for a, bx, c in zip(dA.unbind(1), dBx.unbind(1), Cm.unbind(1)):
+        s = s * a + bx
+        ys.append(torch.bmm(s, c.unsqueeze(-1)).squeeze(-1))
+    return torch.stack(ys, dim=1)
+
+
+class SelectiveScan(torch.autograd.Function):
+    """Mamba's selective scan, y_t = C_t · h_t with h_t = exp(dt_t A) ⊙ h_(t-1) + dt_t x_t B_t, for
+    x, dt [B, T, Di], A [Di, N], Bm, Cm [B, T, N] → y [B, T, Di]. Each step is a few in-place ops on
+    one [B, Di, N] tile that stays in cache, and the backward pass is written out, instead of autograd
+    recording every step's intermediates: a training batch of the commands SSM (64 sequences) takes
+    0.8 s instead of 2.5 s here. Equal to scan_reference (run this file to check)."""
+
+    @staticmethod
+    def forward(ctx, x, dt, A, Bm, Cm):
+        x, dt, Bm, Cm = (v.transpose(0, 1).contiguous() for v in (x, dt, Bm, Cm))   # time-major
+        xs = dt * x
+        H = torch.empty(*x.shape, A.shape[1], dtype=x.dtype)   # every state, for the backward pass
+        y = torch.empty_like(x)
+        dA = torch.empty_like(H[0])
+        for t in range(len(x)):
+            torch.mul(dt[t].unsqueeze(-1), A, out=dA).exp_()
+            if t:
+                torch.mul(H[t - 1], dA, out=H[t]).addcmul_(xs[t].unsqueeze(-1), Bm[t].unsqueeze(1))
+            else:
+                torch.mul(xs[t].unsqueeze(-1), Bm[t].unsqueeze(1), out=H[t])
+            torch.sum(torch.mul(H[t], Cm[t].unsqueeze(1), out=dA), -1, out=y[t])   # dA is free until the next step
+        ctx.save_for_backward(x, dt, A, Bm, Cm, xs, H)
+        return y.transpose(0, 1)
+
+    @staticmethod
+    def backward(ctx, gy):
+        x, dt, A, Bm, Cm, xs, H = ctx.saved_tensors
+        gy = gy.transpose(0, 1).contiguous()
+        gh = torch.zeros_like(H[0])   # dL/dh_t
+        q = torch.empty_like(gh)      # dL/d(dt_t A), through exp(dt_t A) ⊙ h_(t-1)
+        tmp = torch.empty_like(gh)
+        dA = torch.empty_like(gh)
+        g_xs, g_dt, g_B, g_C = torch.empty_like(x), torch.zeros_like(x), torch.empty_like(Bm), torch.empty_like(Cm)
+        g_A = torch.zeros_like(A)
+        for t in range(len(x) - 1, -1, -1):
+            if t < len(x) - 1:
+                gh.mul_(dA)           # dA still holds exp(dt_(t+1) A)
+            gh.addcmul_(gy[t].unsqueeze(-1), Cm[t].unsqueeze(1))
+            torch.sum(torch.mul(gh, Bm[t].unsqueeze(1), out=tmp), -1, out=g_xs[t])
+            torch.sum(torch.mul(gh, xs[t].unsqueeze(-1), out=tmp), 1, out=g_B[t])
+            torch.sum(torch.mul(H[t], gy[t].unsqueeze(-1), out=tmp), 1, out=g_C[t])
+            torch.mul(dt[t].unsqueeze(-1), A, out=dA).exp_()
+            if t:
+                torch.mul(gh, H[t - 1], out=q).mul_(dA)
+                torch.sum(torch.mul(q, A, out=tmp), -1, out=g_dt[t])
+                g_A.add_(torch.sum(q.mul_(dt[t].unsqueeze(-1)), 0))
+        g_dt.addcmul_(g_xs, x)
+        return (g_xs * dt).transpose(0, 1), g_dt.transpose(0, 1), g_A, g_B.transpose(0, 1), g_C.transpose(0, 1)
+
+
 class Mixer(nn.Module):
     """Mamba's selective SSM mixer (mamba_ssm names), run over whole sequences for training."""
 
@@ -65,22 +127,14 @@ class Mixer(nn.Module):
         self.out_proj = nn.Linear(d_inner, d_model, bias=False)
 
     def forward(self, h):  # [B, T, M]
-        B_, T, _ = h.shape
+        T = h.shape[1]
         x, z = self.in_proj(h).chunk(2, dim=-1)
         x = self.conv1d(x.transpose(1, 2))[..., :T].transpose(1, 2)  # causal depthwise conv
         x = F.silu(x)
         dt, Bm, Cm = torch.split(self.x_proj(x), [self.dt_rank, self.d_state, self.d_state], dim=-1)
         dt = F.softplus(self.dt_proj(dt))                      # [B, T, Di]
         A = -torch.exp(self.A_log)                             # [Di, N]
-        dA = torch.exp(dt.unsqueeze(-1) * A)                   # [B, T, Di, N]
-        dBx = (dt * x).unsqueeze(-1) * Bm.unsqueeze(2)         # [B, T, Di, N]
-        s = torch.zeros(B_, self.d_inner, self.d_state)
-        ys = []
-        # unbind, not dA[:, t]: indexing's backward would write a full-size zero gradient per step
-        for a, bx, c in zip(dA.unbind(1), dBx.unbind(1), Cm.unbind(1)):
-            s = s * a + bx
-            ys.append(torch.bmm(s, c.unsqueeze(-1)).squeeze(-1))
-        y = torch.stack(ys, dim=1) + self.D * x
+        y = SelectiveScan.apply(x, dt, A, Bm, Cm) + self.D * x
         return self.out_proj(y * F.silu(z))
 
 
@@ -141,3 +195,19 @@ def make(kind, classes, size):
 
 def count_params(m):
     return sum(p.numel() for p in m.parameters())
+
+
+if __name__ == "__main__":
+    # SelectiveScan against the step-by-step reference: values and every gradient, in float64
+    g = torch.Generator().manual_seed(0)
+    B, T, D, N = 3, 9, 5, 4
+    args = [torch.randn(B, T, D, generator=g, dtype=torch.float64), F.softplus(torch.randn(B, T, D, generator=g, dtype=torch.float64)),
+            -torch.rand(D, N, generator=g, dtype=torch.float64) * torch.arange(1, N + 1), torch.randn(B, T, N, generator=g, dtype=torch.float64),
+            torch.randn(B, T, N, generator=g, dtype=torch.float64)]
+    args = [a.requires_grad_() for a in args]
+    y, y_ref = SelectiveScan.apply(*args), scan_reference(*args)
+    w = torch.randn(y.shape, generator=g, dtype=torch.float64)
+    grads, grads_ref = torch.autograd.grad((y * w).sum(), args), torch.autograd.grad((y_ref * w).sum(), args)
+    err = max([(y - y_ref).abs().max().item()] + [(a - b).abs().max().item() for a, b in zip(grads, grads_ref)])
+    assert err < 1e-12 and torch.autograd.gradcheck(SelectiveScan.apply, args), err
+    print(f"SelectiveScan equals the reference scan (largest difference {err:.1e}) and passes gradcheck")
