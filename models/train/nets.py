@@ -91,17 +91,17 @@ class SelectiveScan(torch.autograd.Function):
         g_xs, g_dt, g_B, g_C = torch.empty_like(x), torch.zeros_like(x), torch.empty_like(Bm), torch.empty_like(Cm)
         g_A = torch.zeros_like(A)
         for t in range(len(x) - 1, -1, -1):
-            if t < len(x) - 1:
-                gh.mul_(dA)           # dA still holds exp(dt_(t+1) A)
             gh.addcmul_(gy[t].unsqueeze(-1), Cm[t].unsqueeze(1))
             torch.sum(torch.mul(gh, Bm[t].unsqueeze(1), out=tmp), -1, out=g_xs[t])
             torch.sum(torch.mul(gh, xs[t].unsqueeze(-1), out=tmp), 1, out=g_B[t])
             torch.sum(torch.mul(H[t], gy[t].unsqueeze(-1), out=tmp), 1, out=g_C[t])
+            # recomputed rather than kept from the forward pass: keeping it would be another [T, B, Di, N]
             torch.mul(dt[t].unsqueeze(-1), A, out=dA).exp_()
             if t:
                 torch.mul(gh, H[t - 1], out=q).mul_(dA)
                 torch.sum(torch.mul(q, A, out=tmp), -1, out=g_dt[t])
                 g_A.add_(torch.sum(q.mul_(dt[t].unsqueeze(-1)), 0))
+            gh.mul_(dA)               # on to dL/dh_(t-1)
         g_dt.addcmul_(g_xs, x)
         return (g_xs * dt).transpose(0, 1), g_dt.transpose(0, 1), g_A, g_B.transpose(0, 1), g_C.transpose(0, 1)
 
