@@ -45,6 +45,21 @@ def corpus(split, seed=1):
     return speech.synth_set(f"{split}-corpus", items, seed={"train": 1, "val": 2, "test": 3}[split])
 
 
+# More training clips for the command models (train_kws.py --more-clips): the corpus above has 400
+# clips of each command, which 24,000 training sequences reuse about four times each.
+MORE = dict(command=12000, word=4000)
+
+
+def more_clips(split="train"):
+    """Training clips beyond corpus(): MORE["command"] commands (evenly) and MORE["word"] other words,
+    by the same split's voices, with their own seed."""
+    rng = np.random.default_rng(1407)
+    words = speech.UNKNOWN_WORDS
+    items = [(speech.COMMANDS[i % 10], "command") for i in range(MORE["command"])]
+    items += [(words[int(rng.integers(len(words)))], "word") for _ in range(MORE["word"])]
+    return speech.synth_set(f"{split}-more", items, seed=7)
+
+
 if __name__ == "__main__":
     import time
     for split in ["val", "test", "train"]:

@@ -41,6 +41,13 @@ DATA_VERSION = {"wake": 2, "commands": 2}
 
 
 _POOLS = {}
+# corpus.more_clips() in the training pools (train_kws.py --more-clips); off by default
+MORE_CLIPS = {"train": False}
+
+
+def use_more_clips(on):
+    """Add corpus.more_clips() to the training pools of this process (before any pool is loaded)."""
+    MORE_CLIPS["train"] = bool(on)
 
 
 def _pools(split, task):
@@ -51,6 +58,8 @@ def _pools(split, task):
 
 def _load_pools(split, task):
     clips = corpus.corpus(split)
+    if MORE_CLIPS.get(split):
+        clips = clips + corpus.more_clips(split)
     pools = {}
     for c in clips:
         pools.setdefault(c["cat"], []).append(c)
@@ -139,7 +148,8 @@ def sequences(task, split, n, seed):
 def dataset(task, split, n, seed):
     """Features [n, T, 40] int16 and targets [n, T] int8, cached."""
     colour = TASKS[task]["colour"]
-    tag = speech.voice_pool_tag(split) + (f"-colour{round(100 * colour)}" if colour and split == "train" else "")
+    tag = speech.voice_pool_tag(split) + ("-more" if MORE_CLIPS.get(split) else "") + \
+        (f"-colour{round(100 * colour)}" if colour and split == "train" else "")
     path = os.path.join(speech.CACHE, f"data-{task}-v{DATA_VERSION[task]}{tag}-{split}-{n}-{seed}.npz")
     if os.path.exists(path):
         z = np.load(path)
@@ -151,7 +161,9 @@ def dataset(task, split, n, seed):
         ys.append(target)
         print(f"  {task}/{split}: {k + len(audio)}/{n} sequences", flush=True)
     x, y = np.concatenate(xs), np.concatenate(ys)
-    np.savez(path, x=x, y=y)
+    tmp = f"{path[:-4]}.{os.getpid()}.tmp.npz"   # whole or not at all: parallel runs share the cache
+    np.savez(tmp, x=x, y=y)
+    os.replace(tmp, path)
     return x, y
 
 

@@ -424,8 +424,8 @@ def to_int16(x):
 def features(audio_int16, tag):
     """int16 audio [N, L] or [L] → the module's int16 log-mel features [N, T, 40] (fresh frontend per row)."""
     os.makedirs(CACHE, exist_ok=True)
-    a = os.path.join(CACHE, f"tmp-{tag}-audio.npy")
-    f = os.path.join(CACHE, f"tmp-{tag}-feat.npy")
+    a = os.path.join(CACHE, f"tmp-{tag}-{os.getpid()}-audio.npy")   # the pid: runs in parallel
+    f = os.path.join(CACHE, f"tmp-{tag}-{os.getpid()}-feat.npy")
     np.save(a, np.ascontiguousarray(audio_int16))
     subprocess.run(["node", os.path.join(HERE, "features.mjs"), a, f], check=True)
     out = np.load(f)

@@ -45,6 +45,8 @@ ap.add_argument("--seed", type=int, default=1)
 ap.add_argument("--gnuspeech", metavar="TRAIN,VAL", default="0,0", help="GnuSpeech pseudo-speakers in the training and validation voices (default none)")
 ap.add_argument("--specaugment", action="store_true", help="mask random bands of channels and stretches of frames in training batches")
 ap.add_argument("--maxpool-epochs", type=int, default=0, help="then fine-tune this many epochs with the max-pooling loss added")
+ap.add_argument("--more-clips", action="store_true", help="add corpus.more_clips() to the training utterances")
+ap.add_argument("--fresh-data", action="store_true", help="mix a new set of training sequences for every epoch")
 args = ap.parse_args()
 
 torch.set_num_threads(1)  # one thread: two were several times slower on this 2-core machine
@@ -56,6 +58,7 @@ os.makedirs(WORK, exist_ok=True)
 os.makedirs(OUT, exist_ok=True)
 labels = mix.TASKS[args.task]["labels"]
 speech.use_gnuspeech(dict(zip(("train", "val"), map(int, args.gnuspeech.split(",")))))
+mix.use_more_clips(args.more_clips)
 
 
 def log(*a):
@@ -64,11 +67,20 @@ def log(*a):
 
 # ------------------------------------------------------------------------------------------ data
 log("data")
-x_tr, y_tr = mix.dataset(args.task, "train", args.sequences, seed=args.seed)
-x_tr, y_tr = x_tr[:args.train], y_tr[:args.train]
+
+
+def training_set(k):
+    """The training sequences of epoch k (counted from 0 over all epochs, max-pool ones included): one
+    set for every epoch, or with --fresh-data a new mix each epoch (epoch 0's is the one set), so the
+    utterances come back in other noise, levels, rooms and places instead of as the same sequences."""
+    seed = args.seed * 1000 + k if args.fresh_data and k else args.seed
+    x, y = mix.dataset(args.task, "train", args.sequences, seed=seed)
+    x, y = x[:args.train], y[:args.train]
+    return torch.from_numpy(x.astype(np.float32) * FEATURE_SCALE), torch.from_numpy(y.astype(np.int64))
+
+
+x_tr, y_tr = training_set(0)
 x_va, y_va = mix.dataset(args.task, "val", 1000, seed=args.seed + 100)
-x_tr = torch.from_numpy(x_tr.astype(np.float32) * FEATURE_SCALE)
-y_tr = torch.from_numpy(y_tr.astype(np.int64))
 x_va = torch.from_numpy(x_va.astype(np.float32) * FEATURE_SCALE)
 y_va = torch.from_numpy(y_va.astype(np.int64))
 log(f"train {tuple(x_tr.shape)}, val {tuple(x_va.shape)}; target frames per class:",
@@ -140,6 +152,9 @@ g = torch.Generator().manual_seed(args.seed)
 weights = os.path.join(WORK, "trained.pt")  # the trained weights: a re-run redoes only what follows
 for epoch in range(0 if os.path.exists(weights) else args.epochs):
     t0 = time.time()
+    if epoch and args.fresh_data:
+        x_tr = y_tr = None   # let the last set go before the next is loaded (0.8 GB each for the commands)
+        x_tr, y_tr = training_set(epoch)
     train_loss = train_epoch(opt, sched)
     vl, va = evaluate(x_va, y_va)
     log(f"epoch {epoch + 1}/{args.epochs}: train loss {train_loss:.4f}, val loss {vl:.4f}, val frame accuracy {va:.2f} %, {time.time() - t0:.0f} s")
@@ -177,6 +192,9 @@ if args.maxpool_epochs and not os.path.exists(weights2):
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
     for epoch in range(args.maxpool_epochs):
         t0 = time.time()
+        if args.fresh_data:
+            x_tr = y_tr = None
+            x_tr, y_tr = training_set(args.epochs + epoch)
         train_loss = train_epoch(opt, sched, maxpool_loss)
         log(f"max-pool epoch {epoch + 1}/{args.maxpool_epochs}: train loss {train_loss:.4f}, val loss %.4f, frame accuracy %.2f %%, {time.time() - t0:.0f} s" % evaluate(x_va, y_va))
     torch.save(model.state_dict(), weights2)
