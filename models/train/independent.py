@@ -43,7 +43,7 @@ def voice_clips():
             vs.append("/".join(v))
         print(f"  {'/'.join(v)}: {len(items)} clips", flush=True)
     z = speech.pack(clips, texts, cats, vs)
-    np.savez(path, **z)
+    speech.save_cache(path, **z)
     return speech.unpack(z)
 
 

@@ -161,9 +161,7 @@ def dataset(task, split, n, seed):
         ys.append(target)
         print(f"  {task}/{split}: {k + len(audio)}/{n} sequences", flush=True)
     x, y = np.concatenate(xs), np.concatenate(ys)
-    tmp = f"{path[:-4]}.{os.getpid()}.tmp.npz"   # whole or not at all: parallel runs share the cache
-    np.savez(tmp, x=x, y=y)
-    os.replace(tmp, path)
+    speech.save_cache(path, x=x, y=y)
     return x, y
 
 

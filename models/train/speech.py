@@ -242,8 +242,16 @@ def synth_set(name, items, seed):
         print(file=sys.stderr)
     keep = [i for i, c in enumerate(clips) if c is not None and len(c) > 1600]
     z = pack([clips[i] for i in keep], [items[i][0] for i in keep], [items[i][1] for i in keep], ["/".join(jobs[i][0]) for i in keep])
-    np.savez(path, **z)
+    save_cache(path, **z)
     return unpack(z)
+
+
+def save_cache(path, **arrays):
+    """np.savez to `path` (ending .npz) whole or not at all: written under a temporary name, then
+    renamed, since runs in parallel share the cache and may read a file another is still writing."""
+    tmp = f"{path[:-4]}.{os.getpid()}.tmp.npz"
+    np.savez(tmp, **arrays)
+    os.replace(tmp, path)
 
 
 def pack(clips, texts, cats, voices_):
@@ -274,7 +282,7 @@ def asterisk_prompts(split):
             clips.append(trim(x))
             texts.append(os.path.relpath(f, root))
     z = pack(clips, texts, ["asterisk"] * len(clips), ["asterisk/allison"] * len(clips))
-    np.savez(path, **z)
+    save_cache(path, **z)
     return unpack(z)
 
 
@@ -316,7 +324,7 @@ def noise_bank(split):
             x = load_audio(f)
             if len(x) > SR // 2:
                 banks.append(x)
-    np.savez(path, **{f"b{i}": b for i, b in enumerate(banks)})
+    save_cache(path, **{f"b{i}": b for i, b in enumerate(banks)})
     return banks
 
 

@@ -79,6 +79,14 @@ def training_set(k):
     return torch.from_numpy(x.astype(np.float32) * FEATURE_SCALE), torch.from_numpy(y.astype(np.int64))
 
 
+def use_training_set(k):
+    """With --fresh-data, make epoch k's set the one train_epoch reads (epoch 0's is loaded below)."""
+    global x_tr, y_tr
+    if args.fresh_data and k:
+        x_tr = y_tr = None   # let the last set go before the next is loaded (0.8 GB each for the commands)
+        x_tr, y_tr = training_set(k)
+
+
 x_tr, y_tr = training_set(0)
 x_va, y_va = mix.dataset(args.task, "val", 1000, seed=args.seed + 100)
 x_va = torch.from_numpy(x_va.astype(np.float32) * FEATURE_SCALE)
@@ -152,9 +160,7 @@ g = torch.Generator().manual_seed(args.seed)
 weights = os.path.join(WORK, "trained.pt")  # the trained weights: a re-run redoes only what follows
 for epoch in range(0 if os.path.exists(weights) else args.epochs):
     t0 = time.time()
-    if epoch and args.fresh_data:
-        x_tr = y_tr = None   # let the last set go before the next is loaded (0.8 GB each for the commands)
-        x_tr, y_tr = training_set(epoch)
+    use_training_set(epoch)
     train_loss = train_epoch(opt, sched)
     vl, va = evaluate(x_va, y_va)
     log(f"epoch {epoch + 1}/{args.epochs}: train loss {train_loss:.4f}, val loss {vl:.4f}, val frame accuracy {va:.2f} %, {time.time() - t0:.0f} s")
@@ -192,9 +198,7 @@ if args.maxpool_epochs and not os.path.exists(weights2):
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
     for epoch in range(args.maxpool_epochs):
         t0 = time.time()
-        if args.fresh_data:
-            x_tr = y_tr = None
-            x_tr, y_tr = training_set(args.epochs + epoch)
+        use_training_set(args.epochs + epoch)
         train_loss = train_epoch(opt, sched, maxpool_loss)
         log(f"max-pool epoch {epoch + 1}/{args.maxpool_epochs}: train loss {train_loss:.4f}, val loss %.4f, frame accuracy %.2f %%, {time.time() - t0:.0f} s" % evaluate(x_va, y_va))
     torch.save(model.state_dict(), weights2)
