@@ -45,19 +45,32 @@ def corpus(split, seed=1):
     return speech.synth_set(f"{split}-corpus", items, seed={"train": 1, "val": 2, "test": 3}[split])
 
 
-# More training clips for the command models (train_kws.py --more-clips): the corpus above has 400
-# clips of each command, which 24,000 training sequences reuse about four times each.
-MORE = dict(command=12000, word=4000)
+# More training clips (train_kws.py --more-clips), per task. The commands corpus above has 400 clips
+# of each command, which 24,000 training sequences reuse about four times each; the wake word's 3,000
+# phrases are each in about three of its sequences, and its false accepts come from running speech.
+MORE = {
+    "commands": dict(command=12000, word=4000),
+    "wake": dict(wake=6000, confusable=2600, sentence=2400),
+}
 
 
-def more_clips(split="train"):
-    """Training clips beyond corpus(): MORE["command"] commands (evenly) and MORE["word"] other words,
-    by the same split's voices, with their own seed."""
-    rng = np.random.default_rng(1407)
-    words = speech.UNKNOWN_WORDS
-    items = [(speech.COMMANDS[i % 10], "command") for i in range(MORE["command"])]
-    items += [(words[int(rng.integers(len(words)))], "word") for _ in range(MORE["word"])]
-    return speech.synth_set(f"{split}-more", items, seed=7)
+def more_clips(split, task):
+    """Training clips beyond corpus(), by the same split's voices, with their own seed: for the
+    commands MORE["commands"] commands (evenly) and other words, for the wake word more phrases,
+    confusable phrases and running sentences."""
+    c = MORE[task]
+    if task == "commands":
+        rng = np.random.default_rng(1407)
+        words = speech.UNKNOWN_WORDS
+        items = [(speech.COMMANDS[i % 10], "command") for i in range(c["command"])]
+        items += [(words[int(rng.integers(len(words)))], "word") for _ in range(c["word"])]
+        return speech.synth_set(f"{split}-more", items, seed=7)
+    rng = np.random.default_rng(1408)
+    sents = sentences(split)
+    items = [(speech.WAKE[int(rng.integers(len(speech.WAKE)))], "wake") for _ in range(c["wake"])]
+    items += [(speech.CONFUSABLE[i % len(speech.CONFUSABLE)], "confusable") for i in range(c["confusable"])]
+    items += [(sents[int(rng.integers(len(sents)))], "sentence") for _ in range(c["sentence"])]
+    return speech.synth_set(f"{split}-more-wake", items, seed=9)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def _pools(split, task):
 def _load_pools(split, task):
     clips = corpus.corpus(split)
     if MORE_CLIPS.get(split):
-        clips = clips + corpus.more_clips(split)
+        clips = clips + corpus.more_clips(split, task)
     pools = {}
     for c in clips:
         pools.setdefault(c["cat"], []).append(c)
@@ -214,6 +214,29 @@ def stream(task, split, cats, per_block=10, gap=(1.0, 2.0), seed=0, pools=None, 
         if limit and pos > limit * SR:
             break
     return np.concatenate(pieces), events
+
+
+# The long streams of a split for the wake word: (synthesis name, seed, copies of each sentence, seeds
+# of the negative, positive and confusable streams). The test split's are those of the model card.
+LONG_STREAMS = {"test": ("test-negatives", 4, 8, (41, 42, 43)), "val": ("val-negatives", 8, 14, (51, 52, 53))}
+
+
+def wake_long_streams(split):
+    """Hours of a split's everyday negatives (its sentences said several times over, commands, other
+    words, the real prompts, noise and music alone), apart from the confusable phrases, which are near
+    misses by design ("hey jarvie", "hey travis", "jarvis"); 300 × "hey jarvis" in a stream of their
+    own; and 600 confusable phrases. Returns {"negatives", "positives", "confusable": (audio, events)}."""
+    name, synth_seed, copies, (s_neg, s_pos, s_conf) = LONG_STREAMS[split]
+    cached, banks, babble = _pools(split, "wake")
+    extra = speech.synth_set(name, [(s, "sentence") for s in corpus.sentences(split)] * copies, seed=synth_seed)
+    pools = (dict(cached, sentence=cached["sentence"] + extra), banks, babble)
+    p = pools[0]
+    return {
+        "negatives": stream("wake", split, [("sentence", len(p["sentence"])), ("command", 500), ("word", 300),
+                                            ("asterisk", len(p["asterisk"])), ("none", 600)], gap=(0.5, 4.0), seed=s_neg, pools=pools),
+        "positives": stream("wake", split, [("wake", 300)], gap=(1.2, 2.2), seed=s_pos, pools=pools),
+        "confusable": stream("wake", split, [("confusable", 600)], gap=(1.2, 2.2), seed=s_conf, pools=pools),
+    }
 
 
 def write_keyword_testset(d, streams, description, tag="testset", tolerance=50):
