@@ -229,11 +229,11 @@ def wake_long_streams(split):
     name, synth_seed, copies, (s_neg, s_pos, s_conf) = LONG_STREAMS[split]
     cached, banks, babble = _pools(split, "wake")
     extra = speech.synth_set(name, [(s, "sentence") for s in corpus.sentences(split)] * copies, seed=synth_seed)
-    pools = (dict(cached, sentence=cached["sentence"] + extra), banks, babble)
-    p = pools[0]
+    sentences = cached["sentence"] + extra
+    pools = (dict(cached, sentence=sentences), banks, babble)   # the split's cached pools stay as they are
     return {
-        "negatives": stream("wake", split, [("sentence", len(p["sentence"])), ("command", 500), ("word", 300),
-                                            ("asterisk", len(p["asterisk"])), ("none", 600)], gap=(0.5, 4.0), seed=s_neg, pools=pools),
+        "negatives": stream("wake", split, [("sentence", len(sentences)), ("command", 500), ("word", 300),
+                                            ("asterisk", len(cached["asterisk"])), ("none", 600)], gap=(0.5, 4.0), seed=s_neg, pools=pools),
         "positives": stream("wake", split, [("wake", 300)], gap=(1.2, 2.2), seed=s_pos, pools=pools),
         "confusable": stream("wake", split, [("confusable", 600)], gap=(1.2, 2.2), seed=s_conf, pools=pools),
     }
