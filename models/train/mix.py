@@ -216,6 +216,10 @@ def stream(task, split, cats, per_block=10, gap=(1.0, 2.0), seed=0, pools=None, 
     return np.concatenate(pieces), events
 
 
+# Seconds of background between the utterances of an evaluation stream (validation, test, long).
+EVAL_GAP = (1.2, 2.2)
+
+
 # The long streams of a split for the wake word: (synthesis name, seed, copies of each sentence, seeds
 # of the negative, positive and confusable streams). The test split's are those of the model card.
 LONG_STREAMS = {"test": ("test-negatives", 4, 8, (41, 42, 43)), "val": ("val-negatives", 8, 14, (51, 52, 53))}
@@ -234,8 +238,8 @@ def wake_long_streams(split):
     return {
         "negatives": stream("wake", split, [("sentence", len(sentences)), ("command", 500), ("word", 300),
                                             ("asterisk", len(cached["asterisk"])), ("none", 600)], gap=(0.5, 4.0), seed=s_neg, pools=pools),
-        "positives": stream("wake", split, [("wake", 300)], gap=(1.2, 2.2), seed=s_pos, pools=pools),
-        "confusable": stream("wake", split, [("confusable", 600)], gap=(1.2, 2.2), seed=s_conf, pools=pools),
+        "positives": stream("wake", split, [("wake", 300)], gap=EVAL_GAP, seed=s_pos, pools=pools),
+        "confusable": stream("wake", split, [("confusable", 600)], gap=EVAL_GAP, seed=s_conf, pools=pools),
     }
 
 

@@ -249,7 +249,7 @@ if args.task == "wake":
 else:
     val_cats = [("command", 400), ("aux", 120), ("none", 40)]
     test_cats = [("command", 500), ("aux", 200), ("none", 60)]
-gap = (1.2, 2.2)
+gap = mix.EVAL_GAP
 val_dir = os.path.join(WORK, "val")
 write_testset(val_dir, {"val": mix.stream(args.task, "val", val_cats, gap=gap, seed=21)}, "validation stream (threshold choice)")
 
