@@ -79,13 +79,13 @@ def main():
     # wake word: every voice's phrases in held-out noise, plus pocketsphinx's real speech
     wake_dir = os.path.join(speech.CACHE, "independent-wake")
     stream = mix.stream("wake", "test", [("wake", len(pools["wake"])), ("confusable", len(pools["confusable"])), ("command", 100), ("word", 80)],
-                        gap=(1.2, 2.2), seed=55, pools=(pools, banks, babble))
+                        gap=mix.EVAL_GAP, seed=55, pools=(pools, banks, babble))
     ps = speech.to_int16(pocketsphinx_audio() * 0.8)
     mix.write_keyword_testset(wake_dir, {"voices": stream, "pocketsphinx": (ps, [])}, "independent voices and recordings", tag="ind")
     results["hey-jarvis"] = common.evaluate(os.path.join(speech.ROOT, "models", "hey-jarvis", "hey-jarvis.tinyrnn"), wake_dir)
     cmd_dir = os.path.join(speech.CACHE, "independent-commands")
     stream = mix.stream("commands", "test", [("command", len(pools["command"])), ("word", len(pools["word"]))],
-                        gap=(1.2, 2.2), seed=56, pools=(pools, banks, babble))
+                        gap=mix.EVAL_GAP, seed=56, pools=(pools, banks, babble))
     mix.write_keyword_testset(cmd_dir, {"voices": stream}, "independent voices", tag="ind")
     for name in ["commands-gru", "commands-lstm", "commands-ssm"]:
         p = os.path.join(speech.ROOT, "models", "commands", f"{name}.tinyrnn")
