@@ -7,7 +7,7 @@
 // samples are int16) and an f32 path. All memory (this context, every table, the resampler's
 // state) is one memAlloc block made at open; a push allocates nothing.
 //
-// The pipeline (host/frontend-reference.ts is the same in float64):
+// The pipeline (host/build/frontend-reference.ts is the same in float64):
 //   x[n] = s[n]·hann[n], hann[n] = ½ − ½·cos(2π(n + ½)/window), zero-padded to 512
 //   X = 512-point DFT of x; E[j] = mel-weighted Σ|X[k]|² (triangles, TFLM's band layout)
 //   v[j] = √E[j]·64/512                         (TFLM's filterbank units: Q12 weights, 1/512 FFT)
@@ -22,7 +22,7 @@
 // there, and FEATURE_SCALE is micro_speech's and microWakeWord's (their float features are the
 // uint16 TFLM output · 10/256, about 0..26 for speech), so a model trained on those reads these.
 //
-// Config (the struct at `config` for frontendOpen; i32 fields; host/frontend.ts encodes it):
+// Config (the struct at `config` for frontendOpen; i32 fields; host/runtime/frontend.ts encodes it):
 //   0 sampleRateHz      input rate (the resampler decides which; 16000 is copied through)
 //   1 windowSamples     at 16 kHz, 64..512 (30 ms = 480)
 //   2 hopSamples        at 16 kHz, 16..windowSamples (10 ms = 160)

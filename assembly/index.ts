@@ -1,4 +1,4 @@
-// The module's whole ABI: every export is here, and host/abi.ts declares the same list.
+// The module's whole ABI: every export is here, and host/runtime/abi.ts declares the same list.
 // Handles are pointers into linear memory (always > 0); a negative i32 is an error code
 // (errors.ts), with errorDetail() saying which layer or byte offset it concerns.
 // Memory grows only in memAlloc (model load, stream open); a step never allocates.

@@ -3,7 +3,7 @@
 // field is bounds-checked in 64-bit arithmetic before it is used, and every failure returns an
 // error code from errors.ts with errorDetail() naming the layer or byte offset.
 //
-// File format v1 (little-endian; host/format.ts writes it, keep the two in step):
+// File format v1 (little-endian; host/runtime/format.ts writes it, keep the two in step):
 //   header, 64 bytes:
 //     0 magic "TRNN"   4 versionMajor u16 (1)   6 versionMinor u16   8 headerBytes (64)
 //     12 fileBytes   16 CRC-32 of the file without this field ([0,16) + [20, fileBytes))   20 numType (0 f32, 1 int8)

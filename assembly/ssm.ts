@@ -33,7 +33,7 @@
 //     nrm [M], xin [Di], xc [Di], sz [Di], dtr [R], bc [2N] (B then C), yg [Di], out [M].
 //
 // Number formats of the int8 path (all integer; the step has no float instruction). "Calibrated"
-// ranges below are 2 × the calibration maximum (host/layers/ssm.ts SSM_HEADROOM): without it,
+// ranges below are 2 × the calibration maximum (host/build/layers/ssm.ts SSM_HEADROOM): without it,
 // long streams saturated y·SiLU(z) at 1.5× its calibrated maximum.
 //   x, n = x/rms(x), xin, dt_r, B, C, y·SiLU(z), out: int16 at calibrated scales (range → 32767).
 //   z and the conv pre-activation: int16 in a power-of-two format Q(15−f).f chosen from the

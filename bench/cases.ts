@@ -14,7 +14,7 @@
 //          (not counted: RMSNorm and residual, depthwise conv Di·d_conv, the selective state
 //          update and readout ≈ 3Di·N multiply-adds and Di·N exps)
 
-import type { LayerSpec, GruSpec, LstmSpec, SsmSpec } from "../host/index.js";
+import type { LayerSpec, GruSpec, LstmSpec, SsmSpec } from "../host/build/index.js";
 import { rng, torchGru, torchLstm, torchLinear, mambaBlock } from "../test/host/helpers.js";
 import { GruJs, LstmJs, SsmJs, type JsStep } from "./jsfloat.js";
 

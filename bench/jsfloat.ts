@@ -2,14 +2,14 @@
 // Written as a competent JS developer would write them without heroics: a class per layer,
 // Float32Array weights in PyTorch's row-major layout, buffers allocated once, one straightforward
 // loop per matrix-vector product (one accumulator, no unrolling, no SIMD), Math.exp / Math.tanh
-// for the nonlinearities. (Not host/layers' float64 reference, which is written for clarity and
+// for the nonlinearities. (Not host/build/layers' float64 reference, which is written for clarity and
 // carries calibration observers.)
 //
 // Classes rather than closures on purpose: V8 specialises the first closure of a literal to its
 // captured values and not later ones, which made a closure twin's speed depend on the order the
 // bench ran the cases in (±40 %). Class methods are compiled the same for every instance.
 
-import type { GruSpec, LstmSpec, SsmSpec } from "../host/index.js";
+import type { GruSpec, LstmSpec, SsmSpec } from "../host/build/index.js";
 
 /** One layer stepped in plain JS: reads x[xOff … xOff + inputLen), returns its output vector. */
 export interface JsStep {

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { buildModel, createRuntime, type LayerSpec } from "../host/index.js";
+import { buildModel, createRuntime, type LayerSpec } from "./host/tinyrnn.js";
 import { rng, uniform, signal } from "./host/helpers.js";
 
 const wasm = (b: string) => readFileSync(`build/tinyrnn.${b}.wasm`);
@@ -67,7 +67,7 @@ test("simd and mvp builds agree bit for bit where the SIMD matvec takes its tail
 });
 
 test("the runtime loads from bytes, a Response, or a compiled WebAssembly.Module, and picks SIMD when it validates", async () => {
-  const { Runtime } = await import("../host/core.js");
+  const { Runtime } = await import("../host/runtime/core.js");
   const simd = wasm("simd"), mvp = wasm("mvp");
   assert.equal((await Runtime.create(simd)).build, "simd");
   assert.equal((await Runtime.create(new Response(mvp))).build, "mvp");
@@ -79,7 +79,7 @@ test("the runtime loads from bytes, a Response, or a compiled WebAssembly.Module
 
 test("the runtime loads from a URL (served on loopback)", async () => {
   const { createServer } = await import("node:http");
-  const { Runtime } = await import("../host/core.js");
+  const { Runtime } = await import("../host/runtime/core.js");
   const server = createServer((req, res) => {
     const b = req.url === "/tinyrnn.mvp.wasm" ? "mvp" : req.url === "/tinyrnn.simd.wasm" ? "simd" : "";
     if (!b) { res.writeHead(404).end(); return; }
@@ -97,10 +97,10 @@ test("the runtime loads from a URL (served on loopback)", async () => {
   }
 });
 
-test("the library bundles use no Node built-ins (only the CLI may)", () => {
-  for (const f of ["dist/tinyrnn.js", "dist/core.js"]) {
+test("the runtime and eval bundles use no Node built-ins (the CLI and the build tools may)", () => {
+  for (const f of ["dist/tinyrnn.js", "dist/core.js", "dist/eval.js"]) {
     const src = readFileSync(f, "utf8");
     assert.doesNotMatch(src, /from\s+["']node:|require\(["'](node:)?(fs|path|os|child_process)["']\)|\bprocess\.|\bBuffer\./, f);
   }
-  assert.ok(readFileSync("dist/types/index.d.ts", "utf8").includes("createRuntime"));
+  assert.ok(readFileSync("dist/types/host/runtime/index.d.ts", "utf8").includes("createRuntime"));
 });

@@ -28,7 +28,7 @@ import mix  # noqa: E402
 import nets  # noqa: E402
 import speech  # noqa: E402
 
-FEATURE_SCALE = 10 / 256
+FEATURE_SCALE = common.FEATURE_SCALE
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--task", choices=["wake", "commands"], required=True)

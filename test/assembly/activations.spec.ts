@@ -1,6 +1,6 @@
 // Integer activations over their whole int16 domain against f64, with the bounds stated in
 // assembly/activations.ts.
-import { sigmoidQ15, tanhQ15 } from "../../assembly/activations";
+import { sigmoidQ15, tanhQ15 } from "../../assembly/activations.ts";
 
 describe("sigmoidQ15 (Q3.12 → Q0.15)", () => {
   it("is within 1.02 ulp of Q0.15 (3.1e-5) of the true sigmoid for every int16 input", () => {

@@ -3,7 +3,7 @@
 // Runs on both builds, so the simd build's i64x2 butterflies are checked against the DFT too.
 // Bounds are measured with a little margin; the int twin's errors are in units of its own LSB.
 
-import { TW_BYTES, TW_COUNT, TW_N, cosTurns, fftTwiddles, fftI32, fftF32, powerBinI32 } from "../../assembly/fft";
+import { TW_BYTES, TW_COUNT, TW_N, cosTurns, fftTwiddles, fftI32, fftF32, powerBinI32 } from "../../assembly/fft.ts";
 
 let seed: u32 = 2024;
 function rand(): f64 { // LCG, uniform in [0, 1)

@@ -1,5 +1,5 @@
 // Fixed-point primitives against exact arithmetic (f64 holds every product here exactly).
-import { srdhm, rdbpot, requant, requant64Sat16, requantRows, sat16, mulSatQ15 } from "../../assembly/fixedpoint";
+import { srdhm, rdbpot, requant, requant64Sat16, requantRows, sat16, mulSatQ15 } from "../../assembly/fixedpoint.ts";
 
 /** round half away from zero */
 function roundAway(x: f64): f64 {

@@ -12,9 +12,9 @@
 //   int16 against f32: within 5 LSB on noise at ±0.5 full scale (≤ 4), 2 LSB on the tone (≤ 1)
 // and exactly: DC through int16, chunking invariance, reset, 16 kHz copy, simd = mvp bits.
 
-import { resamplerBytes, resamplerInit, resamplerReset, resamplerMaxOut, resample } from "../../assembly/resample";
-import { ERR_BAD_SAMPLE_RATE, ERR_BAD_NUM_TYPE } from "../../assembly/errors";
-import { NUM_F32, NUM_INT8 } from "../../assembly/layer";
+import { resamplerBytes, resamplerInit, resamplerReset, resamplerMaxOut, resample } from "../../assembly/resample.ts";
+import { ERR_BAD_SAMPLE_RATE, ERR_BAD_NUM_TYPE } from "../../assembly/errors.ts";
+import { NUM_F32, NUM_INT8 } from "../../assembly/layer.ts";
 
 const RATES: i32[] = [8000, 16000, 22050, 32000, 44100, 48000];
 

@@ -3,9 +3,9 @@
 // RMSNorm, and the causal depthwise conv1d step.
 // Bounds are the ones documented beside each function (assembly/activations.ts, rmsnorm.ts).
 
-import { siluS16, softplusQ27, expNegTableQ31 } from "../../assembly/activations";
-import { isqrtU64, rmsNormI16 } from "../../assembly/rmsnorm";
-import { convStepI16 } from "../../assembly/conv1d";
+import { siluS16, softplusQ27, expNegTableQ31 } from "../../assembly/activations.ts";
+import { isqrtU64, rmsNormI16 } from "../../assembly/rmsnorm.ts";
+import { convStepI16 } from "../../assembly/conv1d.ts";
 
 function siluF64(x: f64): f64 { return x / (1.0 + Math.exp(-x)); }
 function softplusF64(x: f64): f64 { return Math.log1p(Math.exp(x)); }

@@ -3,8 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { buildModel, type LayerSpec } from "../../host/index.js";
-import { readNpyMatrix } from "../../host/npy.js";
+import { buildModel, type LayerSpec } from "./tinyrnn.js";
+import { readNpyMatrix } from "../../host/cli/npy.js";
 import { BUILDS, runtime, maxAbsDiff } from "./helpers.js";
 
 const dir = "models/demo/";

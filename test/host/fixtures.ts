@@ -1,3 +1,3 @@
 // Re-exports for tests that poke at model files.
-export { buildModel, readModel, TinyrnnError, type LayerSpec } from "../../host/index.js";
-export { modelChecksum } from "../../host/format.js";
+export { buildModel, readModel, TinyrnnError, type LayerSpec } from "./tinyrnn.js";
+export { modelChecksum } from "../../host/runtime/format.js";

@@ -1,14 +1,15 @@
-// The audio frontend (assembly/frontend.ts, host/frontend.ts) on both builds: the int16 path and
-// the f32 twin against the independent float64 reference (host/frontend-reference.ts) on
+// The audio frontend (assembly/frontend.ts, host/runtime/frontend.ts) on both builds: the int16 path and
+// the f32 twin against the independent float64 reference (host/build/frontend-reference.ts) on
 // synthetic 16 kHz signals, bit-identity between builds, chunking invariance, bad settings and bad
 // samples. FRONTEND_REPORT=1 prints the measured table the bounds below come from; int vs f32 is
 // held to the sum of the two bounds.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Frontend, FrontendReference, defaultFrontendConfig, encodeFrontendConfig, FEATURE_SCALE, TinyrnnError, ERROR_CODES,
+  Frontend, FrontendReference, defaultFrontendConfig, FEATURE_SCALE, TinyrnnError, ERROR_CODES,
   type FrontendConfig, type Runtime,
-} from "../../host/index.js";
+} from "./tinyrnn.js";
+import { encodeFrontendConfig } from "../../host/runtime/frontend.js";
 import { BUILDS, runtime, rng } from "./helpers.js";
 
 const RATE = 16000;

@@ -1,6 +1,6 @@
 // Shared test helpers: both builds of the module, seeded random data, comparisons.
 
-import { createRuntime, buildModel, ReferenceModel, type Runtime, type LayerSpec, type SsmSpec, type GruSpec, type LstmSpec, type DenseSpec, type Activation } from "../../host/index.js";
+import { createRuntime, buildModel, ReferenceModel, type Runtime, type LayerSpec, type SsmSpec, type GruSpec, type LstmSpec, type DenseSpec, type Activation } from "./tinyrnn.js";
 
 export const BUILDS = ["simd", "mvp"] as const;
 export type Build = (typeof BUILDS)[number];

@@ -4,7 +4,7 @@
 // its neighbours two channels away; a softmax head turns ±h into "background" / "beep". Measured
 // with the default frontend: during a beep d stays ≥ 10; in noise it averages ~0, and a broadband
 // burst (the noise estimate adapting at the start of a stream) lifts all five channels alike.
-import { buildModel, frontendSettings, FEATURE_SCALE, type LayerSpec } from "../../host/index.js";
+import { buildModel, frontendSettings, FEATURE_SCALE, type LayerSpec } from "./tinyrnn.js";
 
 export const BEEP_LABELS = ["background", "beep"];
 

@@ -1,17 +1,17 @@
 // Every shipped model with a card (models/<name>/card.json) still reproduces its card's figures on
-// its committed test set, through the same code as `tinyrnn eval` (host/eval-files.ts):
+// its committed test set, through the same code as `tinyrnn eval` (host/cli/eval-files.ts):
 //
 //   { "model": "hey-jarvis.tinyrnn",
 //     "eval": { "testset": "test", "figures": { "accuracy": 93.1, "frr.hey_jarvis": 2.0, "falseAccepts": 0 } } }
 //
 // Figures are dotted keys into `tinyrnn eval --json`'s object; a figure more than 1 (percentage
-// point, or count) worse than the card fails (compareWithCard in host/eval.ts).
+// point, or count) worse than the card fails (compareWithCard in host/eval/eval.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { checkCard, readCards } from "../../host/eval-files.js";
-import { figureAt } from "../../host/eval.js";
+import { checkCard, readCards } from "../../host/cli/eval-files.js";
+import { figureAt } from "../../host/eval/eval.js";
 import { runtime } from "./helpers.js";
 
 // every folder under models/ with a card.json (models/sensor/ecg-anomaly too)

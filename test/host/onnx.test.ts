@@ -1,13 +1,13 @@
-// The ONNX importer (host/convert/onnx.ts) against committed fixtures made by
+// The ONNX importer (host/build/convert/onnx.ts) against committed fixtures made by
 // test/fixtures/make_onnx_fixtures.py: torch.onnx.export of nn.GRU / nn.LSTM models and hand-made
 // ONNX graphs, with PyTorch's (or NumPy's) outputs on test/fixtures/onnx/input.npy.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { buildModel } from "../../host/index.js";
-import { readNpyMatrix } from "../../host/npy.js";
-import { onnxToSpecs } from "../../host/convert/onnx.js";
+import { buildModel } from "./tinyrnn.js";
+import { readNpyMatrix } from "../../host/cli/npy.js";
+import { onnxToSpecs } from "../../host/build/convert/onnx.js";
 import { BUILDS, runtime, maxAbsDiff, minStepCosine } from "./helpers.js";
 
 const dir = "test/fixtures/onnx/";
@@ -78,8 +78,8 @@ test("refused: truncated and corrupt files give a clear error", () => {
   assert.throws(() => onnxToSpecs(flipped), /not a valid ONNX file|ONNX node|graph/);
 });
 
-test("the committed ONNX descriptor matches host/convert/onnx.proto", () => {
-  const r = spawnSync(process.execPath, ["host/convert/make-onnx-descriptor.mjs", "--check"], { encoding: "utf8" });
+test("the committed ONNX descriptor matches host/build/convert/onnx.proto", () => {
+  const r = spawnSync(process.execPath, ["host/build/convert/make-onnx-descriptor.mjs", "--check"], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
 });
 

@@ -2,8 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { buildModel, SensorStream, type LayerSpec } from "../../host/index.js";
-import { readNpyMatrix } from "../../host/npy.js";
+import { buildModel, SensorStream, type LayerSpec } from "./tinyrnn.js";
+import { readNpyMatrix } from "../../host/cli/npy.js";
 import { BUILDS, runtime, rng, signal, torchGru, torchLinear } from "./helpers.js";
 
 const demo = readFileSync("models/demo/activity.tinyrnn");

@@ -1,7 +1,7 @@
 // Keyword spotting end to end in the module: resampler → frontend → model in place → detector.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Frontend, KeywordSpotter, defaultFrontendConfig, type DetectionEvent } from "../../host/index.js";
+import { Frontend, KeywordSpotter, defaultFrontendConfig, type DetectionEvent } from "./tinyrnn.js";
 import { BUILDS, runtime } from "./helpers.js";
 import { beepModel, beepTrack, noise } from "./kws-fixture.js";
 

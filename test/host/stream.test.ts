@@ -1,7 +1,7 @@
 // Streams: independence, reset, save/restore, bad input, constant memory.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildModel, TinyrnnError, type LayerSpec } from "../../host/index.js";
+import { buildModel, TinyrnnError, type LayerSpec } from "./tinyrnn.js";
 import { BUILDS, runtime, rng, uniform, signal, mixedModel } from "./helpers.js";
 
 /** A reset-before GRU and every other kind: state in each layer kind must save, restore and reset. */

@@ -1,7 +1,7 @@
 // What every layer kind provides on the host: its float spec, an independent float reference
 // (used by the tests and by calibration), and its encoder into the .tinyrnn layer record.
 
-import type { LayerRecord, NumType } from "../format.js";
+import type { LayerRecord, NumType } from "../../runtime/format.js";
 
 /** Records max |value| of named intermediate tensors while the reference runs (calibration). */
 export type Observer = (name: string, values: ArrayLike<number>) => void;

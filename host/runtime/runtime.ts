@@ -1,7 +1,8 @@
 // Loading the module, models and streams. No Node built-ins here: this runs unchanged in Node,
 // Deno, browsers and Cloudflare Workers.
 
-import { ABI_FUNCTIONS, Info, TinyrnnError, ERROR_CODES, type TinyrnnExports } from "./abi.js";
+import * as C from "./constants.js";
+import { ABI_FUNCTIONS, TinyrnnError, ERROR_CODES, type TinyrnnExports } from "./abi.js";
 import { readModel, type NumType, type ParsedModel } from "./format.js";
 
 /** Where the WebAssembly module comes from. Workers cannot compile bytes: pass a Module there. */
@@ -141,13 +142,13 @@ export class Model {
     const ex = runtime.exports;
     this.info = info;
     this.fingerprint = fingerprint;
-    this.numType = ex.modelInfo(handle, Info.NumType) === 1 ? "int8" : "f32";
-    this.inputLen = ex.modelInfo(handle, Info.InputLen);
-    this.outputLen = ex.modelInfo(handle, Info.OutputLen);
-    this.layerCount = ex.modelInfo(handle, Info.LayerCount);
-    this.weightBytes = ex.modelInfo(handle, Info.WeightBytes);
-    this.stateBytes = ex.modelInfo(handle, Info.StateBytes);
-    this.scratchBytes = ex.modelInfo(handle, Info.ScratchBytes);
+    this.numType = ex.modelInfo(handle, C.INFO_NUM_TYPE) === C.NUM_INT8 ? "int8" : "f32";
+    this.inputLen = ex.modelInfo(handle, C.INFO_INPUT_LEN);
+    this.outputLen = ex.modelInfo(handle, C.INFO_OUTPUT_LEN);
+    this.layerCount = ex.modelInfo(handle, C.INFO_LAYER_COUNT);
+    this.weightBytes = ex.modelInfo(handle, C.INFO_WEIGHT_BYTES);
+    this.stateBytes = ex.modelInfo(handle, C.INFO_STATE_BYTES);
+    this.scratchBytes = ex.modelInfo(handle, C.INFO_SCRATCH_BYTES);
     // One input and one output buffer per model, f32-sized (int16 steps use their first half).
     this.io = { in: runtime.alloc(this.inputLen * 4, "loading the model"), out: runtime.alloc(this.outputLen * 4, "loading the model") };
   }

@@ -1,10 +1,10 @@
-// Conversion, after import: float layer specs (from host/convert/onnx.ts or safetensors.ts) +
+// Conversion, after import: float layer specs (from host/build/convert/onnx.ts or safetensors.ts) +
 // calibration → a .tinyrnn file, with provenance in its metadata and a report of what
 // quantisation cost. No Node built-ins: the CLI reads the files and passes bytes in.
 
 import { buildModel, type Clipping, type LayerSpec } from "../builder.js";
-import type { NumType } from "../format.js";
-import type { Runtime } from "../runtime.js";
+import type { NumType } from "../../runtime/format.js";
+import type { Runtime } from "../../runtime/runtime.js";
 
 export const CONVERTER_VERSION = "1";
 

@@ -1,7 +1,7 @@
 // RMSNorm layer on the host: spec (nn.RMSNorm / Mamba's final norm_f), float reference, encoder.
 // Kernel: assembly/norm.ts (the integer normalisation is rmsnorm.ts's, shared with the SSM).
 
-import { KIND } from "../format.js";
+import { KIND } from "../../runtime/format.js";
 import { quantizeMultiplier, activationScale } from "../quant.js";
 import { expectLength, rmsNorm } from "./math.js";
 import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";

@@ -1,18 +1,18 @@
 // The `tinyrnn` command line. The only host file that uses Node built-ins.
 
 import { writeFileSync, readdirSync, statSync, existsSync } from "node:fs";
-import { createRuntime, readModel, TinyrnnError, type ParsedModel } from "./index.js";
-import { KeywordSpotter, frontendSettings, type FrontendSettings } from "./spotter.js";
-import { readWav } from "./wav.js";
+import { createRuntime, readModel, TinyrnnError, type ParsedModel } from "../runtime/index.js";
+import { KeywordSpotter, frontendSettings, type FrontendSettings } from "../runtime/spotter.js";
+import { readWav } from "../runtime/wav.js";
 import { describeLayer } from "./describe.js";
 import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
 import { join, basename } from "node:path";
-import { convert, formatReport } from "./convert/index.js";
-import { importModel } from "./convert/import.js";
-import { archPathFor } from "./convert/safetensors.js";
-import { Frontend, FEATURE_SCALE } from "./frontend.js";
-import type { Clipping } from "./builder.js";
-import { formatEval } from "./eval.js";
+import { convert, formatReport } from "../build/convert/index.js";
+import { importModel } from "../build/convert/import.js";
+import { archPathFor } from "../build/convert/safetensors.js";
+import { Frontend, FEATURE_SCALE } from "../runtime/frontend.js";
+import type { Clipping } from "../build/builder.js";
+import { formatEval } from "../eval/eval.js";
 import { evalFiles, readBytes as readFile } from "./eval-files.js";
 
 declare const TINYRNN_VERSION: string;

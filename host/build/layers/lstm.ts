@@ -2,7 +2,8 @@
 // reference, encoders (from float weights, and from TFLite/CMSIS-NN integer constants).
 // Kernel, equations and the layer record's layout: assembly/lstm.ts.
 
-import { KIND, padLen, padRows, type LayerRecord } from "../format.js";
+import { KIND, padLen, type LayerRecord } from "../../runtime/format.js";
+import { padRows } from "../write.js";
 import { quantizeMultiplier, quantizeMultipliers, quantizeRowsInt8 } from "../quant.js";
 import { matvec, sigmoid, checkRecurrentWeights, expectLength } from "./math.js";
 import type { EncodeContext, Encoded, Observer, ReferenceLayer, RecurrentWeights } from "./types.js";

@@ -6,8 +6,8 @@
 //   const stream = model.openStream();
 //   const y = stream.step(x);                    // Float32Array in, Float32Array out
 
-import simdWasm from "../build/tinyrnn.simd.wasm";
-import mvpWasm from "../build/tinyrnn.mvp.wasm";
+import simdWasm from "../../build/tinyrnn.simd.wasm";
+import mvpWasm from "../../build/tinyrnn.mvp.wasm";
 import { Runtime, type RuntimeOptions } from "./runtime.js";
 
 export * from "./core.js";

@@ -1,6 +1,6 @@
 // Measuring a model on a test set: what `tinyrnn eval` prints and models/*/card.json figures are
 // checked against. Pure functions over a loaded Model and test-set data already in memory (no
-// file I/O, no Node built-ins: host/eval-files.ts reads a test-set directory for the CLI and tests).
+// file I/O, no Node built-ins: host/cli/eval-files.ts reads a test-set directory for the CLI and tests).
 //
 // A test-set directory holds testset.json:
 //
@@ -43,11 +43,11 @@
 // normal, 1 = anomalous; reported are the ROC AUC of the per-step score and the recall and
 // false-positive rate of `score ≥ threshold` at the metadata's detector threshold.
 
-import { Detector, isBackgroundLabel, type DetectorOptions } from "./detector.js";
-import { FEATURE_SCALE } from "./frontend.js";
-import { frontendSettings, type FrontendSettings } from "./spotter.js";
-import { SensorStream } from "./sensor.js";
-import type { Model } from "./runtime.js";
+import { Detector, isBackgroundLabel, type DetectorOptions } from "../runtime/detector.js";
+import { FEATURE_SCALE } from "../runtime/frontend.js";
+import { frontendSettings, type FrontendSettings } from "../runtime/spotter.js";
+import { SensorStream } from "../runtime/sensor.js";
+import type { Model } from "../runtime/runtime.js";
 
 export type TestSetKind = "keywords" | "steps";
 

@@ -2,7 +2,8 @@
 // float64 reference of mamba_ssm's Mamba.step with the pre-norm residual Block around it, and the
 // encoder. Kernel, equations, tensor layout and number formats: assembly/ssm.ts.
 
-import { KIND, padLen, padRows } from "../format.js";
+import { KIND, padLen } from "../../runtime/format.js";
+import { padRows } from "../write.js";
 import { quantizeMultiplier, quantizeMultipliers, quantizeRowsInt8, scaleForMaxAbs, toInt32 } from "../quant.js";
 import { matvec, silu, softplus, expectLength, rmsNorm } from "./math.js";
 import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";

@@ -1,6 +1,6 @@
 // The audio frontend on the host: its settings (what a model's metadata carries as
 // `metadata.frontend`), their encoding for the module, and a Frontend over the ABI. The arithmetic
-// is all in the module (assembly/frontend.ts); host/frontend-reference.ts is its float yardstick.
+// is all in the module (assembly/frontend.ts); host/build/frontend-reference.ts is its float yardstick.
 //
 //   const fe = new Frontend(runtime, defaultFrontendConfig(48000), "int8");
 //   fe.push(int16Chunk, stream inputs pointer, () => { /* a frame of features landed there */ });
@@ -8,13 +8,14 @@
 //   fe.dispose();
 
 import { ERROR_CODES, TinyrnnError } from "./abi.js";
+import * as C from "./constants.js";
 import type { NumType } from "./format.js";
 import type { Runtime } from "./runtime.js";
 
 /** Real feature = int16 frontend output · FEATURE_SCALE (micro_speech's and microWakeWord's 10/256). */
-export const FEATURE_SCALE = 0.0390625;
+export const FEATURE_SCALE = C.FEATURE_SCALE;
 /** The rate the frontend works at; input at other rates is resampled to it. */
-export const FRONTEND_SAMPLE_RATE_HZ = 16000;
+export const FRONTEND_SAMPLE_RATE_HZ = C.FRONTEND_SAMPLE_RATE_HZ;
 
 /**
  * How a model hears: TensorFlow Lite Micro's audio frontend settings. `defaultFrontendConfig()` gives
@@ -62,13 +63,11 @@ export function defaultFrontendConfig(sampleRateHz = FRONTEND_SAMPLE_RATE_HZ): F
   };
 }
 
-const FIELDS = 16;
-
 function bad(field: number, why: string): TinyrnnError {
   return new TinyrnnError(ERROR_CODES.badFrontendConfig, field, `frontend config: ${why}`);
 }
 
-/** The module's config struct (assembly/frontend.ts): 16 int32 fields. Ranges are checked there. */
+/** The module's config struct: C.FE_CONFIG_FIELDS int32 fields, indexed by C.FE_*. Ranges are checked in the module. */
 export function encodeFrontendConfig(cfg: FrontendConfig): Int32Array {
   const num = (name: keyof FrontendConfig, field: number): number => {
     const v = cfg[name];
@@ -87,22 +86,22 @@ export function encodeFrontendConfig(cfg: FrontendConfig): Int32Array {
     if (Math.abs(v) > 0x7fffffff) throw bad(field, `${name} ${cfg[name]} is out of range`);
     return v;
   };
-  const out = new Int32Array(FIELDS);
-  out[0] = int("sampleRateHz", 0);
-  out[1] = int("windowMs", 1, FRONTEND_SAMPLE_RATE_HZ / 1000);
-  out[2] = int("hopMs", 2, FRONTEND_SAMPLE_RATE_HZ / 1000);
-  out[3] = int("fftSize", 3);
-  out[4] = int("channels", 4);
-  out[5] = int("lowHz", 5);
-  out[6] = int("highHz", 6);
-  out[7] = (cfg.noiseReduction ? 1 : 0) | (cfg.pcan ? 2 : 0) | (cfg.log ? 4 : 0);
-  out[8] = int("smoothingBits", 8);
-  out[9] = fixed("evenSmoothing", 9, 14, Math.floor);
-  out[10] = fixed("oddSmoothing", 10, 14, Math.floor);
-  out[11] = fixed("minSignalRemaining", 11, 14, Math.floor);
-  out[12] = fixed("pcanStrength", 12, 16, Math.round);
-  out[13] = fixed("pcanOffset", 13, 16, Math.round);
-  out[14] = int("pcanGainBits", 14);
+  const out = new Int32Array(C.FE_CONFIG_FIELDS);
+  out[C.FE_SAMPLE_RATE_HZ] = int("sampleRateHz", C.FE_SAMPLE_RATE_HZ);
+  out[C.FE_WINDOW_SAMPLES] = int("windowMs", C.FE_WINDOW_SAMPLES, FRONTEND_SAMPLE_RATE_HZ / 1000);
+  out[C.FE_HOP_SAMPLES] = int("hopMs", C.FE_HOP_SAMPLES, FRONTEND_SAMPLE_RATE_HZ / 1000);
+  out[C.FE_FFT_SIZE] = int("fftSize", C.FE_FFT_SIZE);
+  out[C.FE_CHANNELS] = int("channels", C.FE_CHANNELS);
+  out[C.FE_LOW_HZ] = int("lowHz", C.FE_LOW_HZ);
+  out[C.FE_HIGH_HZ] = int("highHz", C.FE_HIGH_HZ);
+  out[C.FE_FLAGS] = (cfg.noiseReduction ? C.FE_FLAG_NOISE_REDUCTION : 0) | (cfg.pcan ? C.FE_FLAG_PCAN : 0) | (cfg.log ? C.FE_FLAG_LOG : 0);
+  out[C.FE_SMOOTHING_BITS] = int("smoothingBits", C.FE_SMOOTHING_BITS);
+  out[C.FE_EVEN_SMOOTHING] = fixed("evenSmoothing", C.FE_EVEN_SMOOTHING, 14, Math.floor);
+  out[C.FE_ODD_SMOOTHING] = fixed("oddSmoothing", C.FE_ODD_SMOOTHING, 14, Math.floor);
+  out[C.FE_MIN_SIGNAL_REMAINING] = fixed("minSignalRemaining", C.FE_MIN_SIGNAL_REMAINING, 14, Math.floor);
+  out[C.FE_PCAN_STRENGTH] = fixed("pcanStrength", C.FE_PCAN_STRENGTH, 16, Math.round);
+  out[C.FE_PCAN_OFFSET] = fixed("pcanOffset", C.FE_PCAN_OFFSET, 16, Math.round);
+  out[C.FE_PCAN_GAIN_BITS] = int("pcanGainBits", C.FE_PCAN_GAIN_BITS);
   return out;
 }
 
@@ -129,9 +128,9 @@ export class Frontend {
     if (numType !== "int8" && numType !== "f32") throw new TinyrnnError(ERROR_CODES.badNumType, 0, `frontend: numType "${String(numType)}" (int8 or f32)`);
     const enc = encodeFrontendConfig(config);
     const ex = runtime.exports;
-    const cfg = runtime.alloc(FIELDS * 4, "opening the audio frontend");
-    new Int32Array(ex.memory.buffer, cfg, FIELDS).set(enc);
-    const h = ex.frontendOpen(cfg, numType === "int8" ? 1 : 0);
+    const cfg = runtime.alloc(C.FE_CONFIG_FIELDS * 4, "opening the audio frontend");
+    new Int32Array(ex.memory.buffer, cfg, C.FE_CONFIG_FIELDS).set(enc);
+    const h = ex.frontendOpen(cfg, numType === "int8" ? C.NUM_INT8 : C.NUM_F32);
     const detail = ex.errorDetail();
     ex.memFree(cfg);
     if (h < 0) throw new TinyrnnError(-h, detail, "opening the audio frontend");
@@ -177,7 +176,7 @@ export class Frontend {
       const bytes = isF32 ? 4 : 2;
       let done = 0, ready = false;
       while (done < piece.length || ready) {
-        const r = ex.frontendPush(this.handle, this.input + done * bytes, piece.length - done, isF32 ? 1 : 0, framePtr);
+        const r = ex.frontendPush(this.handle, this.input + done * bytes, piece.length - done, isF32 ? C.SAMPLE_F32 : C.SAMPLE_I16, framePtr);
         if (r < 0) throw new TinyrnnError(-r, ex.errorDetail(), "frontend push");
         done += r >>> 1;
         ready = (r & 1) === 1;

@@ -1,7 +1,7 @@
 // Human-readable descriptions of a model file's layers (for `inspect`), from the layer table alone.
 
-import type { NumType, ParsedLayer } from "./format.js";
-import { ACTIVATIONS } from "./layers/dense.js";
+import type { NumType, ParsedLayer } from "../runtime/format.js";
+import { ACTIVATIONS } from "../build/layers/dense.js";
 
 export interface LayerDescription {
   kind: string;

@@ -11,7 +11,7 @@
 //         value = 512·(snr < 2 ? snr²/4 : snr − 1), else value = 8·out
 //   feature = FEATURE_SCALE·64·ln(max(value, 1)), or FEATURE_SCALE·min(value/8, 32767) without log
 
-import { encodeFrontendConfig, FEATURE_SCALE, FRONTEND_SAMPLE_RATE_HZ, type FrontendConfig } from "./frontend.js";
+import { encodeFrontendConfig, FEATURE_SCALE, FRONTEND_SAMPLE_RATE_HZ, type FrontendConfig } from "../runtime/frontend.js";
 
 const N = 512;
 

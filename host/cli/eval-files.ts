@@ -1,12 +1,12 @@
-// Reading a test-set directory (format: the top of host/eval.ts) and model cards from disk, for
+// Reading a test-set directory (format: the top of host/eval/eval.ts) and model cards from disk, for
 // `tinyrnn eval` and test/host/models.test.ts. Uses Node built-ins: not part of the library bundles.
 
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { readNpyMatrix, readNpyInt, npyDtype } from "./npy.js";
-import { parseTestSetSpec, evaluate, compareWithCard, type TestSet, type TestStream, type EvalOptions, type EvalResult, type CardShortfall } from "./eval.js";
-import type { Runtime } from "./runtime.js";
+import { parseTestSetSpec, evaluate, compareWithCard, type TestSet, type TestStream, type EvalOptions, type EvalResult, type CardShortfall } from "../eval/eval.js";
+import type { Runtime } from "../runtime/runtime.js";
 
 /** A file's bytes, or an error naming what it is, the path and why (the CLI reads its files with it too). */
 export function readBytes(path: string, what: string): Uint8Array {

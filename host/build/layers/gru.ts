@@ -1,7 +1,8 @@
 // GRU layer on the host: spec (PyTorch nn.GRU names and gate order r, z, n), float reference,
 // encoder. Kernel and equations: assembly/gru.ts.
 
-import { KIND, padLen, padRows } from "../format.js";
+import { KIND, padLen } from "../../runtime/format.js";
+import { padRows } from "../write.js";
 import { quantizeLayerMultipliers, quantizeRowsInt8, toInt32 } from "../quant.js";
 import { matvec, sigmoid, checkRecurrentWeights } from "./math.js";
 import type { EncodeContext, Encoded, Observer, ReferenceLayer, RecurrentWeights } from "./types.js";

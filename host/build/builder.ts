@@ -1,7 +1,8 @@
 // The builder/quantiser: float layer specs (+ calibration sequences) → a .tinyrnn file.
 // The converter (PyTorch/ONNX import) produces specs and calls this.
 
-import { writeModel, type LayerRecord, type NumType } from "./format.js";
+import type { LayerRecord, NumType } from "../runtime/format.js";
+import { writeModel } from "./write.js";
 import { checkDense, denseReference, encodeDense, type DenseSpec } from "./layers/dense.js";
 import { checkGru, gruReference, encodeGru, type GruSpec } from "./layers/gru.js";
 import { checkLstm, lstmReference, encodeLstm, lstmOutputLen, type LstmSpec } from "./layers/lstm.js";

@@ -1,6 +1,7 @@
 // Dense layer on the host: spec (PyTorch nn.Linear), float reference, encoder. Kernel: assembly/dense.ts.
 
-import { KIND, padLen, padRows } from "../format.js";
+import { KIND, padLen } from "../../runtime/format.js";
+import { padRows } from "../write.js";
 import { quantizeMultipliers, quantizeRowsInt8, activationScale, toInt32 } from "../quant.js";
 import { matvec, sigmoid, expectLength } from "./math.js";
 import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";

@@ -1,0 +1,130 @@
+// Every number the module and its hosts share, said once. asc compiles this file into the module,
+// tsc and esbuild read it for the TypeScript host (host/runtime/constants.ts re-exports it), the
+// Python recipes parse it (models/train/common.py) and the C header will be generated from it.
+// So the form is fixed: one `export const NAME = literal;` per line, numbers only (an array or a
+// string here would be compiled into the module's data), a comment after it where it helps.
+// test/constants.test.ts holds the other sides to it.
+
+// ---- Error codes: the module returns the negated code; errorDetail() says what it concerns.
+// The messages are the host's (host/runtime/errors.ts), one per code.
+export const ERR_TRUNCATED = 1; // detail: the bytes there are
+export const ERR_BAD_MAGIC = 2;
+export const ERR_BAD_VERSION = 3; // detail: the file's major version
+export const ERR_BAD_HEADER = 4; // detail: the header byte offset
+export const ERR_BAD_CHECKSUM = 5; // detail: the header byte offset
+export const ERR_BAD_LAYER_KIND = 6; // detail: the layer index
+export const ERR_BAD_SHAPE = 7; // a size is zero, too large, or does not chain; detail: the layer index
+export const ERR_BAD_TENSOR_BOUNDS = 8; // layer data outside the file or the wrong length; detail: the layer index
+export const ERR_BAD_QUANT_PARAMS = 9; // a shift or multiplier out of range; detail: the layer index
+export const ERR_OVERFLOW_RISK = 10; // an int8 row could overflow its int32 accumulator; detail: the layer index
+export const ERR_OUT_OF_MEMORY = 11;
+export const ERR_BAD_HANDLE = 12;
+export const ERR_NON_FINITE_INPUT = 13; // detail: the input element
+export const ERR_WRONG_NUM_TYPE = 14; // e.g. an int16 step on an f32 model
+export const ERR_BAD_NUM_TYPE = 15; // detail: the number type found
+export const ERR_BAD_STATE = 16;
+export const ERR_BAD_SAMPLE_RATE = 17; // detail: the rate in Hz
+export const ERR_BAD_FRONTEND_CONFIG = 18; // detail: the config field (FE_*)
+export const ERR_BAD_ARGUMENT = 19; // detail: which argument (0-based) of the call
+export const ERR_BAD_METADATA = 20; // the host's own: the module never returns it
+
+// ---- modelInfo(model, selector)
+export const INFO_NUM_TYPE = 0;
+export const INFO_INPUT_LEN = 1;
+export const INFO_OUTPUT_LEN = 2;
+export const INFO_LAYER_COUNT = 3;
+export const INFO_STATE_BYTES = 4;
+export const INFO_SCRATCH_BYTES = 5;
+export const INFO_WEIGHT_BYTES = 6;
+
+// ---- buildFeatures() bits
+export const BUILD_SIMD = 1;
+
+// ---- Number types (the model header's numType)
+export const NUM_F32 = 0;
+export const NUM_INT8 = 1;
+
+// ---- Sample types of frontendPush
+export const SAMPLE_I16 = 0;
+export const SAMPLE_F32 = 1;
+
+// ---- Layer kinds (a layer record's kind); every place a kind touches: docs/adding-a-layer.md
+export const KIND_DENSE = 1;
+export const KIND_GRU = 2;
+export const KIND_LSTM = 3;
+export const KIND_SSM = 4;
+export const KIND_RMSNORM = 5;
+export const KIND_COUNT = 6; // one past the last kind
+
+// ---- Dense activations (a dense layer's p0)
+export const ACT_NONE = 0;
+export const ACT_RELU = 1;
+export const ACT_SIGMOID = 2;
+export const ACT_TANH = 3;
+export const ACT_SOFTMAX = 4;
+
+// ---- Layer flags (a layer record's flags)
+export const GRU_FLAG_RESET_AFTER = 1; // PyTorch's form: r applied after the hidden matmul
+export const LSTM_FLAG_GATE_REQUANT32 = 1; // int8 only: TFLite's 8x8_16 gate requantisation
+
+// ---- The model file (.tinyrnn, v1, little-endian): a header, a layer table, the layers' data
+// (each tensor 16-byte aligned), then UTF-8 JSON metadata read by the host only.
+export const FILE_MAGIC = 0x4e4e5254; // "TRNN"
+export const FILE_VERSION_MAJOR = 1;
+export const FILE_VERSION_MINOR = 0;
+export const FILE_HEADER_BYTES = 64;
+export const FILE_TENSOR_ALIGN = 16;
+export const MAX_LAYERS = 64;
+export const MAX_DIM = 8192; // any one size; a tiny model is far below
+export const MAX_PARAMS = 8; // p0..p7 of a layer record
+// Header fields: byte offsets (u32 unless said)
+export const HDR_MAGIC = 0;
+export const HDR_VERSION_MAJOR = 4; // u16
+export const HDR_VERSION_MINOR = 6; // u16
+export const HDR_HEADER_BYTES = 8; // FILE_HEADER_BYTES
+export const HDR_FILE_BYTES = 12;
+export const HDR_CHECKSUM = 16; // CRC-32 of the file without this field: [0, 16) + [20, fileBytes)
+export const HDR_NUM_TYPE = 20; // NUM_*
+export const HDR_INPUT_LEN = 24;
+export const HDR_OUTPUT_LEN = 28;
+export const HDR_LAYER_COUNT = 32;
+export const HDR_LAYER_TABLE = 36; // offset of the layer table
+export const HDR_METADATA_OFFSET = 40;
+export const HDR_METADATA_BYTES = 44;
+export const HDR_INPUT_SCALE = 48; // f32; int8: real input = int16 · scale
+export const HDR_OUTPUT_SCALE = 52; // f32; int8: real output = int16 · scale
+export const HDR_FLAGS = 56; // 0; 60..64 reserved, 0
+// A layer record (the table holds layerCount of them)
+export const LAYER_RECORD_BYTES = 64;
+export const REC_KIND = 0; // KIND_*
+export const REC_FLAGS = 4;
+export const REC_INPUT_LEN = 8;
+export const REC_OUTPUT_LEN = 12;
+export const REC_PARAMS = 16; // MAX_PARAMS i32, meaning by kind
+export const REC_DATA_OFFSET = 48; // 16-aligned; the kind's tensors in its fixed order
+export const REC_DATA_BYTES = 52; // 56..64 reserved, 0
+
+// ---- The audio frontend
+export const FEATURE_SCALE = 0.0390625; // real feature = int16 output · 10/256 (micro_speech, microWakeWord)
+export const FRONTEND_SAMPLE_RATE_HZ = 16000; // the rate it works at; other rates are resampled
+export const FE_FLAG_NOISE_REDUCTION = 1;
+export const FE_FLAG_PCAN = 2;
+export const FE_FLAG_LOG = 4;
+// Its config: FE_CONFIG_FIELDS i32 at frontendOpen's `config`, in this order
+export const FE_SAMPLE_RATE_HZ = 0;
+export const FE_WINDOW_SAMPLES = 1;
+export const FE_HOP_SAMPLES = 2;
+export const FE_FFT_SIZE = 3;
+export const FE_CHANNELS = 4;
+export const FE_LOW_HZ = 5;
+export const FE_HIGH_HZ = 6;
+export const FE_FLAGS = 7; // FE_FLAG_*
+export const FE_SMOOTHING_BITS = 8;
+export const FE_EVEN_SMOOTHING = 9; // Q14
+export const FE_ODD_SMOOTHING = 10; // Q14
+export const FE_MIN_SIGNAL_REMAINING = 11; // Q14
+export const FE_PCAN_STRENGTH = 12; // Q16
+export const FE_PCAN_OFFSET = 13; // Q16
+export const FE_PCAN_GAIN_BITS = 14;
+export const FE_RESERVED = 15; // 0
+export const FE_CONFIG_FIELDS = 16;

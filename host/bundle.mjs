@@ -1,0 +1,63 @@
+// Builds everything `npm start`, `npm test` and the package need, in order:
+//   1. the module, both builds (asconfig.json's targets simd and mvp) → build/tinyrnn.{simd,mvp}.wasm
+//   2. the bundles → dist/: one per package entry, and the CLI
+//   3. the entries' type declarations → dist/types/
+// Usage: node host/bundle.mjs [wasm|js|types]...   (no argument: all three)
+import asc from "assemblyscript/asc";
+import { build } from "esbuild";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+const version = JSON.parse(readFileSync("package.json", "utf8")).version;
+
+/** Package entry → its bundle. The runtime entries have no Node built-ins (test/package.test.ts). */
+export const ENTRIES = {
+  ".": { in: "host/runtime/index.ts", out: "dist/tinyrnn.js" },
+  "./core": { in: "host/runtime/core.ts", out: "dist/core.js" },
+  "./build": { in: "host/build/index.ts", out: "dist/build.js" },
+  "./eval": { in: "host/eval/index.ts", out: "dist/eval.js" },
+};
+
+async function wasm() {
+  for (const target of ["simd", "mvp"]) {
+    let stderr = "";
+    const r = await asc.main(["--target", target], { stdout: process.stdout, stderr: { write: (s) => { stderr += s; return true; } } });
+    // binaryen's note that --converge stopped at a fixpoint it did not prove optimal: not a problem
+    const rest = stderr.split("\n").filter((l) => l && l !== "Last converge was suboptimal.");
+    if (rest.length) console.error(rest.join("\n"));
+    if (r.error) throw new Error(`asc --target ${target} failed: ${r.error.message}`);
+  }
+}
+
+async function js() {
+  const common = { bundle: true, format: "esm", target: "es2022", loader: { ".wasm": "binary" }, logLevel: "warning" };
+  // the runtime entries stay readable; the developer tools (converter, CLI), larger, are minified
+  for (const [name, e] of Object.entries(ENTRIES)) await build({ ...common, entryPoints: [e.in], outfile: e.out, minify: name === "./build" });
+  await build({
+    ...common, entryPoints: ["host/cli/cli.ts"], outfile: "dist/cli.js", platform: "node", minify: true,
+    banner: { js: "#!/usr/bin/env node" }, define: { TINYRNN_VERSION: JSON.stringify(version) },
+  });
+}
+
+function types() {
+  const r = spawnSync("node_modules/.bin/tsc", ["--ignoreConfig",
+    ...Object.values(ENTRIES).map((e) => e.in), "host/runtime/wasm.d.ts",
+    "--declaration", "--emitDeclarationOnly", "--outDir", "dist/types", "--rootDir", ".", "--target", "ES2022",
+    "--module", "ESNext", "--moduleResolution", "bundler", "--lib", "ES2022,DOM", "--strict", "--skipLibCheck", "--types", "node"],
+  { stdio: "inherit" });
+  if (r.status !== 0) throw new Error("tsc could not write the type declarations");
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const steps = process.argv.slice(2);
+  const all = steps.length === 0;
+  try {
+    if (all || steps.includes("wasm")) await wasm();
+    if (all || steps.includes("js")) await js();
+    if (all || steps.includes("types")) types();
+  } catch (e) {
+    // exit here: binaryen's uncaught-exception handler would print its whole source
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  }
+}
