@@ -3,37 +3,12 @@
 
 import type { LayerRecord, NumType } from "../runtime/format.js";
 import { writeModel } from "./write.js";
-import { checkDense, denseReference, encodeDense, type DenseSpec } from "./layers/dense.js";
-import { checkGru, gruReference, encodeGru, type GruSpec } from "./layers/gru.js";
-import { checkLstm, lstmReference, encodeLstm, lstmOutputLen, type LstmSpec } from "./layers/lstm.js";
-import { checkSsm, ssmReference, encodeSsm, ssmOutputLen, type SsmSpec } from "./layers/ssm.js";
-import { checkNorm, normReference, encodeNorm, type NormSpec } from "./layers/norm.js";
+import { layerOps as ops, type LayerSpec } from "./layers/index.js";
 import { maxAbs } from "./layers/math.js";
 import { activationScale } from "./quant.js";
-import type { EncodeContext, Encoded, LayerStats, ReferenceLayer } from "./layers/types.js";
+import type { LayerStats, ReferenceLayer } from "./layers/types.js";
 
-export type LayerSpec = DenseSpec | GruSpec | LstmSpec | SsmSpec | NormSpec;
-
-interface KindOps<S> {
-  check(s: S): void;
-  reference(s: S): ReferenceLayer;
-  encode(s: S, ctx: EncodeContext): Encoded;
-  outputLen(s: S): number;
-}
-
-const OPS: { [K in LayerSpec["kind"]]: KindOps<Extract<LayerSpec, { kind: K }>> } = {
-  dense: { check: checkDense, reference: denseReference, encode: encodeDense, outputLen: (s) => s.outputLen },
-  gru: { check: checkGru, reference: gruReference, encode: encodeGru, outputLen: (s) => s.hiddenLen },
-  lstm: { check: checkLstm, reference: lstmReference, encode: encodeLstm, outputLen: lstmOutputLen },
-  ssm: { check: checkSsm, reference: ssmReference, encode: encodeSsm, outputLen: ssmOutputLen },
-  rmsnorm: { check: checkNorm, reference: normReference, encode: encodeNorm, outputLen: (s) => s.inputLen },
-};
-
-function ops<S extends LayerSpec>(s: S): KindOps<S> {
-  const o = OPS[s.kind] as unknown as KindOps<S> | undefined;
-  if (!o) throw new Error(`unknown layer kind "${(s as { kind: string }).kind}"`);
-  return o;
-}
+export type { LayerSpec };
 
 /** Output size of a layer spec. */
 export function layerOutputLen(s: LayerSpec): number {

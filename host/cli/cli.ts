@@ -4,7 +4,7 @@ import { writeFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { createRuntime, readModel, TinyrnnError, type ParsedModel } from "../runtime/index.js";
 import { KeywordSpotter, frontendSettings, type FrontendSettings } from "../runtime/spotter.js";
 import { readWav } from "../runtime/wav.js";
-import { describeLayer } from "./describe.js";
+import { describeLayer } from "../build/layers/index.js";
 import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
 import { join, basename } from "node:path";
 import { convert, formatReport } from "../build/convert/index.js";

@@ -3,8 +3,10 @@
 Run from the repository root with Debian's /usr/bin/python3 (python3-torch 1.13, numpy, scipy);
 `npm run build` must have made dist/ (the npm run train:* scripts do).
 """
-import json, os, re, struct, subprocess
+import json, os, struct, subprocess
 import numpy as np
+
+from constants import CONSTANTS, FEATURE_SCALE  # noqa: F401  (the numbers the module shares)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLI = os.path.join(ROOT, "dist", "cli.js")
@@ -12,23 +14,6 @@ CLI = os.path.join(ROOT, "dist", "cli.js")
 # (tinyrnn convert reads SOURCE_DATE_EPOCH). 2025-01-01.
 SOURCE_DATE_EPOCH = "1735689600"
 
-
-def shared_constants():
-    """The numbers the module and its hosts share, read from assembly/constants.ts (its lines are
-    `export const NAME = literal;`), so that the recipes never write one of them again."""
-    out = {}
-    with open(os.path.join(ROOT, "assembly", "constants.ts")) as f:
-        for line in f:
-            m = re.match(r"export const (\w+) = (0x[0-9a-fA-F]+|[0-9.]+);", line)
-            if m:
-                v = m.group(2)
-                out[m.group(1)] = int(v, 16) if v.startswith("0x") else float(v) if "." in v else int(v)
-    return out
-
-
-CONSTANTS = shared_constants()
-# Real feature = the frontend's int16 output · FEATURE_SCALE.
-FEATURE_SCALE = CONSTANTS["FEATURE_SCALE"]
 
 
 def save_safetensors(path, state_dict, arch):

@@ -1,13 +1,17 @@
 // Dense layer on the host: spec (PyTorch nn.Linear), float reference, encoder. Kernel: assembly/dense.ts.
 
-import { KIND, padLen } from "../../runtime/format.js";
+import { KIND, padLen, type NumType, type ParsedLayer } from "../../runtime/format.js";
+import * as C from "../../runtime/constants.js";
 import { padRows } from "../write.js";
 import { quantizeMultipliers, quantizeRowsInt8, activationScale, toInt32 } from "../quant.js";
 import { matvec, sigmoid, expectLength } from "./math.js";
-import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";
+import type { EncodeContext, Encoded, LayerDescription, Observer, ReferenceLayer } from "./types.js";
 
-export const ACTIVATIONS = ["none", "relu", "sigmoid", "tanh", "softmax"] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
+/** Activation names by their code (C.ACT_*): a dense layer's p0. */
+export const ACTIVATION_CODE = { none: C.ACT_NONE, relu: C.ACT_RELU, sigmoid: C.ACT_SIGMOID, tanh: C.ACT_TANH, softmax: C.ACT_SOFTMAX } as const;
+export type Activation = keyof typeof ACTIVATION_CODE;
+export const ACTIVATIONS = Object.keys(ACTIVATION_CODE) as Activation[];
+const ACTIVATION_NAMES = Object.fromEntries(Object.entries(ACTIVATION_CODE).map(([k, v]) => [v, k])) as Record<number, Activation>;
 
 export interface DenseSpec {
   kind: "dense";
@@ -54,7 +58,7 @@ export function denseReference(s: DenseSpec): ReferenceLayer {
 export function encodeDense(s: DenseSpec, ctx: EncodeContext): Encoded {
   const O = s.outputLen, I = s.inputLen;
   const act = s.activation ?? "none";
-  const base = { kind: KIND.dense, flags: 0, inputLen: I, outputLen: O, params: [ACTIVATIONS.indexOf(act)] };
+  const base = { kind: KIND.dense, flags: 0, inputLen: I, outputLen: O, params: [ACTIVATION_CODE[act]] };
   const bias = Float64Array.from({ length: O }, (_, i) => (s.bias ? s.bias[i] : 0));
   if (ctx.numType === "f32") {
     const w = padRows(s.weight, O, I, padLen(I, "f32"), (n) => new Float32Array(n));
@@ -69,4 +73,9 @@ export function encodeDense(s: DenseSpec, ctx: EncodeContext): Encoded {
   const qm = quantizeMultipliers(Float64Array.from(accScale, (a) => a / target));
   const outputScale = act === "sigmoid" || act === "tanh" || act === "softmax" ? 2 ** -15 : target;
   return { record: { ...base, tensors: [q, b, qm] }, outputScale };
+}
+
+export function describeDense(l: ParsedLayer, numType: NumType): LayerDescription {
+  const activation = ACTIVATION_NAMES[l.params[0]] ?? `unknown(${l.params[0]})`;
+  return { summary: `activation ${activation}`, dtypes: numType === "int8" ? "w int8, b int32, out int16" : "f32", params: { activation } };
 }

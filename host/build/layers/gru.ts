@@ -1,11 +1,12 @@
 // GRU layer on the host: spec (PyTorch nn.GRU names and gate order r, z, n), float reference,
 // encoder. Kernel and equations: assembly/gru.ts.
 
-import { KIND, padLen } from "../../runtime/format.js";
+import { KIND, padLen, type NumType, type ParsedLayer } from "../../runtime/format.js";
+import * as C from "../../runtime/constants.js";
 import { padRows } from "../write.js";
 import { quantizeLayerMultipliers, quantizeRowsInt8, toInt32 } from "../quant.js";
 import { matvec, sigmoid, checkRecurrentWeights } from "./math.js";
-import type { EncodeContext, Encoded, Observer, ReferenceLayer, RecurrentWeights } from "./types.js";
+import type { EncodeContext, Encoded, LayerDescription, Observer, ReferenceLayer, RecurrentWeights } from "./types.js";
 
 /** nn.GRU: 3 gates, row blocks r, z, n. */
 export interface GruSpec extends RecurrentWeights {
@@ -51,7 +52,7 @@ export function gruReference(s: GruSpec): ReferenceLayer {
 
 export function encodeGru(s: GruSpec, ctx: EncodeContext): Encoded {
   const H = s.hiddenLen, I = s.inputLen;
-  const base = { kind: KIND.gru, flags: (s.resetAfter ?? true) ? 1 : 0, inputLen: I, outputLen: H, params: [H] };
+  const base = { kind: KIND.gru, flags: (s.resetAfter ?? true) ? C.GRU_FLAG_RESET_AFTER : 0, inputLen: I, outputLen: H, params: [H] };
   const bIh = Float64Array.from({ length: 3 * H }, (_, i) => (s.biasIh ? s.biasIh[i] : 0));
   const bHh = Float64Array.from({ length: 3 * H }, (_, i) => (s.biasHh ? s.biasHh[i] : 0));
   if (ctx.numType === "f32") {
@@ -73,4 +74,10 @@ export function encodeGru(s: GruSpec, ctx: EncodeContext): Encoded {
   ];
   base.params.push(shift);
   return { record: { ...base, tensors }, outputScale: 2 ** -15 };
+}
+
+export function describeGru(l: ParsedLayer, numType: NumType): LayerDescription {
+  const resetAfter = (l.flags & C.GRU_FLAG_RESET_AFTER) !== 0;
+  return { summary: `hidden ${l.params[0]}, reset ${resetAfter ? "after" : "before"}`,
+    dtypes: numType === "int8" ? "w int8, b int32, h int16 Q0.15" : "f32", params: { hiddenLen: l.params[0], resetAfter } };
 }

@@ -2,11 +2,12 @@
 // reference, encoders (from float weights, and from TFLite/CMSIS-NN integer constants).
 // Kernel, equations and the layer record's layout: assembly/lstm.ts.
 
-import { KIND, padLen, type LayerRecord } from "../../runtime/format.js";
+import { KIND, padLen, type LayerRecord, type NumType, type ParsedLayer } from "../../runtime/format.js";
+import * as C from "../../runtime/constants.js";
 import { padRows } from "../write.js";
 import { quantizeMultiplier, quantizeMultipliers, quantizeRowsInt8 } from "../quant.js";
 import { matvec, sigmoid, checkRecurrentWeights, expectLength } from "./math.js";
-import type { EncodeContext, Encoded, Observer, ReferenceLayer, RecurrentWeights } from "./types.js";
+import type { EncodeContext, Encoded, LayerDescription, Observer, ReferenceLayer, RecurrentWeights } from "./types.js";
 
 /** nn.LSTM: 4 gates, row blocks i, f, g, o. */
 export interface LstmSpec extends RecurrentWeights {
@@ -16,7 +17,6 @@ export interface LstmSpec extends RecurrentWeights {
 }
 
 /** Flag bit of the layer record: gate requantisation as TFLite's int8 "8x8_16" LSTM (see the kernel). */
-export const LSTM_FLAG_GATE_REQUANT32 = 1;
 
 export function checkLstm(s: LstmSpec): void {
   checkRecurrentWeights("lstm", s, 4);
@@ -181,7 +181,7 @@ export function encodeLstmInt8Raw(r: LstmInt8Raw): LayerRecord {
   if (!(Number.isInteger(r.cellClip) && r.cellClip >= 0 && r.cellClip <= 32767)) throw new Error(`lstm cellClip ${r.cellClip} is outside [0, 32767]`);
   return {
     kind: KIND.lstm,
-    flags: r.gateRequant === "int32" ? LSTM_FLAG_GATE_REQUANT32 : 0,
+    flags: r.gateRequant === "int32" ? C.LSTM_FLAG_GATE_REQUANT32 : 0,
     inputLen: I,
     outputLen: H,
     params: [H, r.cellScalePower, r.cellClip, r.outMin ?? -32768, r.outMax ?? 32767],
@@ -194,4 +194,15 @@ export function encodeLstmInt8Raw(r: LstmInt8Raw): LayerRecord {
       qc,
     ],
   };
+}
+
+export function describeLstm(l: ParsedLayer, numType: NumType): LayerDescription {
+  const H = l.params[0];
+  if (numType !== "int8") {
+    const clip = new Float32Array(new Int32Array([l.params[2]]).buffer)[0];
+    return { summary: `hidden ${H}${clip > 0 ? `, cell clip ${clip}` : ""}`, dtypes: "f32", params: { hiddenLen: H, cellClip: clip } };
+  }
+  const params = { hiddenLen: H, cellScalePower: l.params[1], cellClip: l.params[2], outMin: l.params[3], outMax: l.params[4], gateRequant32: (l.flags & C.LSTM_FLAG_GATE_REQUANT32) !== 0 };
+  return { summary: `hidden ${H}, cell 2^${l.params[1]}${l.params[2] ? `, clip ${l.params[2]}` : ""}`,
+    dtypes: "w int8, b int64, h int16, c int16", params };
 }

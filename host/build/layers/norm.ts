@@ -1,10 +1,10 @@
 // RMSNorm layer on the host: spec (nn.RMSNorm / Mamba's final norm_f), float reference, encoder.
 // Kernel: assembly/norm.ts (the integer normalisation is rmsnorm.ts's, shared with the SSM).
 
-import { KIND } from "../../runtime/format.js";
+import { KIND, type NumType, type ParsedLayer } from "../../runtime/format.js";
 import { quantizeMultiplier, activationScale } from "../quant.js";
 import { expectLength, rmsNorm } from "./math.js";
-import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";
+import type { EncodeContext, Encoded, LayerDescription, Observer, ReferenceLayer } from "./types.js";
 
 export interface NormSpec {
   kind: "rmsnorm";
@@ -55,4 +55,8 @@ export function encodeNorm(s: NormSpec, ctx: EncodeContext): Encoded {
     q[2 * i + 1] = sh;
   }
   return { record: { ...base, tensors: [consts, q] }, outputScale: sY };
+}
+
+export function describeNorm(_l: ParsedLayer, numType: NumType): LayerDescription {
+  return { summary: "RMSNorm", dtypes: numType === "int8" ? "act int16, weights in the requant" : "f32", params: {} };
 }

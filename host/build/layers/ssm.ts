@@ -2,11 +2,11 @@
 // float64 reference of mamba_ssm's Mamba.step with the pre-norm residual Block around it, and the
 // encoder. Kernel, equations, tensor layout and number formats: assembly/ssm.ts.
 
-import { KIND, padLen } from "../../runtime/format.js";
+import { KIND, padLen, type NumType, type ParsedLayer } from "../../runtime/format.js";
 import { padRows } from "../write.js";
 import { quantizeMultiplier, quantizeMultipliers, quantizeRowsInt8, scaleForMaxAbs, toInt32 } from "../quant.js";
 import { matvec, silu, softplus, expectLength, rmsNorm } from "./math.js";
-import type { EncodeContext, Encoded, Observer, ReferenceLayer } from "./types.js";
+import type { EncodeContext, Encoded, LayerDescription, Observer, ReferenceLayer } from "./types.js";
 
 export interface SsmSpec {
   kind: "ssm";
@@ -263,4 +263,10 @@ export function encodeSsm(s: SsmSpec, ctx: EncodeContext): Encoded {
 
 export function ssmOutputLen(s: SsmSpec): number {
   return s.dModel;
+}
+
+export function describeSsm(l: ParsedLayer, numType: NumType): LayerDescription {
+  const [dModel, dState, dConv, dInner, dtRank] = l.params;
+  return { summary: `d_state ${dState}, d_conv ${dConv}, d_inner ${dInner}, dt_rank ${dtRank}`,
+    dtypes: numType === "int8" ? "w int8, act int16, h int32, dt Q4.27" : "f32", params: { dModel, dState, dConv, dInner, dtRank } };
 }

@@ -24,6 +24,15 @@ export interface EncodeContext {
   stats: LayerStats;
 }
 
+/** A layer of a model file in words (`tinyrnn inspect`), from its layer record alone. */
+export interface LayerDescription {
+  /** the kind's parameters in words */
+  summary: string;
+  /** number types of weights, activations and state */
+  dtypes: string;
+  params: Record<string, number | string | boolean>;
+}
+
 export interface Encoded {
   record: LayerRecord;
   /** int8: scale of the layer's int16 output; f32: 1. */
