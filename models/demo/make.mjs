@@ -3,7 +3,8 @@
 // Run from the repo root after `npm run build`:  node models/demo/make.mjs
 import { readFileSync, writeFileSync } from "node:fs";
 import { parse } from "npyjs";
-import { buildModel, createRuntime } from "../../dist/tinyrnn.js";
+import { createRuntime } from "../../dist/tinyrnn.js";
+import { buildModel } from "../../dist/build.js";
 
 const here = new URL(".", import.meta.url);
 const read = (name) => readFileSync(new URL(name, here));
