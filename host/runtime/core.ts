@@ -2,7 +2,7 @@
 // Cloudflare Workers, which import the .wasm as a WebAssembly.Module and cannot compile bytes.
 // No Node built-ins, no dependencies: the same code in Node, Deno, Bun, browsers and Workers.
 
-export { Runtime, Model, Stream, type WasmSource, type RuntimeOptions } from "./runtime.js";
+export { Runtime, Model, Stream, type WasmSource, type WasmSourceSync, type WasmBuilds, type RuntimeOptions } from "./runtime.js";
 export { TinyrnnError, ERROR_CODES, ERRORS, type TinyrnnErrorCode, type TinyrnnExports } from "./abi.js";
 export { readModel, type ParsedModel, type ParsedLayer, type NumType, type LayerKind } from "./format.js";
 export { Detector, isBackgroundLabel, type DetectionEvent, type DetectorOptions } from "./detector.js";

@@ -8,7 +8,7 @@
 
 import simdWasm from "../../build/tinyrnn.simd.wasm";
 import mvpWasm from "../../build/tinyrnn.mvp.wasm";
-import { Runtime, type RuntimeOptions } from "./runtime.js";
+import { Runtime, type RuntimeOptions, type WasmSourceSync } from "./runtime.js";
 
 export * from "./core.js";
 
@@ -18,6 +18,13 @@ export const wasmBuilds = { simd: simdWasm, mvp: mvpWasm } as const;
 export interface CreateOptions extends RuntimeOptions {
   /** "auto" (default): SIMD when WebAssembly.validate accepts it; or force one build. */
   build?: "auto" | "simd" | "mvp";
+}
+
+/** Instantiate the module, synchronously: the embedded builds unless `wasm` (bytes or a compiled module) is given. */
+export function createRuntimeSync(opts: { wasm?: WasmSourceSync; build?: "auto" | "simd" | "mvp" } = {}): Runtime {
+  if (opts.wasm) return Runtime.createSync(opts.wasm);
+  const build = opts.build ?? "auto";
+  return Runtime.createSync(build === "auto" ? wasmBuilds : wasmBuilds[build]);
 }
 
 /** Instantiate the module: the embedded builds unless `wasm` is given. */

@@ -7,20 +7,34 @@ import { readModel, type NumType, type ParsedModel } from "./format.js";
 
 /** Where the WebAssembly module comes from. Workers cannot compile bytes: pass a Module there. */
 export type WasmSource = BufferSource | WebAssembly.Module | URL | Response | Promise<Response>;
+/** What a synchronous create takes: bytes or a compiled module (an AudioWorklet has no fetch). */
+export type WasmSourceSync = BufferSource | WebAssembly.Module;
+/** Both builds: the runtime picks SIMD when the engine has it. */
+export interface WasmBuilds<S> { simd: S; mvp: S }
 
 export interface RuntimeOptions {
   /** The module to use. Bytes or URLs of both builds let the runtime pick SIMD when available. */
-  wasm?: WasmSource | { simd: WasmSource; mvp: WasmSource };
+  wasm?: WasmSource | WasmBuilds<WasmSource>;
 }
 
 const STATE_MAGIC = 0x534e5254; // "TRNS"
 const STATE_HEADER_BYTES = 16;
 
+// Globals that some hosts lack (an AudioWorkletGlobalScope has no URL, fetch or Response) are
+// looked up, never named bare.
+const has = (name: string): unknown => (globalThis as Record<string, unknown>)[name];
+// by tag, not instanceof: bytes may come from another realm (a worklet's options, a vm context)
+const isArrayBuffer = (s: unknown): s is ArrayBuffer => Object.prototype.toString.call(s) === "[object ArrayBuffer]";
+const isBytes = (s: unknown): s is BufferSource => ArrayBuffer.isView(s) || isArrayBuffer(s);
+const isBuilds = <S>(s: unknown): s is WasmBuilds<S> => typeof s === "object" && s !== null && "simd" in s && "mvp" in s;
+
 async function toModule(src: WasmSource): Promise<WebAssembly.Module> {
   if (src instanceof WebAssembly.Module) return src;
-  if (src instanceof URL) return compileResponse(fetch(src));
-  if (typeof Response !== "undefined" && (src instanceof Response || src instanceof Promise)) return compileResponse(src as Response | Promise<Response>);
-  return WebAssembly.compile(src as BufferSource);
+  if (isBytes(src)) return WebAssembly.compile(src);
+  const URLClass = has("URL") as typeof URL | undefined, ResponseClass = has("Response") as typeof Response | undefined;
+  if (URLClass && src instanceof URLClass) return compileResponse((has("fetch") as typeof fetch)(src));
+  if ((ResponseClass && src instanceof ResponseClass) || src instanceof Promise) return compileResponse(src as Response | Promise<Response>);
+  throw new TypeError("the tinyrnn module must be given as bytes, a WebAssembly.Module, a URL or a Response");
 }
 
 async function compileResponse(r: Response | Promise<Response>): Promise<WebAssembly.Module> {
@@ -29,17 +43,29 @@ async function compileResponse(r: Response | Promise<Response>): Promise<WebAsse
   return WebAssembly.compile(await res.arrayBuffer());
 }
 
-async function pick(src: WasmSource | { simd: WasmSource; mvp: WasmSource }): Promise<WebAssembly.Module> {
-  if (typeof src === "object" && src !== null && "simd" in src && "mvp" in src) {
-    const s = src.simd;
-    if (ArrayBuffer.isView(s) || s instanceof ArrayBuffer) return WebAssembly.validate(s as BufferSource) ? toModule(s) : toModule(src.mvp);
-    try {
-      return await toModule(s);
-    } catch {
-      return toModule(src.mvp);
-    }
+async function pick(src: WasmSource | WasmBuilds<WasmSource>): Promise<WebAssembly.Module> {
+  if (!isBuilds<WasmSource>(src)) return toModule(src);
+  if (isBytes(src.simd)) return toModule(WebAssembly.validate(src.simd) ? src.simd : src.mvp);
+  try {
+    return await toModule(src.simd);
+  } catch {
+    return toModule(src.mvp);
   }
-  return toModule(src as WasmSource);
+}
+
+function pickSync(src: WasmSourceSync | WasmBuilds<WasmSourceSync>): WebAssembly.Module {
+  const one = (s: WasmSourceSync): WebAssembly.Module => {
+    if (s instanceof WebAssembly.Module) return s;
+    if (isBytes(s)) return new WebAssembly.Module(s);
+    throw new TypeError("a synchronous create takes the tinyrnn module as bytes or a WebAssembly.Module");
+  };
+  if (!isBuilds<WasmSourceSync>(src)) return one(src);
+  // a compiled SIMD module means the engine has SIMD
+  return one(isBytes(src.simd) && !WebAssembly.validate(src.simd) ? src.mvp : src.simd);
+}
+
+function instantiate(module: WebAssembly.Module): WebAssembly.Instance {
+  return new WebAssembly.Instance(module, {});
 }
 
 /** One instance of the module: its own linear memory, any number of models and streams. */
@@ -62,10 +88,20 @@ export class Runtime {
   }
 
   /** Instantiate the module (it imports nothing). */
-  static async create(source: WasmSource | { simd: WasmSource; mvp: WasmSource }): Promise<Runtime> {
+  static async create(source: WasmSource | WasmBuilds<WasmSource>): Promise<Runtime> {
     const module = await pick(source);
     const instance = await WebAssembly.instantiate(module, {});
     return new Runtime(instance);
+  }
+
+  /**
+   * The same, synchronously, from bytes or a compiled module: for an AudioWorklet's constructor or
+   * a Worker's module scope. (Browsers compile large modules synchronously only off the main
+   * thread; the module is about 32 KB, under every engine's limit.)
+   */
+  static createSync(source: WasmSourceSync | WasmBuilds<WasmSourceSync>): Runtime {
+    const module = pickSync(source);
+    return new Runtime(instantiate(module));
   }
 
   /** Views over linear memory, re-made only when memory has grown (at load, never in a step). */
@@ -96,9 +132,11 @@ export class Runtime {
     return p;
   }
 
-  /** Copy a .tinyrnn file into the module, validate it and return the model. */
-  loadModel(bytes: Uint8Array): Model {
-    if (!(bytes instanceof Uint8Array)) throw new TypeError("loadModel expects the model file's bytes as a Uint8Array");
+  /** Copy a .tinyrnn file (its bytes: a Uint8Array, another view, or an ArrayBuffer) into the module, validate it and return the model. */
+  loadModel(file: ArrayBufferView | ArrayBuffer): Model {
+    const bytes = ArrayBuffer.isView(file) ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength)
+      : isArrayBuffer(file) ? new Uint8Array(file) : undefined;
+    if (!bytes) throw new TypeError("loadModel expects the model file's bytes (a Uint8Array or an ArrayBuffer)");
     const image = this.alloc(Math.max(bytes.length, 1), "loading the model");
     this.u8.set(bytes, image);
     const handle = this.exports.modelLoad(image, bytes.length);
