@@ -1,9 +1,10 @@
-// The `tinyrnn` command line. The only host file that uses Node built-ins.
+// The `tinyrnn` command line. Node built-ins are used here and in its file helpers (host/cli/) only.
 
 import { writeFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { createRuntime, readModel, TinyrnnError, type ParsedModel } from "../runtime/index.js";
 import { KeywordSpotter, frontendSettings, type FrontendSettings } from "../runtime/spotter.js";
 import { readWav } from "../runtime/wav.js";
+import { readWavPieces } from "./wav-file.js";
 import { describeLayer } from "../build/layers/index.js";
 import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
 import { join, basename } from "node:path";
@@ -117,7 +118,6 @@ async function detect(args: string[]): Promise<void> {
   const threshold = parseThreshold(flags);
   const [modelPath, wavPath] = positional;
   const modelBytes = readFile(modelPath, "model");
-  const pcm = readWav(readFile(wavPath, "audio"), wavPath);
   const rt = await createRuntime({ build });
   const model = rt.loadModel(modelBytes);
   // --threshold replaces every label's threshold, including per-label ones from the metadata
@@ -128,26 +128,29 @@ async function detect(args: string[]): Promise<void> {
     if (json) process.stdout.write(JSON.stringify({ label: e.label, score: Number(e.score.toFixed(4)), startMs: Math.round(e.startMs), endMs: Math.round(e.endMs) }) + "\n");
     else process.stdout.write(`${(e.startMs / 1000).toFixed(2).padStart(8)} s – ${(e.endMs / 1000).toFixed(2).padStart(8)} s  ${e.label}  ${e.score.toFixed(3)}\n`);
   };
-  const audioSec = pcm.samples.length / pcm.sampleRateHz;
-  const tty = process.stderr.isTTY === true && audioSec > 5;
-  const chunk = 4096;
   let events = 0;
+  let rateHz = 0, audioSec = 0, doneSec = 0, tty = false;
   let shown = performance.now();
   const t0 = shown;
-  for (let i = 0; i < pcm.samples.length; i += chunk) {
-    for (const e of spotter.push(pcm.samples.subarray(i, i + chunk), pcm.sampleRateHz)) {
+  readWavPieces(wavPath, (f) => {
+    rateHz = f.sampleRateHz;
+    audioSec = f.frames / rateHz;
+    tty = process.stderr.isTTY === true && audioSec > 5;
+  }, (samples) => {
+    for (const e of spotter.push(samples, rateHz)) {
       if (tty) process.stderr.write("\r\x1b[K");
       print(e);
       events++;
     }
+    doneSec += samples.length / rateHz;
     if (tty && performance.now() - shown > 250) {
       shown = performance.now();
-      process.stderr.write(`\rtinyrnn: ${(i / pcm.sampleRateHz).toFixed(1)} of ${audioSec.toFixed(1)} s`);
+      process.stderr.write(`\rtinyrnn: ${doneSec.toFixed(1)} of ${audioSec.toFixed(1)} s`);
     }
-  }
+  });
   if (tty) process.stderr.write("\r\x1b[K");
   const wallSec = (performance.now() - t0) / 1000;
-  const summary = `${events} event${events === 1 ? "" : "s"} in ${audioSec.toFixed(2)} s of audio (${pcm.sampleRateHz} Hz), ${wallSec.toFixed(3)} s wall, ${Math.round(audioSec / Math.max(wallSec, 1e-6))}× real time (${rt.build} build)`;
+  const summary = `${events} event${events === 1 ? "" : "s"} in ${audioSec.toFixed(2)} s of audio (${rateHz} Hz), ${wallSec.toFixed(3)} s wall, ${Math.round(audioSec / Math.max(wallSec, 1e-6))}× real time (${rt.build} build)`;
   // with --json, stdout holds only the events
   (json ? process.stderr : process.stdout).write((json ? "tinyrnn: " : "") + summary + "\n");
   spotter.dispose();
