@@ -8,8 +8,8 @@
 //   cat machine.npy | deno run --allow-read examples/deno/sensor.ts models/sensor/vibration.tinyrnn -
 //   … --build=mvp    (the build without SIMD; default: SIMD when the engine has it)
 
-// In an app: from "npm:tinyrnn". features.mjs is a file of the package (models/sensor/), not one
-// of its exports: copy it beside your code.
+// In an app: from "npm:tinyrnn" (or "tinyrnn" where a package.json lists it). features.mjs is a
+// file of the package (models/sensor/), not one of its exports: copy it beside your code.
 import { createRuntime, SensorStream } from "../../dist/tinyrnn.js";
 import { VibrationFeatures } from "../../models/sensor/features.mjs";
 
