@@ -6,7 +6,7 @@
 //   … --build=mvp    (the build without SIMD; default: SIMD when the engine has it)
 //
 // "tinyrnn" alone has both builds inside (createRuntime()); this takes the runtime without them
-// and the raw .wasm, which Bun imports as a file's path: its bytes are Bun.file(path).
+// and the raw .wasm, which Bun imports as a file's path: Bun.file(path) is the runtime's input.
 
 // In an app: "tinyrnn/core", "tinyrnn/wasm/simd" and "tinyrnn/wasm/mvp".
 import { Runtime, KeywordSpotter, readWav } from "../../dist/core.js";
@@ -20,11 +20,10 @@ if (!wavPath) {
   process.exit(2);
 }
 
-const bytes = (path: string) => Bun.file(path).arrayBuffer();
-const builds = { simd: await bytes(simd), mvp: await bytes(mvp) };
+const builds = { simd: Bun.file(simd), mvp: Bun.file(mvp) };
 const rt = await Runtime.create(build === "simd" || build === "mvp" ? builds[build] : builds);
-const spotter = new KeywordSpotter(rt.loadModel(await bytes(modelPath)));
-const { samples, sampleRateHz } = readWav(new Uint8Array(await bytes(wavPath)), wavPath);
+const spotter = new KeywordSpotter(rt.loadModel(await Bun.file(modelPath).arrayBuffer()));
+const { samples, sampleRateHz } = readWav(await Bun.file(wavPath).bytes(), wavPath);
 
 const events = spotter.push(samples, sampleRateHz);
 for (const e of events) {

@@ -5,8 +5,11 @@ import * as C from "./constants.js";
 import { ABI_FUNCTIONS, TinyrnnError, ERROR_CODES, type TinyrnnExports } from "./abi.js";
 import { readModel, type NumType, type ParsedModel } from "./format.js";
 
-/** Where the WebAssembly module comes from. Workers cannot compile bytes: pass a Module there. */
-export type WasmSource = BufferSource | WebAssembly.Module | URL | Response | Promise<Response>;
+/**
+ * Where the WebAssembly module comes from. Workers cannot compile bytes: pass a Module there. A Blob
+ * is what Bun gives for a file (`Bun.file(path)`, the path being what `import x from "x.wasm"` yields).
+ */
+export type WasmSource = BufferSource | WebAssembly.Module | URL | Response | Promise<Response> | Blob;
 /** What a synchronous create takes: bytes or a compiled module (an AudioWorklet has no fetch). */
 export type WasmSourceSync = BufferSource | WebAssembly.Module;
 /** Both builds: the runtime picks SIMD when the engine has it. */
@@ -32,9 +35,11 @@ async function toModule(src: WasmSource): Promise<WebAssembly.Module> {
   if (src instanceof WebAssembly.Module) return src;
   if (isBytes(src)) return WebAssembly.compile(src);
   const URLClass = has("URL") as typeof URL | undefined, ResponseClass = has("Response") as typeof Response | undefined;
+  const BlobClass = has("Blob") as typeof Blob | undefined;
+  if (BlobClass && src instanceof BlobClass) return WebAssembly.compile(await src.arrayBuffer());
   if (URLClass && src instanceof URLClass) return compileResponse((has("fetch") as typeof fetch)(src));
   if ((ResponseClass && src instanceof ResponseClass) || src instanceof Promise) return compileResponse(src as Response | Promise<Response>);
-  throw new TypeError("the tinyrnn module must be given as bytes, a WebAssembly.Module, a URL or a Response");
+  throw new TypeError("the tinyrnn module must be given as bytes, a WebAssembly.Module, a URL, a Response or a Blob");
 }
 
 async function compileResponse(r: Response | Promise<Response>): Promise<WebAssembly.Module> {
