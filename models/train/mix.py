@@ -27,7 +27,7 @@ TASKS = {
     # accepts at every threshold) but cost the commands 3 points (79.4 → 76.3 %, though clean unseen
     # voices gained), so the commands train without it.
     # colour: the share of training utterances put through speech.colour (EQ, notch, saturation),
-    # weighed in models/train/README.md.
+    # weighed in models/train/EXPERIMENTS.md.
     "wake": dict(labels=["background", "hey_jarvis"], seconds=3.0, vary_speaker=0.8, colour=0,
                  mix=dict(wake=0.38, confusable=0.22, command=0.06, word=0.08, sentence=0.14, asterisk=0.06, none=0.06)),
     "commands": dict(labels=["silence", "unknown"] + speech.COMMANDS, seconds=2.0, vary_speaker=0, colour=0,

@@ -2,7 +2,7 @@
 in between, over quiet room noise, at 16 kHz, in a held-out voice: espeak-ng's en-us accent with the
 first test-split variant (models/train/speech.py), a voice no model trained on or picked a
 threshold with. (A first version in festival's cmu_us_slt_arctic_hts voice, which the models never
-heard either, gave no detection at all: see the independent evaluation in models/train/README.md.)
+heard either, gave no detection at all: see the independent evaluation in models/train/EXPERIMENTS.md.)
 
   /usr/bin/python3 models/train/sample.py     → models/sample/morning.wav, models/sample/morning.json
 """

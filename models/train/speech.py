@@ -9,7 +9,7 @@ synthetic speech. Voices are split once, by voice, into train / val / test:
   flite      awb (train) and rms (test), duration and pitch varied per clip.
   GnuSpeech  an articulatory synthesiser (npm, models/train/package.json): each pseudo-speaker is a
              seeded draw of tract length, glottal pulse, pitch, breathiness and tube radii;
-             used by the commands GRU only (models/train/README.md says why).
+             used by the commands GRU and LSTM (models/train/EXPERIMENTS.md says why).
   asterisk   568 real prompts by one speaker (8 kHz): split by file hash; negatives only.
 
 Kept out entirely, for the independent evaluation (independent.py): festival's voices, flite's kal16
