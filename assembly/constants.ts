@@ -6,7 +6,7 @@
 // test/constants.test.ts holds the other sides to it.
 
 // ---- Error codes: the module returns the negated code; errorDetail() says what it concerns.
-// The messages are the host's (host/runtime/errors.ts), one per code.
+// The messages are the host's (ERRORS in host/runtime/abi.ts), one per code.
 export const ERR_TRUNCATED = 1; // detail: the bytes there are
 export const ERR_BAD_MAGIC = 2;
 export const ERR_BAD_VERSION = 3; // detail: the file's major version

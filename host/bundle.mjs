@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 
 const version = JSON.parse(readFileSync("package.json", "utf8")).version;
 
-/** Package entry → its bundle. The runtime entries have no Node built-ins (test/package.test.ts). */
+/** Package entry → its bundle. The runtime entries have no Node built-ins (test/build.test.ts). */
 export const ENTRIES = {
   ".": { in: "host/runtime/index.ts", out: "dist/tinyrnn.js" },
   "./core": { in: "host/runtime/core.ts", out: "dist/core.js" },

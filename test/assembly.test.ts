@@ -1,5 +1,5 @@
 // The AssemblyScript unit tests (as-pect) for both builds, reported through node's test runner
-// so that one summary counts them. as-pect 8.1 requires assemblyscript ^0.27 (see README).
+// so that one summary counts them. as-pect 8.1 requires assemblyscript ^0.27 (see docs/development.md).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";

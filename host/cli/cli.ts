@@ -1,4 +1,5 @@
-// The `tinyrnn` command line. Node built-ins are used here and in its file helpers (host/cli/) only.
+// The `tinyrnn` command line. Node built-ins are used here and in its file helpers (host/cli/), and
+// by no file the runtime or the evaluation bundles.
 
 import { writeFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { createRuntime, readModel, TinyrnnError, type ParsedModel } from "../runtime/index.js";
@@ -28,7 +29,7 @@ const USAGE = `usage:
                   [--clip minmax|percentile[:P]] [--labels a,b,c] [--metadata meta.json] [--arch arch.json] [--report report.json]
       bring a PyTorch/ONNX model to tinyrnn; int8 needs calibration data and prints what quantisation cost
   tinyrnn eval <model.tinyrnn> <testset-dir> [--json] [--threshold X] [--sweep] [--build simd|mvp]
-      measure a model on a test set (<dir>/testset.json, see README): accuracy, recall, FRR,
+      measure a model on a test set (<dir>/testset.json, see docs/evaluation.md): accuracy, recall, FRR,
       false accepts per hour; --sweep adds FRR at 0.5 and 0.1 false accepts per hour
   tinyrnn inspect <model.tinyrnn> [--json]
       print the model's layers, shapes, number types and byte counts

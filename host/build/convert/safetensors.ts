@@ -8,7 +8,7 @@
 // a header that is not a JSON object, unknown dtypes, sizes that disagree with shapes, offsets
 // outside the data section, overlapping or non-contiguous tensors, bytes after the last tensor.
 //
-// The architecture JSON (documented in README, "Converting a PyTorch model") says the layer order
+// The architecture JSON (documented in docs/converter.md) says the layer order
 // and sizes; it comes as an argument or from __metadata__.architecture.
 
 import { layerOutputLen, type LayerSpec } from "../builder.js";
@@ -154,7 +154,7 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
 // ---------------------------------------------------------------------------------------------
 // The architecture JSON
 
-/** One entry of `layers`: `type` plus that type's fields (README, "Converting a PyTorch model"). */
+/** One entry of `layers`: `type` plus that type's fields (docs/converter.md). */
 export interface ArchLayer {
   type: string;
   /** Tensor name prefix, e.g. "gru" for gru.weight_ih_l0; "" for none. */
