@@ -2,9 +2,7 @@
 // by no file the runtime or the evaluation bundles.
 
 import { writeFileSync, readdirSync, statSync, existsSync } from "node:fs";
-import { createRuntime, readModel, TinyrnnError, type ParsedModel } from "../runtime/index.js";
-import { KeywordSpotter, frontendSettings, type FrontendSettings } from "../runtime/spotter.js";
-import { readWav } from "../runtime/wav.js";
+import { Runtime, readModel, TinyrnnError, KeywordSpotter, frontendSettings, readWav, type ParsedModel, type FrontendSettings } from "../runtime/core.js";
 import { readWavPieces } from "./wav-file.js";
 import { describeLayer } from "../build/layers/index.js";
 import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
@@ -13,11 +11,22 @@ import { convert, formatReport } from "../build/convert/index.js";
 import { importModel } from "../build/convert/import.js";
 import { archPathFor } from "../build/convert/safetensors.js";
 import { Frontend, FEATURE_SCALE } from "../runtime/frontend.js";
+import { readFileSync } from "node:fs";
 import type { Clipping } from "../build/builder.js";
 import { formatEval } from "../eval/eval.js";
 import { evalFiles, readBytes as readFile } from "./eval-files.js";
 
 declare const TINYRNN_VERSION: string;
+
+/**
+ * The module's builds, read from the package's build/ beside dist/ (the CLI does not embed them,
+ * so the package holds them once as files and once in the runtime bundle). "auto": SIMD when the
+ * engine has it.
+ */
+function createRuntime({ build }: { build?: "auto" | "simd" | "mvp" } = {}): Promise<Runtime> {
+  const file = (b: string) => readFileSync(new URL(`../build/tinyrnn.${b}.wasm`, import.meta.url));
+  return Runtime.create(build === "simd" || build === "mvp" ? file(build) : { simd: file("simd"), mvp: file("mvp") });
+}
 const VERSION = typeof TINYRNN_VERSION === "string" ? TINYRNN_VERSION : "dev";
 
 const USAGE = `usage:
