@@ -1,6 +1,6 @@
 // Bundle the TypeScript tests with esbuild and run them with node's test runner, so that one
 // summary (its "# pass / # fail" lines) covers everything, the as-pect units included
-// (test/assembly.test.ts runs them). Usage: node test/run.mjs [name filter]
+// (test/assembly/as-pect.test.ts runs them). Usage: node test/run.mjs [name filter]
 import { build } from "esbuild";
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildModel, calibrate, ReferenceModel, TinyrnnError, writeModel, type LayerSpec } from "./tinyrnn.js";
+import { buildModel, calibrate, ReferenceModel, TinyrnnError, writeModel, type LayerSpec } from "../tinyrnn.js";
 import { encodeSsm, type SsmSpec } from "../../host/build/layers/ssm.js";
-import { BUILDS, runtime, rng, uniform, randn, signal, maxAbsDiff, minStepCosine, cosine, mambaBlock } from "./helpers.js";
+import { BUILDS, runtime, rng, uniform, randn, signal, maxAbsDiff, minStepCosine, cosine, mambaBlock } from "../helpers.js";
 
 function ssmModel(seed: number, M: number, N: number, blocks: number, O: number): LayerSpec[] {
   const r = rng(seed);

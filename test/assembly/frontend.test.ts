@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import {
   Frontend, FrontendReference, defaultFrontendConfig, FEATURE_SCALE, TinyrnnError, ERROR_CODES,
   type FrontendConfig, type Runtime,
-} from "./tinyrnn.js";
+} from "../tinyrnn.js";
 import { encodeFrontendConfig } from "../../host/runtime/frontend.js";
-import { BUILDS, runtime, rng } from "./helpers.js";
+import { BUILDS, runtime, rng } from "../helpers.js";
 
 const RATE = 16000;
 

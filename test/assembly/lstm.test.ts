@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { buildModel, writeModel, type LayerSpec, type LayerRecord } from "./tinyrnn.js";
+import { buildModel, writeModel, type LayerSpec, type LayerRecord } from "../tinyrnn.js";
 import { encodeLstmInt8Raw } from "../../host/build/layers/lstm.js";
-import { BUILDS, runtime, rng, uniform, signal, f32VsReference, int8VsF32, torchLstm, torchLinear } from "./helpers.js";
+import { BUILDS, runtime, rng, uniform, signal, f32VsReference, int8VsF32, torchLstm, torchLinear } from "../helpers.js";
 
 // CMSIS-NN's LSTM unit-test data (expected outputs from the TFLite Micro interpreter), committed
 // with its provenance and licence: test/fixtures/cmsis-nn-lstm/README.md.

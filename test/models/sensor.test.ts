@@ -5,11 +5,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { SensorStream } from "./tinyrnn.js";
+import { SensorStream } from "../tinyrnn.js";
 import { readNpyMatrix, readNpyInt } from "../../host/cli/npy.js";
 import { rocAuc } from "../../host/eval/eval.js";
 import { VibrationFeatures, FEATURES } from "../../models/sensor/features.mjs";
-import { BUILDS, runtime } from "./helpers.js";
+import { BUILDS, runtime } from "../helpers.js";
 
 const dir = "models/sensor/";
 

@@ -4,10 +4,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
-import { buildModel, ReferenceModel } from "./tinyrnn.js";
-import { readNpyMatrix } from "../../host/cli/npy.js";
-import { readSafetensors, safetensorsToSpecs, archPathFor } from "../../host/build/convert/safetensors.js";
-import { BUILDS, runtime, maxAbsDiff, minStepCosine } from "./helpers.js";
+import { buildModel, ReferenceModel } from "../../tinyrnn.js";
+import { readNpyMatrix } from "../../../host/cli/npy.js";
+import { readSafetensors, safetensorsToSpecs, archPathFor } from "../../../host/build/convert/safetensors.js";
+import { BUILDS, runtime, maxAbsDiff, minStepCosine } from "../../helpers.js";
 
 const dir = "test/fixtures/torch/";
 interface Fixture {

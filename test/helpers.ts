@@ -3,7 +3,7 @@
 import { createRuntime, buildModel, ReferenceModel, type Runtime, type LayerSpec } from "./tinyrnn.js";
 
 // Seeded random data and PyTorch-initialised layer specs, shared with bench/.
-export { rng, randn, uniform, signal, mambaBlock, torchGru, torchLstm, torchLinear, mixedModel } from "../../host/build/random.js";
+export { rng, randn, uniform, signal, mambaBlock, torchGru, torchLstm, torchLinear, mixedModel } from "../host/build/random.js";
 
 export const BUILDS = ["simd", "mvp"] as const;
 export type Build = (typeof BUILDS)[number];

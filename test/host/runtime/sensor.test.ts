@@ -2,9 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { buildModel, SensorStream, type LayerSpec } from "./tinyrnn.js";
-import { readNpyMatrix } from "../../host/cli/npy.js";
-import { BUILDS, runtime, rng, signal, torchGru, torchLinear } from "./helpers.js";
+import { buildModel, SensorStream, type LayerSpec } from "../../tinyrnn.js";
+import { readNpyMatrix } from "../../../host/cli/npy.js";
+import { BUILDS, runtime, rng, signal, torchGru, torchLinear } from "../../helpers.js";
 
 const demo = readFileSync("models/demo/activity.tinyrnn");
 const x = readNpyMatrix(readFileSync("models/demo/sample.npy"), "sample.npy").data;

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 // @ts-expect-error: a plain .mjs generator without type declarations
-import { TABLES } from "../assembly/tables.mjs";
+import { TABLES } from "../../assembly/tables.mjs";
 
 test("activations.ts holds the tables assembly/tables.mjs generates, number for number", () => {
   const source = readFileSync("assembly/activations.ts", "utf8");

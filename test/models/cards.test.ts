@@ -12,7 +12,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { checkCard, readCards } from "../../host/cli/eval-files.js";
 import { figureAt } from "../../host/eval/eval.js";
-import { runtime } from "./helpers.js";
+import { runtime } from "../helpers.js";
 
 // every folder under models/ with a card.json (models/sensor/ecg-anomaly too)
 const folders = (readdirSync("models", { recursive: true }) as string[])
