@@ -12,11 +12,17 @@ function ssmModel(seed: number, M: number, N: number, blocks: number, O: number)
   return layers;
 }
 
-test("ssm reference: zero input keeps zero state; the block is x + mixer(x)", () => {
+test("ssm reference: zero input gives zero output (silu(z) = 0 shuts the gate); the block is x + mixer(x)", () => {
   const spec = mambaBlock(rng(7), 16, 4);
   const ref = new ReferenceModel([spec]);
-  const y = ref.step(new Float32Array(16));
-  assert.equal(maxAbsDiff(y, new Float32Array(16)), 0);
+  // the state does move (the conv bias feeds x_proj), but z = in_proj(0) = 0 gates the mixer off
+  for (let t = 0; t < 20; t++) assert.equal(maxAbsDiff(ref.step(new Float32Array(16)), new Float32Array(16)), 0, `step ${t}`);
+  // the residual: with out_proj zeroed the mixer adds nothing and the block passes x through…
+  const x = signal(rng(8), 50, 16);
+  const through = new ReferenceModel([{ ...spec, outProjWeight: new Float32Array(spec.outProjWeight.length) }]);
+  assert.equal(maxAbsDiff(through.run(x), x), 0);
+  // …and with it the block adds the mixer's output to x
+  assert.ok(maxAbsDiff(new ReferenceModel([spec]).run(x), x) > 0.01);
 });
 
 for (const build of BUILDS) {

@@ -47,6 +47,7 @@ for (const build of BUILDS) {
     }
     assert.ok(n > 200 && right / n > 0.9, `${right} of ${n} steps right`);
     const faults = new Set(y.filter((l) => l > 0).map((l) => meta.labels[l]));
+    assert.ok(events.length > 0 && faults.size > 0, `${events.length} events for faults ${[...faults]}`);
     for (const e of events) assert.ok(faults.has(e.label), `event ${e.label} is one of the stream's faults`);
     sensor.dispose();
     m.dispose();

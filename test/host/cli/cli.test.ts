@@ -112,7 +112,9 @@ test("detect prints one line per event, or one JSON object per line, and a summa
   assert.ok(events[0].endMs > 1000 && events[0].endMs < 1300 && events[1].endMs > 4000 && events[1].endMs < 4300, json.out);
   assert.match(json.err, /^tinyrnn: 2 events in 6\.00 s of audio/);
   // a threshold above every score silences it; a bad one is a usage error
-  assert.equal(cli("detect", kws, wav, "--json", "--threshold", "1").out, "");
+  const silent = cli("detect", kws, wav, "--json", "--threshold", "1");
+  assert.equal(silent.code, 0, silent.err);
+  assert.equal(silent.out, "");
   assert.equal(cli("detect", kws, wav, "--threshold", "2").code, 2);
   // a model that is not a keyword spotter, and audio tinyrnn does not read, are one clear line each
   const notKws = cli("detect", modelPath, wav);

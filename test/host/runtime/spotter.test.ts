@@ -71,6 +71,7 @@ test("Int16Array PCM gives the events Float32Array PCM gives", async () => {
   const x16 = Int16Array.from(x, (v) => Math.round(v * 32767));
   const a = spot(new KeywordSpotter(model), x, 16000, 1000);
   const b = spot(new KeywordSpotter(model), x16, 16000, 1000);
+  assert.equal(a.length, BEEPS.length, `Float32Array PCM: ${JSON.stringify(a)}`);
   assert.deepEqual(b.map((e) => [e.label, e.endMs]), a.map((e) => [e.label, e.endMs]));
 });
 
