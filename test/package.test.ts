@@ -1,6 +1,6 @@
 // What the package ships, held to its budgets (the design's targets): the module's two builds, the
 // runtime entry a browser or a Worker loads, and the npm tarball: its size, what must be in it and
-// what must not. Each test reports its measured figures as a diagnostic.
+// what must not. Each test reports its measured figures as a diagnostic (TINYRNN_VERBOSE=1 prints them).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";

@@ -1,7 +1,7 @@
 // The audio frontend (assembly/frontend.ts, host/runtime/frontend.ts) on both builds: the int16 path and
 // the f32 twin against the independent float64 reference (host/build/frontend-reference.ts) on
 // synthetic 16 kHz signals, bit-identity between builds, chunking invariance, bad settings and bad
-// samples. `FRONTEND_REPORT=1 node test/run.mjs frontend` prints the measured table
+// samples. `FRONTEND_REPORT=1 TINYRNN_VERBOSE=1 node test/run.mjs frontend` prints the measured table
 // the bounds below come from; int vs f32 is held to the sum of the two bounds.
 import { test } from "node:test";
 import assert from "node:assert/strict";

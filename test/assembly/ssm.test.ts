@@ -26,7 +26,7 @@ test("ssm reference: zero input gives zero output (silu(z) = 0 shuts the gate); 
 });
 
 for (const build of BUILDS) {
-  test(`${build}: f32 SSM (d_model 64, d_state 16, expand 2) ×2 + dense matches the float64 reference over 500 steps (max abs ≤ 1e-5)`, async () => {
+  test(`${build}: f32 SSM (d_model 64, d_state 16, expand 2) ×2 + dense matches the float64 reference over 500 steps (max abs ≤ 1e-5)`, async (t) => {
     const specs = ssmModel(1, 64, 16, 2, 12);
     const rt = await runtime(build);
     const model = rt.loadModel(buildModel(specs, { numType: "f32" }));
@@ -35,7 +35,7 @@ for (const build of BUILDS) {
     const got = stream.run(x);
     const want = new ReferenceModel(specs).run(x);
     const err = maxAbsDiff(got, want);
-    console.log(`  ${build} f32 SSM max abs error vs float64 reference: ${err.toExponential(3)}`);
+    t.diagnostic(`${build} f32 SSM max abs error vs float64 reference: ${err.toExponential(3)}`);
     assert.ok(err <= 1e-5, `max abs error ${err}`);
     // reset gives back the start of a sequence
     stream.reset();
@@ -43,7 +43,7 @@ for (const build of BUILDS) {
     model.dispose();
   });
 
-  test(`${build}: int8 SSM (d_model 64, d_state 16, expand 2) ×2 + dense tracks f32, per-step cosine ≥ 0.995 over 1000 steps`, async () => {
+  test(`${build}: int8 SSM (d_model 64, d_state 16, expand 2) ×2 + dense tracks f32, per-step cosine ≥ 0.995 over 1000 steps`, async (t) => {
     const specs = ssmModel(5, 64, 16, 2, 16);
     const rt = await runtime(build);
     const calib = [signal(rng(10), 600, 64), signal(rng(11), 600, 64)];
@@ -53,13 +53,13 @@ for (const build of BUILDS) {
     const a = f32.openStream().run(x);
     const b = i8.openStream().run(x);
     const cos = minStepCosine(a, b, 16);
-    console.log(`  ${build} int8 vs f32, 2 SSM blocks + dense head: min per-step cosine ${cos.toFixed(6)}`);
+    t.diagnostic(`${build} int8 vs f32, 2 SSM blocks + dense head: min per-step cosine ${cos.toFixed(6)}`);
     assert.ok(cos >= 0.995, `min per-step cosine ${cos}`);
     f32.dispose();
     i8.dispose();
   });
 
-  test(`${build}: int8 SSM mixer alone (block output minus its input) tracks f32, per-step cosine ≥ 0.99`, async () => {
+  test(`${build}: int8 SSM mixer alone (block output minus its input) tracks f32, per-step cosine ≥ 0.99`, async (t) => {
     // The residual dominates a block's output; this looks at what the mixer adds, where the
     // quantisation error lives. The int8 input is quantised first so both see the same x.
     const M = 64;
@@ -74,15 +74,15 @@ for (const build of BUILDS) {
     const a = f32.openStream().run(xq);
     const b = i8.openStream().run(xq);
     let minCos = 1;
-    for (let t = 0; t < 1000; t++) {
+    for (let k = 0; k < 1000; k++) {
       const da = new Float64Array(M), db = new Float64Array(M);
       for (let j = 0; j < M; j++) {
-        da[j] = a[t * M + j] - xq[t * M + j];
-        db[j] = b[t * M + j] - xq[t * M + j];
+        da[j] = a[k * M + j] - xq[k * M + j];
+        db[j] = b[k * M + j] - xq[k * M + j];
       }
       minCos = Math.min(minCos, cosine(da, db));
     }
-    console.log(`  ${build} int8 vs f32, mixer output alone: min per-step cosine ${minCos.toFixed(6)}`);
+    t.diagnostic(`${build} int8 vs f32, mixer output alone: min per-step cosine ${minCos.toFixed(6)}`);
     assert.ok(minCos >= 0.99, `min per-step cosine ${minCos}`);
     f32.dispose();
     i8.dispose();
