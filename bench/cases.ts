@@ -15,7 +15,7 @@
 //          update and readout ≈ 3Di·N multiply-adds and Di·N exps)
 
 import type { LayerSpec, GruSpec, LstmSpec, SsmSpec } from "../host/build/index.js";
-import { rng, torchGru, torchLstm, torchLinear, mambaBlock } from "../test/host/helpers.js";
+import { rng, torchGru, torchLstm, torchLinear, mambaBlock } from "../host/build/random.js";
 import { GruJs, LstmJs, SsmJs, type JsStep } from "./jsfloat.js";
 
 export interface RecurrentCase {

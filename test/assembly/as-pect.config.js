@@ -1,5 +1,5 @@
 // as-pect: the AssemblyScript unit tests (kernels' fixed-point primitives, compiled into the
-// test module directly). Run through test/assembly.test.ts once per build.
+// test module directly). Run through test/assembly/as-pect.test.ts once per build.
 export default {
   entries: ["test/assembly/**/*.spec.ts"],
   include: ["test/assembly/**/*.include.ts"],

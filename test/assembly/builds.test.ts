@@ -1,10 +1,10 @@
-// The two builds: valid for their targets, import nothing, and compute the same numbers.
+// The module's two builds: valid for their targets, import nothing, and compute the same numbers.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { buildModel, createRuntime, type LayerSpec } from "./host/tinyrnn.js";
-import { rng, uniform, signal } from "./host/helpers.js";
+import { buildModel, createRuntime, type LayerSpec } from "../tinyrnn.js";
+import { rng, uniform, signal } from "../helpers.js";
 
 const wasm = (b: string) => readFileSync(`build/tinyrnn.${b}.wasm`);
 
@@ -64,43 +64,4 @@ test("simd and mvp builds agree bit for bit where the SIMD matvec takes its tail
       assert.deepEqual(Buffer.from(a.buffer), Buffer.from(b.buffer));
     }
   }
-});
-
-test("the runtime loads from bytes, a Response, or a compiled WebAssembly.Module, and picks SIMD when it validates", async () => {
-  const { Runtime } = await import("../host/runtime/core.js");
-  const simd = wasm("simd"), mvp = wasm("mvp");
-  assert.equal((await Runtime.create(simd)).build, "simd");
-  assert.equal((await Runtime.create(new Response(mvp))).build, "mvp");
-  assert.equal((await Runtime.create(new WebAssembly.Module(mvp))).build, "mvp");
-  assert.equal((await Runtime.create({ simd, mvp })).build, WebAssembly.validate(simd) ? "simd" : "mvp");
-  await assert.rejects(Runtime.create(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])), /not a tinyrnn module|export/);
-  await assert.rejects(Runtime.create(new Response("nope", { status: 404 })), /HTTP 404/);
-});
-
-test("the runtime loads from a URL (served on loopback)", async () => {
-  const { createServer } = await import("node:http");
-  const { Runtime } = await import("../host/runtime/core.js");
-  const server = createServer((req, res) => {
-    const b = req.url === "/tinyrnn.mvp.wasm" ? "mvp" : req.url === "/tinyrnn.simd.wasm" ? "simd" : "";
-    if (!b) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { "content-type": "application/wasm" }).end(wasm(b));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  try {
-    const { port } = server.address() as { port: number };
-    const base = `http://127.0.0.1:${port}/`;
-    assert.equal((await Runtime.create(new URL("tinyrnn.mvp.wasm", base))).build, "mvp");
-    assert.equal((await Runtime.create({ simd: new URL("tinyrnn.simd.wasm", base), mvp: new URL("tinyrnn.mvp.wasm", base) })).build, "simd");
-    await assert.rejects(Runtime.create(new URL("missing.wasm", base)), /HTTP 404/);
-  } finally {
-    server.close();
-  }
-});
-
-test("the runtime and eval bundles use no Node built-ins (the CLI and the build tools may)", () => {
-  for (const f of ["dist/tinyrnn.js", "dist/core.js", "dist/eval.js"]) {
-    const src = readFileSync(f, "utf8");
-    assert.doesNotMatch(src, /from\s+["']node:|require\(["'](node:)?(fs|path|os|child_process)["']\)|\bprocess\.|\bBuffer\./, f);
-  }
-  assert.ok(readFileSync("dist/types/host/runtime/index.d.ts", "utf8").includes("createRuntime"));
 });

@@ -1,17 +1,13 @@
-// Shared test helpers: both builds of the module, seeded random data, comparisons.
+// Deterministic random layer specs and signals for tests, benchmarks and examples: a seeded
+// generator, PyTorch-initialised nn.GRU / nn.LSTM / nn.Linear and Mamba blocks, and smooth
+// feature-like input sequences. The same seed gives the same numbers on every machine. Not
+// exported from host/build/index.ts: a yardstick, not API.
 
-import { createRuntime, buildModel, ReferenceModel, type Runtime, type LayerSpec, type SsmSpec, type GruSpec, type LstmSpec, type DenseSpec, type Activation } from "./tinyrnn.js";
-
-export const BUILDS = ["simd", "mvp"] as const;
-export type Build = (typeof BUILDS)[number];
-
-const cache = new Map<Build, Promise<Runtime>>();
-/** A fresh runtime of one build (memoised per build unless `fresh`). */
-export function runtime(build: Build, fresh = false): Promise<Runtime> {
-  if (fresh) return createRuntime({ build });
-  if (!cache.has(build)) cache.set(build, createRuntime({ build }));
-  return cache.get(build)!;
-}
+import type { LayerSpec } from "./builder.js";
+import type { DenseSpec, Activation } from "./layers/dense.js";
+import type { GruSpec } from "./layers/gru.js";
+import type { LstmSpec } from "./layers/lstm.js";
+import type { SsmSpec } from "./layers/ssm.js";
 
 /** mulberry32: small, fast, seeded. */
 export function rng(seed: number): () => number {
@@ -55,47 +51,6 @@ export function signal(r: () => number, T: number, F: number, amp = 1): Float32A
     }
   }
   return out;
-}
-
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
-/** Cosine similarity of two vectors (1 when both are zero). */
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
-  if (aa === 0 && bb === 0) return 1;
-  return ab / Math.sqrt(aa * bb);
-}
-
-/** Minimum over steps of the per-step cosine of [T, O] outputs. */
-export function minStepCosine(a: Float32Array, b: Float32Array, O: number): number {
-  let m = 1;
-  for (let t = 0; t < a.length / O; t++) m = Math.min(m, cosine(a.subarray(t * O, (t + 1) * O), b.subarray(t * O, (t + 1) * O)));
-  return m;
-}
-
-/** Max abs error of the f32 kernels against the float reference, over the sequence x [T, inputLen]. */
-export async function f32VsReference(build: Build, specs: LayerSpec[], x: Float32Array): Promise<number> {
-  const model = (await runtime(build)).loadModel(buildModel(specs, { numType: "f32" }));
-  const err = maxAbsDiff(model.openStream().run(x), new ReferenceModel(specs).run(x));
-  model.dispose();
-  return err;
-}
-
-/** Minimum per-step output cosine of the int8 model (calibrated on `calibration`) against f32, over x. */
-export async function int8VsF32(build: Build, specs: LayerSpec[], calibration: Float32Array[], x: Float32Array): Promise<number> {
-  const rt = await runtime(build);
-  const f32 = rt.loadModel(buildModel(specs, { numType: "f32" }));
-  const i8 = rt.loadModel(buildModel(specs, { numType: "int8", calibration }));
-  const cos = minStepCosine(f32.openStream().run(x), i8.openStream().run(x), f32.outputLen);
-  f32.dispose();
-  i8.dispose();
-  return cos;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildModel, calibrate, ReferenceModel, TinyrnnError, writeModel, type LayerSpec } from "./tinyrnn.js";
+import { buildModel, calibrate, ReferenceModel, TinyrnnError, writeModel, type LayerSpec } from "../tinyrnn.js";
 import { encodeSsm, type SsmSpec } from "../../host/build/layers/ssm.js";
-import { BUILDS, runtime, rng, uniform, randn, signal, maxAbsDiff, minStepCosine, cosine, mambaBlock } from "./helpers.js";
+import { BUILDS, runtime, rng, uniform, randn, signal, maxAbsDiff, minStepCosine, cosine, mambaBlock } from "../helpers.js";
 
 function ssmModel(seed: number, M: number, N: number, blocks: number, O: number): LayerSpec[] {
   const r = rng(seed);
@@ -12,15 +12,21 @@ function ssmModel(seed: number, M: number, N: number, blocks: number, O: number)
   return layers;
 }
 
-test("ssm reference: zero input keeps zero state; the block is x + mixer(x)", () => {
+test("ssm reference: zero input gives zero output (silu(z) = 0 shuts the gate); the block is x + mixer(x)", () => {
   const spec = mambaBlock(rng(7), 16, 4);
   const ref = new ReferenceModel([spec]);
-  const y = ref.step(new Float32Array(16));
-  assert.equal(maxAbsDiff(y, new Float32Array(16)), 0);
+  // the state does move (the conv bias feeds x_proj), but z = in_proj(0) = 0 gates the mixer off
+  for (let t = 0; t < 20; t++) assert.equal(maxAbsDiff(ref.step(new Float32Array(16)), new Float32Array(16)), 0, `step ${t}`);
+  // the residual: with out_proj zeroed the mixer adds nothing and the block passes x through…
+  const x = signal(rng(8), 50, 16);
+  const through = new ReferenceModel([{ ...spec, outProjWeight: new Float32Array(spec.outProjWeight.length) }]);
+  assert.equal(maxAbsDiff(through.run(x), x), 0);
+  // …and with it the block adds the mixer's output to x
+  assert.ok(maxAbsDiff(new ReferenceModel([spec]).run(x), x) > 0.01);
 });
 
 for (const build of BUILDS) {
-  test(`${build}: f32 SSM (d_model 64, d_state 16, expand 2) ×2 + dense matches the float64 reference over 500 steps (max abs ≤ 1e-5)`, async () => {
+  test(`${build}: f32 SSM (d_model 64, d_state 16, expand 2) ×2 + dense matches the float64 reference over 500 steps (max abs ≤ 1e-5)`, async (t) => {
     const specs = ssmModel(1, 64, 16, 2, 12);
     const rt = await runtime(build);
     const model = rt.loadModel(buildModel(specs, { numType: "f32" }));
@@ -29,7 +35,7 @@ for (const build of BUILDS) {
     const got = stream.run(x);
     const want = new ReferenceModel(specs).run(x);
     const err = maxAbsDiff(got, want);
-    console.log(`  ${build} f32 SSM max abs error vs float64 reference: ${err.toExponential(3)}`);
+    t.diagnostic(`${build} f32 SSM max abs error vs float64 reference: ${err.toExponential(3)}`);
     assert.ok(err <= 1e-5, `max abs error ${err}`);
     // reset gives back the start of a sequence
     stream.reset();
@@ -37,7 +43,7 @@ for (const build of BUILDS) {
     model.dispose();
   });
 
-  test(`${build}: int8 SSM (d_model 64, d_state 16, expand 2) ×2 + dense tracks f32, per-step cosine ≥ 0.995 over 1000 steps`, async () => {
+  test(`${build}: int8 SSM (d_model 64, d_state 16, expand 2) ×2 + dense tracks f32, per-step cosine ≥ 0.995 over 1000 steps`, async (t) => {
     const specs = ssmModel(5, 64, 16, 2, 16);
     const rt = await runtime(build);
     const calib = [signal(rng(10), 600, 64), signal(rng(11), 600, 64)];
@@ -47,13 +53,13 @@ for (const build of BUILDS) {
     const a = f32.openStream().run(x);
     const b = i8.openStream().run(x);
     const cos = minStepCosine(a, b, 16);
-    console.log(`  ${build} int8 vs f32, 2 SSM blocks + dense head: min per-step cosine ${cos.toFixed(6)}`);
+    t.diagnostic(`${build} int8 vs f32, 2 SSM blocks + dense head: min per-step cosine ${cos.toFixed(6)}`);
     assert.ok(cos >= 0.995, `min per-step cosine ${cos}`);
     f32.dispose();
     i8.dispose();
   });
 
-  test(`${build}: int8 SSM mixer alone (block output minus its input) tracks f32, per-step cosine ≥ 0.99`, async () => {
+  test(`${build}: int8 SSM mixer alone (block output minus its input) tracks f32, per-step cosine ≥ 0.99`, async (t) => {
     // The residual dominates a block's output; this looks at what the mixer adds, where the
     // quantisation error lives. The int8 input is quantised first so both see the same x.
     const M = 64;
@@ -68,15 +74,15 @@ for (const build of BUILDS) {
     const a = f32.openStream().run(xq);
     const b = i8.openStream().run(xq);
     let minCos = 1;
-    for (let t = 0; t < 1000; t++) {
+    for (let k = 0; k < 1000; k++) {
       const da = new Float64Array(M), db = new Float64Array(M);
       for (let j = 0; j < M; j++) {
-        da[j] = a[t * M + j] - xq[t * M + j];
-        db[j] = b[t * M + j] - xq[t * M + j];
+        da[j] = a[k * M + j] - xq[k * M + j];
+        db[j] = b[k * M + j] - xq[k * M + j];
       }
       minCos = Math.min(minCos, cosine(da, db));
     }
-    console.log(`  ${build} int8 vs f32, mixer output alone: min per-step cosine ${minCos.toFixed(6)}`);
+    t.diagnostic(`${build} int8 vs f32, mixer output alone: min per-step cosine ${minCos.toFixed(6)}`);
     assert.ok(minCos >= 0.99, `min per-step cosine ${minCos}`);
     f32.dispose();
     i8.dispose();

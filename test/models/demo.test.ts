@@ -3,9 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { buildModel, type LayerSpec } from "./tinyrnn.js";
+import { buildModel, type LayerSpec } from "../tinyrnn.js";
 import { readNpyMatrix } from "../../host/cli/npy.js";
-import { BUILDS, runtime, maxAbsDiff } from "./helpers.js";
+import { BUILDS, runtime, maxAbsDiff } from "../helpers.js";
 
 const dir = "models/demo/";
 const { labels, hidden, weights: w } = JSON.parse(readFileSync(dir + "weights.json", "utf8"));

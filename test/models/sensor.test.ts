@@ -5,11 +5,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { SensorStream } from "./tinyrnn.js";
+import { SensorStream } from "../tinyrnn.js";
 import { readNpyMatrix, readNpyInt } from "../../host/cli/npy.js";
 import { rocAuc } from "../../host/eval/eval.js";
 import { VibrationFeatures, FEATURES } from "../../models/sensor/features.mjs";
-import { BUILDS, runtime } from "./helpers.js";
+import { BUILDS, runtime } from "../helpers.js";
 
 const dir = "models/sensor/";
 
@@ -47,6 +47,7 @@ for (const build of BUILDS) {
     }
     assert.ok(n > 200 && right / n > 0.9, `${right} of ${n} steps right`);
     const faults = new Set(y.filter((l) => l > 0).map((l) => meta.labels[l]));
+    assert.ok(events.length > 0 && faults.size > 0, `${events.length} events for faults ${[...faults]}`);
     for (const e of events) assert.ok(faults.has(e.label), `event ${e.label} is one of the stream's faults`);
     sensor.dispose();
     m.dispose();

@@ -5,10 +5,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { buildModel } from "./tinyrnn.js";
-import { readNpyMatrix } from "../../host/cli/npy.js";
-import { onnxToSpecs } from "../../host/build/convert/onnx.js";
-import { BUILDS, runtime, maxAbsDiff, minStepCosine } from "./helpers.js";
+import { buildModel } from "../../tinyrnn.js";
+import { readNpyMatrix } from "../../../host/cli/npy.js";
+import { onnxToSpecs } from "../../../host/build/convert/onnx.js";
+import { BUILDS, runtime, maxAbsDiff, minStepCosine } from "../../helpers.js";
 
 const dir = "test/fixtures/onnx/";
 const npy = (name: string) => readNpyMatrix(readFileSync(dir + name), name);

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { WaveFile } from "wavefile";
-import { readWav, writeWav, SUPPORTED_RATES_HZ } from "../../host/runtime/wav.js";
+import { readWav, writeWav, SUPPORTED_RATES_HZ } from "../../../host/runtime/wav.js";
 
 const tone = (n: number, f: number, rate: number, a = 0.5) => Float32Array.from({ length: n }, (_, i) => a * Math.sin((2 * Math.PI * f * i) / rate));
 

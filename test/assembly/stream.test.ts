@@ -1,8 +1,8 @@
 // Streams: independence, reset, save/restore, bad input, constant memory.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildModel, TinyrnnError, type LayerSpec } from "./tinyrnn.js";
-import { BUILDS, runtime, rng, uniform, signal, mixedModel } from "./helpers.js";
+import { buildModel, TinyrnnError, type LayerSpec } from "../tinyrnn.js";
+import { BUILDS, runtime, rng, uniform, signal, mixedModel } from "../helpers.js";
 
 /** A reset-before GRU and every other kind: state in each layer kind must save, restore and reset. */
 function specs(seed: number, I = 10, H = 24, O = 5): LayerSpec[] {

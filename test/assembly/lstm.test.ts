@@ -2,12 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { buildModel, writeModel, type LayerSpec, type LayerRecord } from "./tinyrnn.js";
+import { buildModel, writeModel, type LayerSpec, type LayerRecord } from "../tinyrnn.js";
 import { encodeLstmInt8Raw } from "../../host/build/layers/lstm.js";
-import { BUILDS, runtime, rng, uniform, signal, f32VsReference, int8VsF32, torchLstm, torchLinear } from "./helpers.js";
+import { BUILDS, runtime, rng, uniform, signal, f32VsReference, int8VsF32, torchLstm, torchLinear } from "../helpers.js";
 
-// CMSIS-NN's LSTM unit-test data (expected outputs from the TFLite Micro interpreter); see its README.
-const VECTORS = path.resolve(process.cwd(), "../shared/vectors/cmsis-nn-lstm");
+// CMSIS-NN's LSTM unit-test data (expected outputs from the TFLite Micro interpreter), committed
+// with its provenance and licence: test/fixtures/cmsis-nn-lstm/README.md.
+const VECTORS = "test/fixtures/cmsis-nn-lstm";
 
 interface Tensor { dtype: string; data: number[] }
 interface Case {
@@ -52,8 +53,10 @@ function caseModel(c: Case): Uint8Array {
 
 const caseFiles = readdirSync(VECTORS).filter((f) => f.endsWith(".json")).sort();
 
-test("the CMSIS-NN LSTM vectors are present", () => {
+test("the CMSIS-NN LSTM vectors are present: 4 int16 (16x8) and 3 int8 (8x8_16) cases", () => {
   assert.ok(caseFiles.filter((f) => f.endsWith("_s16.json")).length >= 4, `no vectors in ${VECTORS}`);
+  assert.deepEqual(caseFiles, ["lstm_1", "lstm_1_s16", "lstm_2_s16", "lstm_one_time_step", "lstm_one_time_step_s16",
+    "lstm_stateful_batch_major_multibatch", "lstm_stateful_batch_major_multibatch_s16"].map((c) => `${c}.json`));
 });
 
 for (const build of BUILDS) {

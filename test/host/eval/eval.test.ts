@@ -8,11 +8,11 @@ import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dump } from "npyjs";
-import { Frontend, KeywordSpotter, buildModel, defaultFrontendConfig, FEATURE_SCALE, SensorStream, type LayerSpec } from "./tinyrnn.js";
-import { evaluate, compareWithCard, rocAuc, type EvalResult, type TestSet } from "../../host/eval/eval.js";
-import { readTestSet, evalFiles } from "../../host/cli/eval-files.js";
-import { runtime, rng, signal, torchGru, torchLinear } from "./helpers.js";
-import { beepModel, beepSpecs, beepTrack, noise, BEEP_METADATA } from "./kws-fixture.js";
+import { Frontend, KeywordSpotter, buildModel, defaultFrontendConfig, FEATURE_SCALE, SensorStream, type LayerSpec } from "../../tinyrnn.js";
+import { evaluate, compareWithCard, rocAuc, type EvalResult, type TestSet } from "../../../host/eval/eval.js";
+import { readTestSet, evalFiles } from "../../../host/cli/eval-files.js";
+import { runtime, rng, signal, torchGru, torchLinear } from "../../helpers.js";
+import { beepModel, beepSpecs, beepTrack, noise, BEEP_METADATA } from "../../kws-fixture.js";
 
 const root = mkdtempSync(join(tmpdir(), "tinyrnn-eval-"));
 const BEEPS = [1.0, 3.5, 6.0];
@@ -107,7 +107,7 @@ test("int8: the posteriors and events are bit for bit KeywordSpotter's on the sa
   spotter.dispose();
   const feats = await int16Features(beepAudio);
   const set: TestSet = { kind: "keywords", streams: [{ name: "a", features: feats, steps: feats.length / 40, cols: 40, events: beepEvents }] };
-  const { KeywordEval } = await import("../../host/eval/eval.js");
+  const { KeywordEval } = await import("../../../host/eval/eval.js");
   const k = new KeywordEval(model, set);
   assert.deepEqual([...k.posteriors[0]], post);
   const events = k.detect()[0];
@@ -361,8 +361,8 @@ test("the CLI: a table and a summary, --json with every figure, --sweep, clear e
   assert.match(cli("--help").out, /tinyrnn eval <model\.tinyrnn> <testset-dir>/);
 });
 
-test("checkCard (what test/host/models.test.ts runs per models/*/card.json): holds, and names what a model misses", async () => {
-  const { checkCard, readCards } = await import("../../host/cli/eval-files.js");
+test("checkCard (what test/models/cards.test.ts runs per models/*/card.json): holds, and names what a model misses", async () => {
+  const { checkCard, readCards } = await import("../../../host/cli/eval-files.js");
   const check = (rt: Awaited<ReturnType<typeof runtime>>) => readCards(folder).map((c) => checkCard(rt, folder, c));
   const folder = join(root, "card-model");
   mkdirSync(folder, { recursive: true });

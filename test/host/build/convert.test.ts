@@ -1,9 +1,9 @@
 // Conversion after import: provenance, the quantisation report, percentile clipping.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { calibrate, readModel, type LayerSpec } from "./tinyrnn.js";
-import { convert, formatReport } from "../../host/build/convert/index.js";
-import { rng, runtime, signal, torchGru, torchLinear, mixedModel } from "./helpers.js";
+import { calibrate, readModel, type LayerSpec } from "../../tinyrnn.js";
+import { convert, formatReport } from "../../../host/build/convert/index.js";
+import { rng, runtime, signal, torchGru, torchLinear, mixedModel } from "../../helpers.js";
 
 test("int8 conversion reports per-layer SQNR, output cosine and max error, and records its provenance", async () => {
   const rt = await runtime("simd");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { LayerSpec } from "./tinyrnn.js";
-import { BUILDS, rng, signal, f32VsReference, int8VsF32, torchGru, torchLinear } from "./helpers.js";
+import type { LayerSpec } from "../tinyrnn.js";
+import { BUILDS, rng, signal, f32VsReference, int8VsF32, torchGru, torchLinear } from "../helpers.js";
 
 function gruModel(seed: number, I: number, H: number, O: number, resetAfter: boolean): LayerSpec[] {
   const r = rng(seed);

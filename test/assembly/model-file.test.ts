@@ -2,8 +2,9 @@
 // module keeps working afterwards.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildModel, modelChecksum, TinyrnnError, readModel, type LayerSpec } from "./fixtures.js";
-import { BUILDS, runtime, rng, uniform, signal, mixedModel } from "./helpers.js";
+import { buildModel, TinyrnnError, readModel, type LayerSpec } from "../tinyrnn.js";
+import { modelChecksum } from "../../host/runtime/format.js";
+import { BUILDS, runtime, rng, uniform, signal, mixedModel } from "../helpers.js";
 
 function smallSpecs(seed: number): LayerSpec[] {
   const r = rng(seed);

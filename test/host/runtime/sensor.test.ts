@@ -2,9 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { buildModel, SensorStream, type LayerSpec } from "./tinyrnn.js";
-import { readNpyMatrix } from "../../host/cli/npy.js";
-import { BUILDS, runtime, rng, signal, torchGru, torchLinear } from "./helpers.js";
+import { buildModel, SensorStream, type LayerSpec } from "../../tinyrnn.js";
+import { readNpyMatrix } from "../../../host/cli/npy.js";
+import { BUILDS, runtime, rng, signal, torchGru, torchLinear } from "../../helpers.js";
 
 const demo = readFileSync("models/demo/activity.tinyrnn");
 const x = readNpyMatrix(readFileSync("models/demo/sample.npy"), "sample.npy").data;
@@ -42,13 +42,19 @@ test("normalisation from the metadata is applied before the model", async () => 
   const normed = Float32Array.from(raw, (v, i) => (v - mean[i % 2]) / std[i % 2]);
   const rt = await runtime("simd");
   const m = rt.loadModel(buildModel(specs, { numType: "f32", metadata: { sampleRateHz: 100, labels: ["anomaly"], normalise: { mean, std } } }));
-  const scores = new Float32Array(200);
-  const s = new SensorStream(m, { threshold: 0.5, refractoryMs: 0 });
-  const events = s.push(raw, scores);
   const want = m.openStream().run(normed);
+  // a threshold that 50 of the 200 steps reach, halfway between two scores (this random model's
+  // scores all lie below 0.5, where a threshold of 0.5 made the count below 0 = 0)
+  const sorted = [...want].sort((a, b) => a - b);
+  const threshold = (sorted[149] + sorted[150]) / 2;
+  assert.ok(sorted[150] - sorted[149] > 1e-5, `scores ${sorted[149]} and ${sorted[150]} lie too close to split`);
+  const scores = new Float32Array(200);
+  const s = new SensorStream(m, { threshold, refractoryMs: 0 });
+  const events = s.push(raw, scores);
   for (let i = 0; i < 200; i++) assert.ok(Math.abs(scores[i] - want[i]) < 1e-6);
   // a single-output score model fires on its threshold, every step over it with no refractory period
-  assert.equal(events.length, [...want].filter((v) => v >= 0.5).length);
+  assert.equal(events.length, 50);
+  assert.equal(events.length, [...want].filter((v) => v >= threshold).length);
   assert.equal(s.elapsedMs, 2000);
 });
 
