@@ -51,7 +51,9 @@ export function workletScope(bundle: string, sampleRateHz: number): FakeScope {
     return port;
   };
   vm.runInContext("globalThis.AudioWorkletProcessor = class AudioWorkletProcessor { constructor() { this.port = __newPort(); } };", scope);
-  vm.runInContext(bundle, scope, { filename: "worklet.js" });
+  // as a module is: its top-level names are its own, not the global object's (a vm context's global
+  // goes through interceptors, which would make every top-level lookup slow)
+  vm.runInContext(`(() => { "use strict";\n${bundle}\n})();`, scope, { filename: "worklet.js", lineOffset: -1 });
   return {
     touched,
     node(processorOptions, name = "tinyrnn") {

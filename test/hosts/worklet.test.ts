@@ -5,6 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import v8 from "node:v8";
 import { createRuntimeSync, KeywordSpotter, readWav, type DetectionEvent } from "../../host/runtime/index.js";
 import type { WorkletEvent, WorkletMessage, WorkletReady, WorkletScores, WorkletError } from "../../host/runtime/worklet.js";
@@ -183,27 +185,47 @@ test("process() allocates nothing once started (young-generation bytes over 1,00
     // 1,000 quanta are 2.7 s of audio, 267 frames; with scores, 53 scores messages (each a Float32Array)
     const grew = leastGrowth(run(1000)) - overhead;
     t.diagnostic(`${grew} bytes over 1,000 quanta, scores ${scores ? "on" : "off"}`);
-    // A KeywordSpotter.push per quantum makes an array, a closure and a subarray: > 100 kB per 1,000.
-    assert.ok(grew < (scores ? 32 : 2) * 1024, `${grew} bytes allocated in the young generation over 1,000 quanta`);
+    // One object per call would be 16 kB at least (KeywordSpotter.push makes an array, a closure and
+    // a subarray: > 100 kB); without scores the least seen is 144 bytes, at times 2 kB (the engine's own)
+    assert.ok(grew < (scores ? 32 : 8) * 1024, `${grew} bytes allocated in the young generation over 1,000 quanta`);
   }
 });
 
-test("what a quantum costs (a figure, not a check)", (t) => {
-  for (const [build, rateHz] of [["simd", 48000], ["mvp", 48000], ["simd", 16000]] as const) {
-    const x = rateHz === 48000 ? sample48k : sample16k;
-    const node = workletScope(bundle, rateHz).node({ model: WAKE, build, scores: true });
-    feed(node, x); // warm up
-    const quanta = Math.floor(x.length / QUANTUM);
-    const ns = new Float64Array(quanta);
-    const q = [new Float32Array(QUANTUM)];
-    for (let i = 0; i < quanta; i++) {
-      q[0].set(x.subarray(i * QUANTUM, (i + 1) * QUANTUM));
-      const t0 = process.hrtime.bigint();
-      node.process(q);
-      ns[i] = Number(process.hrtime.bigint() - t0);
+test("what a quantum costs (a figure, not a check)", async (t) => {
+  // Measured in this realm: calls from a vm context into the module are several times slower than
+  // a worklet's. The bundle is imported as the browser would run it, with the scope's globals set here.
+  const g = globalThis as Record<string, unknown>;
+  let Processor: (new (options: unknown) => { process(inputs: Float32Array[][]): boolean }) | undefined;
+  g.AudioWorkletProcessor = class { port = { onmessage: null, postMessage() {} }; };
+  g.registerProcessor = (_name: string, cls: typeof Processor) => { Processor = cls; };
+  try {
+    await import(pathToFileURL(resolve("dist/worklet.js")).href);
+    for (const [build, rateHz] of [["simd", 48000], ["mvp", 48000], ["simd", 16000]] as const) {
+      g.sampleRate = rateHz;
+      const x = rateHz === 48000 ? sample48k : sample16k;
+      const node = new Processor!({ processorOptions: { model: WAKE, build } });
+      const quanta = Math.floor(x.length / QUANTUM);
+      const inputs = [[new Float32Array(QUANTUM)]];
+      const pass = (each?: Float64Array) => {
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < quanta; i++) {
+          inputs[0][0].set(x.subarray(i * QUANTUM, (i + 1) * QUANTUM));
+          const t1 = each ? process.hrtime.bigint() : 0n;
+          node.process(inputs);
+          if (each) each[i] = Number(process.hrtime.bigint() - t1);
+        }
+        return Number(process.hrtime.bigint() - t0) / quanta;
+      };
+      pass(); pass(); // warm up: compile, tier up
+      const best = Math.min(pass(), pass(), pass());
+      const each = new Float64Array(quanta);
+      pass(each);
+      each.sort();
+      const us = (ns: number) => (ns / 1000).toFixed(1);
+      t.diagnostic(`${build} ${rateHz} Hz, hey-jarvis: ${us(best)} µs a quantum over a whole pass (best of 3); one by one ${us(each[quanta >> 1])} median, ` +
+        `${us(each[Math.floor(quanta * 0.99)])} p99, ${us(each[quanta - 1])} max; a quantum lasts ${us((QUANTUM / rateHz) * 1e9)} µs`);
     }
-    const sorted = ns.slice().sort();
-    const us = (v: number) => (v / 1000).toFixed(1);
-    t.diagnostic(`${build} ${rateHz} Hz, hey-jarvis: ${us(ns.reduce((a, b) => a + b, 0) / quanta)} µs mean, ${us(sorted[quanta >> 1])} median, ${us(sorted[Math.floor(quanta * 0.99)])} p99, ${us(sorted[quanta - 1])} max per 128-frame quantum (it lasts ${us((QUANTUM / rateHz) * 1e9)} µs)`);
+  } finally {
+    for (const name of ["AudioWorkletProcessor", "registerProcessor", "sampleRate"]) delete g[name];
   }
 });
