@@ -16,6 +16,7 @@ export const ENTRIES = {
   "./core": { in: "host/runtime/core.ts", out: "dist/core.js" },
   "./build": { in: "host/build/index.ts", out: "dist/build.js" },
   "./eval": { in: "host/eval/index.ts", out: "dist/eval.js" },
+  "./worklet": { in: "host/runtime/worklet.ts", out: "dist/worklet.js" },
 };
 
 async function wasm() {
