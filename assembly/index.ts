@@ -11,13 +11,10 @@ export { frontendOpen, frontendFree, frontendReset, frontendPush } from "./front
 import { isModel } from "./model";
 import * as E from "./errors";
 
-const INFO_NUM_TYPE: i32 = 0;
-const INFO_INPUT_LEN: i32 = 1;
-const INFO_OUTPUT_LEN: i32 = 2;
-const INFO_LAYER_COUNT: i32 = 3;
-const INFO_STATE_BYTES: i32 = 4;
-const INFO_SCRATCH_BYTES: i32 = 5;
-const INFO_WEIGHT_BYTES: i32 = 6;
+import {
+  INFO_NUM_TYPE, INFO_INPUT_LEN, INFO_OUTPUT_LEN, INFO_LAYER_COUNT, INFO_STATE_BYTES, INFO_SCRATCH_BYTES,
+  INFO_WEIGHT_BYTES, BUILD_SIMD,
+} from "./constants";
 
 /** A number about a loaded model (INFO_*), or a negated error code. */
 export function modelInfo(m: usize, what: i32): i32 {
@@ -32,8 +29,8 @@ export function modelInfo(m: usize, what: i32): i32 {
   return E.fail(E.ERR_BAD_HANDLE, what);
 }
 
-/** Build flags: bit 0 set in the simd build. */
+/** Build flags: BUILD_SIMD set in the simd build. */
 export function buildFeatures(): i32 {
   // @ts-ignore: compile-time constant
-  return ASC_FEATURE_SIMD ? 1 : 0;
+  return ASC_FEATURE_SIMD ? BUILD_SIMD : 0;
 }

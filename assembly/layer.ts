@@ -9,17 +9,10 @@
 //   64 tensorCount   68 record (pointer to the file's layer record)   72..96 unused
 //   96.. tensor pointers t0..t31 (absolute, 16-aligned, into the model image)
 
+import { NUM_INT8 } from "./constants";
+
 export const LAYER_DESC_BYTES: usize = 224;
 export const MAX_TENSORS: i32 = 32;
-
-export const KIND_DENSE: u32 = 1;
-export const KIND_GRU: u32 = 2;
-export const KIND_LSTM: u32 = 3;
-export const KIND_SSM: u32 = 4;
-export const KIND_RMSNORM: u32 = 5;
-
-export const NUM_F32: u32 = 0;
-export const NUM_INT8: u32 = 1;
 
 // @ts-ignore: decorator
 @inline export function param(d: usize, i: i32): u32 { return load<u32>(d + (<usize>i << 2)); }

@@ -61,14 +61,13 @@
 // front (int16 or f32 elements throughout).
 
 import * as E from "./errors";
-import { NUM_F32, NUM_INT8 } from "./layer";
+import { NUM_F32, NUM_INT8, FRONTEND_SAMPLE_RATE_HZ } from "./constants";
 import { sat16 } from "./fixedpoint";
 
 // @ts-ignore: decorator
 @inline const SIMD: bool = ASC_FEATURE_SIMD;
 
 const HEADER: i32 = 48;
-const OUT_RATE_HZ: i32 = 16000;
 const KAISER_BETA: f64 = 6.5;
 const CUTOFF: f64 = 0.9; // × the lower Nyquist frequency
 
@@ -200,7 +199,7 @@ export function resamplerMaxOut(mem: usize, count: i32): i32 {
   const rate = <i64>load<i32>(mem);
   if (rate <= 0) return count > 0 ? count + 2 : 2; // not initialised: resample() copies
   const n = count > 0 ? <i64>count : 0;
-  return <i32>((n * OUT_RATE_HZ + rate - 1) / rate) + 2;
+  return <i32>((n * FRONTEND_SAMPLE_RATE_HZ + rate - 1) / rate) + 2;
 }
 
 /**

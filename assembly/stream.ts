@@ -6,7 +6,8 @@
 
 import { memAlloc, memFree, isTagged } from "./alloc";
 import * as E from "./errors";
-import { KIND_DENSE, KIND_GRU, KIND_LSTM, KIND_SSM, KIND_RMSNORM, NUM_INT8, kind, stateOffset } from "./layer";
+import { KIND_GRU, KIND_LSTM, KIND_SSM, KIND_RMSNORM, NUM_INT8 } from "./constants";
+import { kind, stateOffset } from "./layer";
 import { isModel, layerDesc } from "./model";
 import { denseStepInt8, denseStepF32 } from "./dense";
 import { gruStepInt8, gruStepF32 } from "./gru";
