@@ -8,7 +8,7 @@ export { errorDetail } from "./errors";
 export { modelLoad, modelFree } from "./model";
 export { streamOpen, streamFree, streamReset, streamState, streamInput, streamStep, streamStepI16, streamStepPrepared } from "./stream";
 export { frontendOpen, frontendFree, frontendReset, frontendPush } from "./frontend";
-import { isModel } from "./model";
+import { ModelCtx, isModel } from "./model";
 import * as E from "./errors";
 
 import {
@@ -19,13 +19,14 @@ import {
 /** A number about a loaded model (INFO_*), or a negated error code. */
 export function modelInfo(m: usize, what: i32): i32 {
   if (!isModel(m)) return E.fail(E.ERR_BAD_HANDLE, 0);
-  if (what == INFO_NUM_TYPE) return load<i32>(m, 12);
-  if (what == INFO_INPUT_LEN) return load<i32>(m, 16);
-  if (what == INFO_OUTPUT_LEN) return load<i32>(m, 20);
-  if (what == INFO_LAYER_COUNT) return load<i32>(m, 24);
-  if (what == INFO_STATE_BYTES) return load<i32>(m, 32);
-  if (what == INFO_SCRATCH_BYTES) return load<i32>(m, 40);
-  if (what == INFO_WEIGHT_BYTES) return load<i32>(m, 56);
+  const c = changetype<ModelCtx>(m);
+  if (what == INFO_NUM_TYPE) return <i32>c.numType;
+  if (what == INFO_INPUT_LEN) return c.inputLen;
+  if (what == INFO_OUTPUT_LEN) return c.outputLen;
+  if (what == INFO_LAYER_COUNT) return <i32>c.layerCount;
+  if (what == INFO_STATE_BYTES) return <i32>c.stateBytes;
+  if (what == INFO_SCRATCH_BYTES) return <i32>c.scratchBytes;
+  if (what == INFO_WEIGHT_BYTES) return <i32>c.weightBytes;
   return E.fail(E.ERR_BAD_HANDLE, what);
 }
 

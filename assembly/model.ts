@@ -11,9 +11,8 @@
 //   each kernel file's plan function); a record's dataOffset is aligned too and its dataBytes is
 //   exactly what the plan needs.
 //
-// Model context (MODEL_BYTES, u32 fields): 0 tag   4 image   8 imageBytes   12 numType   16 inputLen
-//   20 outputLen   24 layerCount   28 layers   32 stateBytes (per stream)   36 scratch   40 scratchBytes
-//   44 inputScale f32   48 inverse inputScale f32   52 outputScale f32   56 weightBytes   60 streams open
+// What it lays out: a model context (ModelCtx below), one layer descriptor per layer (layer.ts),
+// and the model's scratch; a stream (stream.ts) adds its own state block of stateBytes.
 
 import { modelChecksum } from "./crc32";
 import { memAlloc, memFree, isTagged } from "./alloc";
@@ -25,7 +24,11 @@ import {
   HDR_OUTPUT_SCALE, FILE_TENSOR_ALIGN, REC_KIND, REC_FLAGS, REC_INPUT_LEN, REC_OUTPUT_LEN, REC_PARAMS, REC_DATA_OFFSET, REC_DATA_BYTES,
   KIND_DENSE, KIND_GRU, KIND_LSTM, KIND_SSM, KIND_RMSNORM, NUM_F32, NUM_INT8,
 } from "./constants";
-import { LAYER_DESC_BYTES, MAX_TENSORS, padLen } from "./layer";
+import {
+  LAYER_DESC_BYTES, MAX_TENSORS, LD_PARAMS, LD_KIND, LD_FLAGS, LD_INPUT_LEN, LD_OUTPUT_LEN, LD_STATE_OFFSET,
+  LD_SCRATCH, LD_RECORD, padLen, kind, stateBytes as layerStateBytes, scratch, scratchBytes as layerScratchBytes,
+  tensorCount, tensorSlot,
+} from "./layer";
 import { densePlan, densePrepare } from "./dense";
 import { gruPlan, gruPrepare } from "./gru";
 import { lstmPlan, lstmPrepare } from "./lstm";
@@ -33,10 +36,33 @@ import { ssmPlan, ssmPrepare } from "./ssm";
 import { normPlan, normPrepare } from "./norm";
 
 export const MODEL_TAG: u32 = 0x4c444f4d; // "MODL"
-export const MODEL_BYTES: usize = 64;
+
+/** A loaded model: immutable after modelLoad but for streamsOpen. The handle points at it. */
+// @ts-ignore: decorator
+@unmanaged export class ModelCtx {
+  tag: u32;            // MODEL_TAG while the model lives, 0 once freed
+  image: usize;        // the model image, owned by the model (16-aligned)
+  imageBytes: u32;     // bytes the host gave (≥ the file's fileBytes)
+  numType: u32;        // NUM_*
+  inputLen: i32;       // elements, 1..MAX_DIM
+  outputLen: i32;      // elements, 1..MAX_DIM
+  layerCount: u32;     // 1..MAX_LAYERS
+  layers: usize;       // layerCount descriptors of LAYER_DESC_BYTES (layer.ts)
+  stateBytes: u32;     // a stream's state block, a multiple of 16: the input vector, then each layer's state
+  scratch: usize;      // scratchBytes shared by the model's streams (a step's temporaries)
+  scratchBytes: u32;
+  inputScale: f32;     // int8: real input = int16 · inputScale
+  inputScaleInv: f32;  // 1 / inputScale
+  outputScale: f32;    // int8: real output = int16 · outputScale
+  weightBytes: u32;    // Σ of the layers' dataBytes
+  streamsOpen: u32;    // streams of this model not yet freed
+}
+export const MODEL_BYTES: usize = offsetof<ModelCtx>(); // 64
+
+const TENSOR_ALIGN_MASK: u64 = FILE_TENSOR_ALIGN - 1;
 
 function planLayer(d: usize, numType: u32): i32 {
-  const k = load<u32>(d, 32);
+  const k = kind(d);
   if (k == KIND_DENSE) return densePlan(d, numType);
   if (k == KIND_GRU) return gruPlan(d, numType);
   if (k == KIND_LSTM) return lstmPlan(d, numType);
@@ -46,7 +72,7 @@ function planLayer(d: usize, numType: u32): i32 {
 }
 
 function prepareLayer(d: usize, numType: u32): i32 {
-  const k = load<u32>(d, 32);
+  const k = kind(d);
   if (k == KIND_DENSE) return densePrepare(d, numType);
   if (k == KIND_GRU) return gruPrepare(d, numType);
   if (k == KIND_LSTM) return lstmPrepare(d, numType);
@@ -95,7 +121,7 @@ export function modelLoad(image: usize, imageBytes: u32): i32 {
   if (!(inputScale > 0) || !(outputScale > 0) || !isFinite(inputScale) || !isFinite(outputScale))
     return E.fail(E.ERR_BAD_HEADER, HDR_INPUT_SCALE);
 
-  const m = memAlloc(<u32>MODEL_BYTES);
+  const m = memAlloc(<u32>MODEL_BYTES), c = changetype<ModelCtx>(m);
   const layers = memAlloc(<u32>(LAYER_DESC_BYTES * <usize>layerCount));
   if (m == 0 || layers == 0) {
     memFree(m);
@@ -104,22 +130,22 @@ export function modelLoad(image: usize, imageBytes: u32): i32 {
   }
   const r = prepareModel(m, layers, image, fileBytes, numType, inLen, outLen, layerCount, tableOffset, <u32>tableEnd);
   if (r < 0) {
-    memFree(load<u32>(m, 36));
+    memFree(c.scratch);
     memFree(layers);
     memFree(m);
     return r;
   }
-  store<u32>(m, <u32>image, 4);
-  store<u32>(m, imageBytes, 8);
-  store<u32>(m, numType, 12);
-  store<u32>(m, inLen, 16);
-  store<u32>(m, outLen, 20);
-  store<u32>(m, layerCount, 24);
-  store<u32>(m, <u32>layers, 28);
-  store<f32>(m, inputScale, 44);
-  store<f32>(m, 1.0 / inputScale, 48);
-  store<f32>(m, outputScale, 52);
-  store<u32>(m, MODEL_TAG);
+  c.image = image;
+  c.imageBytes = imageBytes;
+  c.numType = numType;
+  c.inputLen = <i32>inLen;
+  c.outputLen = <i32>outLen;
+  c.layerCount = layerCount;
+  c.layers = layers;
+  c.inputScale = inputScale;
+  c.inputScaleInv = 1.0 / inputScale;
+  c.outputScale = outputScale;
+  c.tag = MODEL_TAG;
   return <i32>m;
 }
 
@@ -133,72 +159,75 @@ function prepareModel(m: usize, layers: usize, image: usize, fileBytes: u32, num
   for (let i: u32 = 0; i < layerCount; i++) {
     const rec = image + <usize>tableOffset + <usize>(i * LAYER_RECORD_BYTES);
     const d = layers + <usize>i * LAYER_DESC_BYTES;
-    for (let k: usize = 0; k < <usize>MAX_PARAMS << 2; k += 4) store<u32>(d + k, load<u32>(rec + REC_PARAMS + k)); // params
-    store<u32>(d, load<u32>(rec, REC_KIND), 32); // kind
-    store<u32>(d, load<u32>(rec, REC_FLAGS), 36); // flags
+    for (let k: usize = 0; k < <usize>MAX_PARAMS << 2; k += 4) store<u32>(d + LD_PARAMS + k, load<u32>(rec + REC_PARAMS + k));
+    store<u32>(d, load<u32>(rec, REC_KIND), LD_KIND);
+    store<u32>(d, load<u32>(rec, REC_FLAGS), LD_FLAGS);
     const li = load<u32>(rec, REC_INPUT_LEN);
     const lo = load<u32>(rec, REC_OUTPUT_LEN);
     if (li != prevOut || lo == 0 || lo > <u32>MAX_DIM) return E.fail(E.ERR_BAD_SHAPE, <i32>i);
-    store<u32>(d, li, 40);
-    store<u32>(d, lo, 44);
-    store<u32>(d, <u32>rec, 68);
+    store<u32>(d, li, LD_INPUT_LEN);
+    store<u32>(d, lo, LD_OUTPUT_LEN);
+    store<u32>(d, <u32>rec, LD_RECORD);
     const planned = planLayer(d, numType);
     if (planned < 0) return E.fail(-planned, <i32>i);
-    // Walk the tensors through the layer's data, 16-byte aligned, and check they fill it exactly.
+    // Walk the tensors through the layer's data, FILE_TENSOR_ALIGN-aligned, and check they fill it exactly.
     const dataOffset = load<u32>(rec, REC_DATA_OFFSET);
     const dataBytes = load<u32>(rec, REC_DATA_BYTES);
     if ((dataOffset & (FILE_TENSOR_ALIGN - 1)) != 0 || <u64>dataOffset < <u64>tableEnd || <u64>dataOffset + <u64>dataBytes > <u64>fileBytes)
       return E.fail(E.ERR_BAD_TENSOR_BOUNDS, <i32>i);
-    const count = load<i32>(d, 64);
+    const count = tensorCount(d);
     if (count > MAX_TENSORS) return E.fail(E.ERR_BAD_TENSOR_BOUNDS, <i32>i);
     let off: u64 = 0;
     for (let t = 0; t < count; t++) {
-      const slot = d + 96 + (<usize>t << 2);
+      const slot = tensorSlot(d, t);
       const bytes = <u64>load<u32>(slot);
-      off = (off + 15) & ~<u64>15;
+      off = (off + TENSOR_ALIGN_MASK) & ~TENSOR_ALIGN_MASK;
       if (off + bytes > <u64>dataBytes) return E.fail(E.ERR_BAD_TENSOR_BOUNDS, <i32>i);
       store<u32>(slot, <u32>(image + <usize>dataOffset + <usize>off));
       off += bytes;
     }
-    if (((off + 15) & ~<u64>15) != (((<u64>dataBytes) + 15) & ~<u64>15)) return E.fail(E.ERR_BAD_TENSOR_BOUNDS, <i32>i);
+    if (((off + TENSOR_ALIGN_MASK) & ~TENSOR_ALIGN_MASK) != (((<u64>dataBytes) + TENSOR_ALIGN_MASK) & ~TENSOR_ALIGN_MASK))
+      return E.fail(E.ERR_BAD_TENSOR_BOUNDS, <i32>i);
     weightBytes += <u64>dataBytes;
     // State and scratch placement.
-    const sBytes = <u64>load<u32>(d, 52);
-    const xBytes = <u64>load<u32>(d, 60);
+    const sBytes = <u64>layerStateBytes(d);
+    const xBytes = <u64>layerScratchBytes(d);
     if (sBytes > 0x7fffffff || xBytes > 0x7fffffff) return E.fail(E.ERR_BAD_SHAPE, <i32>i);
     stateBytes = (stateBytes + 15) & ~<u64>15;
-    store<u32>(d, <u32>stateBytes, 48);
+    store<u32>(d, <u32>stateBytes, LD_STATE_OFFSET);
     stateBytes += sBytes;
     scratchBytes = (scratchBytes + 15) & ~<u64>15;
-    store<u32>(d, <u32>scratchBytes, 56); // offset for now, made absolute below
+    store<u32>(d, <u32>scratchBytes, LD_SCRATCH); // offset for now, made absolute below
     scratchBytes += xBytes;
     if (stateBytes > 0x40000000 || scratchBytes > 0x40000000) return E.fail(E.ERR_BAD_SHAPE, <i32>i);
     prevOut = lo;
   }
   if (prevOut != outLen) return E.fail(E.ERR_BAD_SHAPE, <i32>(layerCount - 1));
-  const scratch = memAlloc(<u32>scratchBytes);
-  if (scratch == 0) return E.fail(E.ERR_OUT_OF_MEMORY, 0);
-  store<u32>(m, <u32>scratch, 36);
+  const c = changetype<ModelCtx>(m);
+  const scratchBlock = memAlloc(<u32>scratchBytes);
+  if (scratchBlock == 0) return E.fail(E.ERR_OUT_OF_MEMORY, 0);
+  c.scratch = scratchBlock;
   for (let i: u32 = 0; i < layerCount; i++) {
     const d = layers + <usize>i * LAYER_DESC_BYTES;
-    store<u32>(d, <u32>(scratch + <usize>load<u32>(d, 56)), 56);
+    store<u32>(d, <u32>(scratchBlock + scratch(d)), LD_SCRATCH);
     const r = prepareLayer(d, numType);
     if (r < 0) return E.fail(-r, <i32>i);
   }
-  store<u32>(m, <u32>((stateBytes + 15) & ~<u64>15), 32);
-  store<u32>(m, <u32>scratchBytes, 40);
-  store<u32>(m, <u32>weightBytes, 56);
+  c.stateBytes = <u32>((stateBytes + 15) & ~<u64>15);
+  c.scratchBytes = <u32>scratchBytes;
+  c.weightBytes = <u32>weightBytes;
   return 0;
 }
 
 /** Free a model and its image. Streams of it must be freed first (the host does this). */
 export function modelFree(m: usize): i32 {
   if (!isModel(m)) return E.fail(E.ERR_BAD_HANDLE, 0);
-  if (load<u32>(m, 60) != 0) return E.fail(E.ERR_BAD_HANDLE, <i32>load<u32>(m, 60));
-  store<u32>(m, 0);
-  memFree(load<u32>(m, 36));
-  memFree(load<u32>(m, 28));
-  memFree(load<u32>(m, 4));
+  const c = changetype<ModelCtx>(m);
+  if (c.streamsOpen != 0) return E.fail(E.ERR_BAD_HANDLE, <i32>c.streamsOpen);
+  c.tag = 0;
+  memFree(c.scratch);
+  memFree(c.layers);
+  memFree(c.image);
   memFree(m);
   return 0;
 }
@@ -206,5 +235,5 @@ export function modelFree(m: usize): i32 {
 /** Layer descriptor i of a model. */
 // @ts-ignore: decorator
 @inline export function layerDesc(m: usize, i: u32): usize {
-  return <usize>load<u32>(m, 28) + <usize>i * LAYER_DESC_BYTES;
+  return changetype<ModelCtx>(m).layers + <usize>i * LAYER_DESC_BYTES;
 }
