@@ -22,18 +22,14 @@ import {
   HDR_MAGIC, HDR_VERSION_MAJOR, HDR_HEADER_BYTES, HDR_FILE_BYTES, HDR_CHECKSUM, HDR_NUM_TYPE, HDR_INPUT_LEN,
   HDR_OUTPUT_LEN, HDR_LAYER_COUNT, HDR_LAYER_TABLE, HDR_METADATA_OFFSET, HDR_METADATA_BYTES, HDR_INPUT_SCALE,
   HDR_OUTPUT_SCALE, FILE_TENSOR_ALIGN, REC_KIND, REC_FLAGS, REC_INPUT_LEN, REC_OUTPUT_LEN, REC_PARAMS, REC_DATA_OFFSET, REC_DATA_BYTES,
-  KIND_DENSE, KIND_GRU, KIND_LSTM, KIND_SSM, KIND_RMSNORM, NUM_F32, NUM_INT8,
+  NUM_F32, NUM_INT8,
 } from "./constants";
 import {
   LAYER_DESC_BYTES, MAX_TENSORS, LD_PARAMS, LD_KIND, LD_FLAGS, LD_INPUT_LEN, LD_OUTPUT_LEN, LD_STATE_OFFSET,
-  LD_SCRATCH, LD_RECORD, padLen, kind, stateBytes as layerStateBytes, scratch, scratchBytes as layerScratchBytes,
+  LD_SCRATCH, LD_RECORD, padLen, stateBytes as layerStateBytes, scratch, scratchBytes as layerScratchBytes,
   tensorCount, tensorSlot,
 } from "./layer";
-import { densePlan, densePrepare } from "./dense";
-import { gruPlan, gruPrepare } from "./gru";
-import { lstmPlan, lstmPrepare } from "./lstm";
-import { ssmPlan, ssmPrepare } from "./ssm";
-import { normPlan, normPrepare } from "./norm";
+import { layerPlan, layerPrepare } from "./layers";
 
 export const MODEL_TAG: u32 = 0x4c444f4d; // "MODL"
 
@@ -60,26 +56,6 @@ export const MODEL_TAG: u32 = 0x4c444f4d; // "MODL"
 export const MODEL_BYTES: usize = offsetof<ModelCtx>(); // 64
 
 const TENSOR_ALIGN_MASK: u64 = FILE_TENSOR_ALIGN - 1;
-
-function planLayer(d: usize, numType: u32): i32 {
-  const k = kind(d);
-  if (k == KIND_DENSE) return densePlan(d, numType);
-  if (k == KIND_GRU) return gruPlan(d, numType);
-  if (k == KIND_LSTM) return lstmPlan(d, numType);
-  if (k == KIND_SSM) return ssmPlan(d, numType);
-  if (k == KIND_RMSNORM) return normPlan(d, numType);
-  return -E.ERR_BAD_LAYER_KIND;
-}
-
-function prepareLayer(d: usize, numType: u32): i32 {
-  const k = kind(d);
-  if (k == KIND_DENSE) return densePrepare(d, numType);
-  if (k == KIND_GRU) return gruPrepare(d, numType);
-  if (k == KIND_LSTM) return lstmPrepare(d, numType);
-  if (k == KIND_SSM) return ssmPrepare(d, numType);
-  if (k == KIND_RMSNORM) return normPrepare(d, numType);
-  return -E.ERR_BAD_LAYER_KIND;
-}
 
 /** Valid model handle? */
 export function isModel(m: usize): bool {
@@ -168,7 +144,7 @@ function prepareModel(m: usize, layers: usize, image: usize, fileBytes: u32, num
     store<u32>(d, li, LD_INPUT_LEN);
     store<u32>(d, lo, LD_OUTPUT_LEN);
     store<u32>(d, <u32>rec, LD_RECORD);
-    const planned = planLayer(d, numType);
+    const planned = layerPlan(d, numType);
     if (planned < 0) return E.fail(-planned, <i32>i);
     // Walk the tensors through the layer's data, FILE_TENSOR_ALIGN-aligned, and check they fill it exactly.
     const dataOffset = load<u32>(rec, REC_DATA_OFFSET);
@@ -210,7 +186,7 @@ function prepareModel(m: usize, layers: usize, image: usize, fileBytes: u32, num
   for (let i: u32 = 0; i < layerCount; i++) {
     const d = layers + <usize>i * LAYER_DESC_BYTES;
     store<u32>(d, <u32>(scratchBlock + scratch(d)), LD_SCRATCH);
-    const r = prepareLayer(d, numType);
+    const r = layerPrepare(d, numType);
     if (r < 0) return E.fail(-r, <i32>i);
   }
   c.stateBytes = <u32>((stateBytes + 15) & ~<u64>15);

@@ -4,14 +4,10 @@
 
 import { memAlloc, memFree, isTagged } from "./alloc";
 import * as E from "./errors";
-import { KIND_GRU, KIND_LSTM, KIND_SSM, KIND_RMSNORM, NUM_INT8 } from "./constants";
-import { kind, stateOffset } from "./layer";
+import { NUM_INT8 } from "./constants";
+import { stateOffset } from "./layer";
+import { layerStepInt8, layerStepF32 } from "./layers";
 import { ModelCtx, isModel, layerDesc } from "./model";
-import { denseStepInt8, denseStepF32 } from "./dense";
-import { gruStepInt8, gruStepF32 } from "./gru";
-import { lstmStepInt8, lstmStepF32 } from "./lstm";
-import { ssmStepInt8, ssmStepF32 } from "./ssm";
-import { normStepInt8, normStepF32 } from "./norm";
 
 export const STREAM_TAG: u32 = 0x4d525453; // "STRM"
 
@@ -87,21 +83,8 @@ function runLayers(m: usize, state: usize): usize {
   let x = state; // the input vector sits at the start of the state block
   for (let i: u32 = 0; i < count; i++) {
     const d = layerDesc(m, i);
-    const k = kind(d);
     const st = state + stateOffset(d);
-    if (numType == NUM_INT8) {
-      if (k == KIND_GRU) x = gruStepInt8(d, x, st);
-      else if (k == KIND_LSTM) x = lstmStepInt8(d, x, st);
-      else if (k == KIND_SSM) x = ssmStepInt8(d, x, st);
-      else if (k == KIND_RMSNORM) x = normStepInt8(d, x, st);
-      else x = denseStepInt8(d, x, st);
-    } else {
-      if (k == KIND_GRU) x = gruStepF32(d, x, st);
-      else if (k == KIND_LSTM) x = lstmStepF32(d, x, st);
-      else if (k == KIND_SSM) x = ssmStepF32(d, x, st);
-      else if (k == KIND_RMSNORM) x = normStepF32(d, x, st);
-      else x = denseStepF32(d, x, st);
-    }
+    x = numType == NUM_INT8 ? layerStepInt8(d, x, st) : layerStepF32(d, x, st);
   }
   return x;
 }
