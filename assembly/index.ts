@@ -20,14 +20,16 @@ import {
 export function modelInfo(m: usize, what: i32): i32 {
   if (!isModel(m)) return E.fail(E.ERR_BAD_HANDLE, 0);
   const c = changetype<ModelCtx>(m);
-  if (what == INFO_NUM_TYPE) return <i32>c.numType;
-  if (what == INFO_INPUT_LEN) return c.inputLen;
-  if (what == INFO_OUTPUT_LEN) return c.outputLen;
-  if (what == INFO_LAYER_COUNT) return <i32>c.layerCount;
-  if (what == INFO_STATE_BYTES) return <i32>c.stateBytes;
-  if (what == INFO_SCRATCH_BYTES) return <i32>c.scratchBytes;
-  if (what == INFO_WEIGHT_BYTES) return <i32>c.weightBytes;
-  return E.fail(E.ERR_BAD_HANDLE, what);
+  switch (what) {
+    case INFO_NUM_TYPE: return <i32>c.numType;
+    case INFO_INPUT_LEN: return c.inputLen;
+    case INFO_OUTPUT_LEN: return c.outputLen;
+    case INFO_LAYER_COUNT: return <i32>c.layerCount;
+    case INFO_STATE_BYTES: return <i32>c.stateBytes;
+    case INFO_SCRATCH_BYTES: return <i32>c.scratchBytes;
+    case INFO_WEIGHT_BYTES: return <i32>c.weightBytes;
+    default: return E.fail(E.ERR_BAD_HANDLE, what);
+  }
 }
 
 /** Build flags: BUILD_SIMD set in the simd build. */
