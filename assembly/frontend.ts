@@ -471,7 +471,8 @@ function frameF32(fe: usize, out: usize): void {
     if (b > 0) store<f32>(acc + (<usize>(b - 1) << 2), u + sw);
     u = su;
   }
-  const strength = reinterpret<f32>(c.pcanStrength), offset = reinterpret<f32>(c.pcanOffset), cap = reinterpret<f32>(c.pcanGainCap);
+  const strength = reinterpret<f32>(c.pcanStrength), offset = reinterpret<f32>(c.pcanOffset);
+  const cap = reinterpret<f32>(c.pcanGainCap);
   for (let j = 0; j < C; j++) {
     const v = Mathf.sqrt(load<f32>(acc + (<usize>j << 2))) * 0.125; // √E·64/512
     let o = v, s: f32 = 0;

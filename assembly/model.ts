@@ -21,8 +21,8 @@ import {
   FILE_MAGIC, FILE_VERSION_MAJOR, FILE_HEADER_BYTES, LAYER_RECORD_BYTES, MAX_LAYERS, MAX_DIM, MAX_PARAMS,
   HDR_MAGIC, HDR_VERSION_MAJOR, HDR_HEADER_BYTES, HDR_FILE_BYTES, HDR_CHECKSUM, HDR_NUM_TYPE, HDR_INPUT_LEN,
   HDR_OUTPUT_LEN, HDR_LAYER_COUNT, HDR_LAYER_TABLE, HDR_METADATA_OFFSET, HDR_METADATA_BYTES, HDR_INPUT_SCALE,
-  HDR_OUTPUT_SCALE, FILE_TENSOR_ALIGN, REC_KIND, REC_FLAGS, REC_INPUT_LEN, REC_OUTPUT_LEN, REC_PARAMS, REC_DATA_OFFSET, REC_DATA_BYTES,
-  NUM_F32, NUM_INT8,
+  HDR_OUTPUT_SCALE, FILE_TENSOR_ALIGN, REC_KIND, REC_FLAGS, REC_INPUT_LEN, REC_OUTPUT_LEN, REC_PARAMS,
+  REC_DATA_OFFSET, REC_DATA_BYTES, NUM_F32, NUM_INT8,
 } from "./constants";
 import {
   LAYER_DESC_BYTES, MAX_TENSORS, LD_PARAMS, LD_KIND, LD_FLAGS, LD_INPUT_LEN, LD_OUTPUT_LEN, LD_STATE_OFFSET,
@@ -135,7 +135,9 @@ function prepareModel(m: usize, layers: usize, image: usize, fileBytes: u32, num
   for (let i: u32 = 0; i < layerCount; i++) {
     const rec = image + <usize>tableOffset + <usize>(i * LAYER_RECORD_BYTES);
     const d = layers + <usize>i * LAYER_DESC_BYTES;
-    for (let k: usize = 0; k < <usize>MAX_PARAMS << 2; k += 4) store<u32>(d + LD_PARAMS + k, load<u32>(rec + REC_PARAMS + k));
+    for (let k: usize = 0; k < <usize>MAX_PARAMS << 2; k += 4) {
+      store<u32>(d + LD_PARAMS + k, load<u32>(rec + REC_PARAMS + k)); // p0..p7
+    }
     store<u32>(d, load<u32>(rec, REC_KIND), LD_KIND);
     store<u32>(d, load<u32>(rec, REC_FLAGS), LD_FLAGS);
     const li = load<u32>(rec, REC_INPUT_LEN);
@@ -149,7 +151,8 @@ function prepareModel(m: usize, layers: usize, image: usize, fileBytes: u32, num
     // Walk the tensors through the layer's data, FILE_TENSOR_ALIGN-aligned, and check they fill it exactly.
     const dataOffset = load<u32>(rec, REC_DATA_OFFSET);
     const dataBytes = load<u32>(rec, REC_DATA_BYTES);
-    if ((dataOffset & (FILE_TENSOR_ALIGN - 1)) != 0 || <u64>dataOffset < <u64>tableEnd || <u64>dataOffset + <u64>dataBytes > <u64>fileBytes)
+    if ((dataOffset & (FILE_TENSOR_ALIGN - 1)) != 0 || <u64>dataOffset < <u64>tableEnd ||
+        <u64>dataOffset + <u64>dataBytes > <u64>fileBytes)
       return E.fail(E.ERR_BAD_TENSOR_BOUNDS, <i32>i);
     const count = tensorCount(d);
     if (count > MAX_TENSORS) return E.fail(E.ERR_BAD_TENSOR_BOUNDS, <i32>i);
