@@ -291,9 +291,10 @@ export function resamplerMaxOut(mem: usize, count: i32): i32 {
  */
 export function resample(mem: usize, input: usize, count: i32, out: usize): i32 {
   if (count <= 0) return 0;
-  const isF32 = changetype<ResamplerState>(mem).numType == NUM_F32;
+  const st = changetype<ResamplerState>(mem);
+  const isF32 = st.numType == NUM_F32;
   const shift: usize = isF32 ? 2 : 1; // log2 of the element size
-  const L = changetype<ResamplerState>(mem).L, M = changetype<ResamplerState>(mem).M, K = changetype<ResamplerState>(mem).K, S = changetype<ResamplerState>(mem).S;
+  const L = st.L, M = st.M, K = st.K, S = st.S;
   if (K == 0) {
     // 16 kHz: an exact copy, two bytes at a time
     for (let b: usize = 0, end = <usize>count << shift; b < end; b += 2) store<u16>(out + b, load<u16>(input + b));
@@ -302,7 +303,7 @@ export function resample(mem: usize, input: usize, count: i32, out: usize): i32 
   const stride = <usize>K << shift;
   const taps = mem + <usize>HEADER;
   const hist = taps + <usize>S * stride, histEnd = hist + HIST_LEN * stride;
-  let p = changetype<ResamplerState>(mem).phase, wait = changetype<ResamplerState>(mem).wait, h = hist + <usize>changetype<ResamplerState>(mem).histOffset;
+  let p = st.phase, wait = st.wait, h = hist + <usize>st.histOffset;
   let n = 0;
   for (let i = 0; i < count; i++) {
     if (h == histEnd) {
@@ -328,8 +329,8 @@ export function resample(mem: usize, input: usize, count: i32, out: usize): i32 
       while (p >= L) { p -= L; wait++; }
     } while (wait == 0);
   }
-  changetype<ResamplerState>(mem).phase = p;
-  changetype<ResamplerState>(mem).wait = wait;
-  changetype<ResamplerState>(mem).histOffset = <u32>(h - hist);
+  st.phase = p;
+  st.wait = wait;
+  st.histOffset = <u32>(h - hist);
   return n;
 }
