@@ -1,8 +1,14 @@
 // A first-fit allocator over linear memory, used only when a model is loaded or a stream is
 // opened — never in a step. Blocks are 16-byte aligned for SIMD loads and zero-filled.
-// Block = 16-byte header [payloadBytes: u32, free: u32, 8 unused] + payload.
+// Block = a BlockHeader, padded to HEADER (16) bytes, then the payload.
 
-const HEADER: usize = 16;
+/** The header in front of every block. */
+// @ts-ignore: decorator
+@unmanaged class BlockHeader {
+  payloadBytes: u32; // a multiple of 16
+  free: u32;         // 1 free, 0 in use
+}
+const HEADER: usize = (offsetof<BlockHeader>() + 15) & ~15; // 16: keeps payloads 16-aligned
 let heapStart: usize = 0;
 let heapEnd: usize = 0;
 
@@ -17,23 +23,26 @@ function zero(ptr: usize, bytes: usize): void {
   for (let p = ptr, end = ptr + bytes; p < end; p += 8) store<u64>(p, 0);
 }
 
+// @ts-ignore: decorator
+@inline function block(p: usize): BlockHeader { return changetype<BlockHeader>(p); }
+
 /** Allocate `bytes` (rounded up to 16), zero-filled; returns 0 when memory cannot grow. */
 export function memAlloc(bytes: u32): usize {
   init();
   const size = ((<usize>bytes + 15) & ~<usize>15) || 16;
   if (size > 0x7ff00000) return 0;
-  for (let p = heapStart; p < heapEnd; p += HEADER + <usize>load<u32>(p)) {
-    const blockSize = <usize>load<u32>(p);
-    if (load<u32>(p, 4) != 0 && blockSize >= size) {
+  for (let p = heapStart; p < heapEnd; p += HEADER + <usize>block(p).payloadBytes) {
+    const blockSize = <usize>block(p).payloadBytes;
+    if (block(p).free != 0 && blockSize >= size) {
       if (blockSize - size >= HEADER + 16) {
         // split: the tail stays free
-        const rest = p + HEADER + size;
-        store<u32>(rest, <u32>(blockSize - size - HEADER));
-        store<u32>(rest, 1, 4);
-        store<u32>(p, <u32>size);
+        const rest = block(p + HEADER + size);
+        rest.payloadBytes = <u32>(blockSize - size - HEADER);
+        rest.free = 1;
+        block(p).payloadBytes = <u32>size;
       }
-      store<u32>(p, 0, 4);
-      zero(p + HEADER, <usize>load<u32>(p));
+      block(p).free = 0;
+      zero(p + HEADER, <usize>block(p).payloadBytes);
       return p + HEADER;
     }
   }
@@ -42,8 +51,8 @@ export function memAlloc(bytes: u32): usize {
   const havePages = <usize>memory.size();
   const needPages = (end + 0xffff) >> 16;
   if (needPages > havePages && memory.grow(<i32>(needPages - havePages)) < 0) return 0;
-  store<u32>(p, <u32>size);
-  store<u32>(p, 0, 4);
+  block(p).payloadBytes = <u32>size;
+  block(p).free = 0;
   heapEnd = end;
   zero(p + HEADER, size);
   return p + HEADER;
@@ -56,11 +65,11 @@ export function memFree(ptr: usize): void {
   // Walk from the start so a stray pointer cannot corrupt the heap, merging free runs as we go.
   let prevFree: usize = 0;
   for (let p = heapStart; p < heapEnd; ) {
-    const next = p + HEADER + <usize>load<u32>(p);
-    if (p + HEADER == ptr) store<u32>(p, 1, 4);
-    if (load<u32>(p, 4) != 0) {
+    const next = p + HEADER + <usize>block(p).payloadBytes;
+    if (p + HEADER == ptr) block(p).free = 1;
+    if (block(p).free != 0) {
       if (prevFree != 0) {
-        store<u32>(prevFree, <u32>(next - prevFree - HEADER));
+        block(prevFree).payloadBytes = <u32>(next - prevFree - HEADER);
       } else {
         prevFree = p;
       }

@@ -10,22 +10,17 @@
 // state: none. scratch: int8: acc i32 [outputLen] + out int16 [pad16]; f32: out f32 [pad4].
 
 import * as E from "./errors";
-import { NUM_INT8, param, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
+import { NUM_F32, NUM_INT8, ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_SOFTMAX, MAX_PARAMS } from "./constants";
+import { param, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkRowsI8, checkQuant } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, sat16, addSat32 } from "./fixedpoint";
 import { sigmoidS16, tanhS16, expNegTableQ31, sigmoidF32, tanhF32 } from "./activations";
 
-export const ACT_NONE: u32 = 0;
-export const ACT_RELU: u32 = 1;
-export const ACT_SIGMOID: u32 = 2;
-export const ACT_TANH: u32 = 3;
-export const ACT_SOFTMAX: u32 = 4;
-
 export function densePlan(d: usize, numType: u32): i32 {
   const I = inputLen(d), O = outputLen(d);
-  if (param(d, 0) > ACT_SOFTMAX) return -E.ERR_BAD_SHAPE;
-  for (let i = 1; i < 8; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
+  if (param(d, 0) > <u32>ACT_SOFTMAX) return -E.ERR_BAD_SHAPE;
+  for (let i = 1; i < MAX_PARAMS; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
   const ip = <u64>padLen(I, numType);
   if (numType == NUM_INT8) {
     setTensorBytes(d, 0, <u64>O * ip);
@@ -106,7 +101,7 @@ export function denseStepF32(d: usize, x: usize, state: usize): usize {
   const act = param(d, 0);
   const out = scratch(d);
   const b = tensor(d, 1);
-  matvecF32(tensor(d, 0), O, padLen(inputLen(d), 0), x, out);
+  matvecF32(tensor(d, 0), O, padLen(inputLen(d), NUM_F32), x, out);
   let maxv: f32 = -Infinity;
   for (let i = 0; i < O; i++) {
     const p = out + (<usize>i << 2);

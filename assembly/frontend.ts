@@ -22,26 +22,27 @@
 // there, and FEATURE_SCALE is micro_speech's and microWakeWord's (their float features are the
 // uint16 TFLM output · 10/256, about 0..26 for speech), so a model trained on those reads these.
 //
-// Config (the struct at `config` for frontendOpen; i32 fields; host/runtime/frontend.ts encodes it):
-//   0 sampleRateHz      input rate (the resampler decides which; 16000 is copied through)
-//   1 windowSamples     at 16 kHz, 64..512 (30 ms = 480)
-//   2 hopSamples        at 16 kHz, 16..windowSamples (10 ms = 160)
-//   3 fftSize           512 (only)
-//   4 channels          1..128 (40)
-//   5 lowHz             0 ≤ lowHz < highHz (125)
-//   6 highHz            ≤ 8000, with at least one FFT bin between the edges (7500)
-//   7 flags             bit 0 noise reduction, bit 1 PCAN, bit 2 log (7)
-//   8 smoothingBits     3..16 (10); TFLM's noise-estimate precision, taken for compatibility: the
-//                       estimate here is always Q16, finer than any of TFLM's      if NR or PCAN
-//   9 evenSmoothing     Q14, 0..16384 (409 = 0.025, truncated as TFLM)   if NR or PCAN
-//   10 oddSmoothing     Q14, 0..16384 (983 = 0.06)                        if NR or PCAN
-//   11 minSignalRemaining Q14, 0..16384 (819 = 0.05)                      if NR
-//   12 pcanStrength     Q16, 0..4·65536 (62259 = 0.95)                     if PCAN
-//   13 pcanOffset       Q16, ≥ 0 (80·65536)                                if PCAN
-//   14 pcanGainBits     8..30 (21): the gain is capped at 32767/2^gainBits, as by TFLM's int16
-//                       LUT (with the defaults the cap never binds)          if PCAN
-//   15 reserved, 0
-// A bad field fails with ERR_BAD_FRONTEND_CONFIG and errorDetail() = its index.
+// Config (FE_CONFIG_FIELDS i32 at `config` for frontendOpen, field i at byte 4·i; the FE_* indices
+// are constants.ts's; host/runtime/frontend.ts encodes it). Bounds (defaults):
+//   FE_SAMPLE_RATE_HZ         input rate (the resampler decides which; 16000 is copied through)
+//   FE_WINDOW_SAMPLES         at 16 kHz, 64..512 (30 ms = 480)
+//   FE_HOP_SAMPLES            at 16 kHz, 16..windowSamples (10 ms = 160)
+//   FE_FFT_SIZE               512 (only)
+//   FE_CHANNELS               1..128 (40)
+//   FE_LOW_HZ                 0 ≤ lowHz < highHz (125)
+//   FE_HIGH_HZ                ≤ 8000, with at least one FFT bin between the edges (7500)
+//   FE_FLAGS                  FE_FLAG_NOISE_REDUCTION | FE_FLAG_PCAN | FE_FLAG_LOG (all three)
+//   FE_SMOOTHING_BITS         3..16 (10); TFLM's noise-estimate precision, taken for compatibility:
+//                             the estimate here is always Q16, finer than any of TFLM's   if NR or PCAN
+//   FE_EVEN_SMOOTHING         Q14, 0..16384 (409 = 0.025, truncated as TFLM)            if NR or PCAN
+//   FE_ODD_SMOOTHING          Q14, 0..16384 (983 = 0.06)                                 if NR or PCAN
+//   FE_MIN_SIGNAL_REMAINING   Q14, 0..16384 (819 = 0.05)                                 if NR
+//   FE_PCAN_STRENGTH          Q16, 0..4·65536 (62259 = 0.95)                             if PCAN
+//   FE_PCAN_OFFSET            Q16, ≥ 0 (80·65536)                                        if PCAN
+//   FE_PCAN_GAIN_BITS         8..30 (21): the gain is capped at 32767/2^gainBits, as by TFLM's
+//                             int16 LUT (with the defaults the cap never binds)          if PCAN
+//   FE_RESERVED               0
+// A bad field fails with ERR_BAD_FRONTEND_CONFIG and errorDetail() = its index (FE_*).
 //
 // Int path, fixed-point formats (all integer once the samples are int16):
 //   samples int16 · window Q30 → i64 products; block floating point per frame: shifted by
@@ -71,41 +72,68 @@
 
 import { memAlloc, memFree, isTagged } from "./alloc";
 import * as E from "./errors";
-import { NUM_F32, NUM_INT8 } from "./layer";
+import {
+  NUM_F32, NUM_INT8, SAMPLE_I16, SAMPLE_F32, FEATURE_SCALE, FRONTEND_SAMPLE_RATE_HZ, FE_FLAG_NOISE_REDUCTION,
+  FE_FLAG_PCAN, FE_FLAG_LOG, FE_CONFIG_FIELDS, FE_SAMPLE_RATE_HZ, FE_WINDOW_SAMPLES, FE_HOP_SAMPLES, FE_FFT_SIZE,
+  FE_CHANNELS, FE_LOW_HZ, FE_HIGH_HZ, FE_FLAGS, FE_SMOOTHING_BITS, FE_EVEN_SMOOTHING, FE_ODD_SMOOTHING,
+  FE_MIN_SIGNAL_REMAINING, FE_PCAN_STRENGTH, FE_PCAN_OFFSET, FE_PCAN_GAIN_BITS, FE_RESERVED,
+} from "./constants";
 import { TW_BYTES, TW_COUNT, TW_N, cosTurns, fftTwiddles, fftI32, fftF32, powerBinI32, powerBinF32 } from "./fft";
 import { resamplerBytes, resamplerInit, resamplerReset, resamplerMaxOut, resample } from "./resample";
 
-/** Real feature = int16 output · FEATURE_SCALE (= 10/256: 2.5·ln of the value). */
-export const FEATURE_SCALE: f32 = 0.0390625;
-
-export const FLAG_NOISE_REDUCTION: i32 = 1;
-export const FLAG_PCAN: i32 = 2;
-export const FLAG_LOG: i32 = 4;
-export const CONFIG_FIELDS: i32 = 16;
-
 const FE_TAG: u32 = 0x544e5246; // "FRNT"
-const HEADER: usize = 128;
-const SAMPLE_RATE: i32 = 16000;
 const MAX_BINS: i32 = TW_N / 2 + 1;
 const TABLE_LEN: i32 = 129;
 const LOG2_32767_Q24: i32 = 251657501; // round(log2(32767)·2^24)
 
-// Context header (u32 / i32 unless said):
-//   0 tag  4 numType  8 window  12 hop  16 channels  20 flags  24 used (samples buffered)
-//   28 blockIn (input samples per resampler call)  32 binStart (first FFT bin used)
-//   44 evenSmoothing  48 oddSmoothing  52 minSignalRemaining (Q14)
-//   56 strength (int: Q16; f32: f32)  60 offset (int: Q16; f32: f32)
-//   64 gain cap (int: log2 in Q24; f32: f32)
-//   68.. pointers: 68 resampler  72 samples [window + hop] (int16 | f32)  76 convert [blockIn]
-//   80 window [window] (Q30 | f32)  84 twiddles (fft.ts)  88 fft [480 i64 | 256 complex]
-//   92 band ends [channels + 1] i32 (one past each band's last bin)  96 weights [257] (the
-//   falling side's: Q12 | f32)  100 channel energies [channels] (u64 | f32)
-//   104 noise estimate [channels] (u64 Q16 | f32)  108 log2 table [129] Q24  112 2^x table [129] Q30
+/**
+ * A frontend: the header of its one memAlloc block (the handle points at it). The resampler's
+ * block follows at HEADER, then every array the pointers below name, each 16-aligned. Three fields
+ * hold an i32 on the int path and f32 bits on the f32 path (read with reinterpret<f32>).
+ */
+// @ts-ignore: decorator
+@unmanaged class FrontendCtx {
+  tag: u32;               // FE_TAG while the frontend lives, 0 once freed
+  numType: u32;           // NUM_INT8: the int16 path; NUM_F32: the f32 path
+  windowSamples: i32;     // FE_WINDOW_SAMPLES, at 16 kHz
+  hopSamples: i32;        // FE_HOP_SAMPLES, at 16 kHz
+  channels: i32;          // FE_CHANNELS
+  flags: i32;             // FE_FLAG_*
+  used: i32;              // 16 kHz samples buffered, < windowSamples between calls
+  blockIn: i32;           // input samples per resampler call (its output fits one hop)
+  binStart: i32;          // first FFT bin of the mel bands
+  unused36: u32;
+  unused40: u32;
+  evenSmoothing: i32;     // Q14, noise estimate of even channels
+  oddSmoothing: i32;      // Q14, of odd channels
+  minSignalRemaining: i32; // Q14
+  pcanStrength: i32;      // int: Q16; f32: f32 bits
+  pcanOffset: i32;        // int: Q16 (≥ 0, as the noise estimate); f32: f32 bits
+  pcanGainCap: i32;       // 32767/2^gainBits; int: its log2 in Q24; f32: f32 bits
+  resampler: usize;       // resample.ts's block, at HEADER
+  samples: usize;         // [windowSamples + hopSamples] int16 | f32, the last `used` 16 kHz samples
+  convert: usize;         // [blockIn] the input converted to the path's sample type
+  window: usize;          // [windowSamples] Hann window, Q30 | f32
+  twiddles: usize;        // fft.ts's (Q30 | f32)
+  fft: usize;             // [TW_N i64] windowed frame, then the FFT in place
+  bandEnds: usize;        // [channels + 1] i32, one past each band's last bin
+  weights: usize;         // [MAX_BINS] the falling side's weight of each bin from binStart, Q12 | f32
+  energies: usize;        // [channels] channel energies, u64 | f32
+  noiseEstimate: usize;   // [channels] u64 Q16 | f32
+  log2Table: usize;       // [TABLE_LEN] log2(1 + i/128), Q24
+  exp2Table: usize;       // [TABLE_LEN] 2^(i/128), Q30
+}
+/** Channel j's noise smoothing, Q14: evenSmoothing, or oddSmoothing (the field after it) for odd j. */
+// @ts-ignore: decorator
+@inline function smoothing(fe: usize, j: i32): i32 {
+  return load<i32>(fe + offsetof<FrontendCtx>("evenSmoothing") + (<usize>(j & 1) << 2));
+}
+/** Bytes before the resampler's block: the context, rounded up to 16. */
+const HEADER: usize = (offsetof<FrontendCtx>() + 15) & ~15; // 128
 
+/** Field `index` (FE_*) of a frontend config. */
 // @ts-ignore: decorator
-@inline function field(fe: usize, off: usize): i32 { return load<i32>(fe + off); }
-// @ts-ignore: decorator
-@inline function ptr(fe: usize, off: usize): usize { return <usize>load<u32>(fe + off); }
+@inline function configField(config: usize, index: i32): i32 { return load<i32>(config + (<usize>index << 2)); }
 
 export function isFrontend(fe: usize): bool {
   return isTagged(fe, HEADER, FE_TAG);
@@ -122,29 +150,31 @@ function mel(hz: f32): f32 {
 /** Open a frontend: a handle (> 0) or a negative error. See the config layout above. */
 export function frontendOpen(config: usize, numType: u32): i32 {
   if (numType != NUM_F32 && numType != NUM_INT8) return E.fail(E.ERR_BAD_NUM_TYPE, <i32>numType);
-  if (config == 0 || <u64>config + <u64>(CONFIG_FIELDS << 2) > (<u64>memory.size() << 16)) return E.fail(E.ERR_BAD_ARGUMENT, 0);
-  const rate = load<i32>(config), win = load<i32>(config, 4), hop = load<i32>(config, 8);
-  const C = load<i32>(config, 16), lowHz = load<i32>(config, 20), highHz = load<i32>(config, 24);
-  const flags = load<i32>(config, 28), bits = load<i32>(config, 32);
-  const even = load<i32>(config, 36), odd = load<i32>(config, 40), minRem = load<i32>(config, 44);
-  const strength = load<i32>(config, 48), offset = load<i32>(config, 52), gainBits = load<i32>(config, 56);
-  const noise = (flags & (FLAG_NOISE_REDUCTION | FLAG_PCAN)) != 0, pcan = (flags & FLAG_PCAN) != 0;
+  if (config == 0 || <u64>config + <u64>(FE_CONFIG_FIELDS << 2) > (<u64>memory.size() << 16)) return E.fail(E.ERR_BAD_ARGUMENT, 0);
+  const rate = configField(config, FE_SAMPLE_RATE_HZ), win = configField(config, FE_WINDOW_SAMPLES);
+  const hop = configField(config, FE_HOP_SAMPLES), C = configField(config, FE_CHANNELS);
+  const lowHz = configField(config, FE_LOW_HZ), highHz = configField(config, FE_HIGH_HZ);
+  const flags = configField(config, FE_FLAGS), bits = configField(config, FE_SMOOTHING_BITS);
+  const even = configField(config, FE_EVEN_SMOOTHING), odd = configField(config, FE_ODD_SMOOTHING);
+  const minRem = configField(config, FE_MIN_SIGNAL_REMAINING), strength = configField(config, FE_PCAN_STRENGTH);
+  const offset = configField(config, FE_PCAN_OFFSET), gainBits = configField(config, FE_PCAN_GAIN_BITS);
+  const noise = (flags & (FE_FLAG_NOISE_REDUCTION | FE_FLAG_PCAN)) != 0, pcan = (flags & FE_FLAG_PCAN) != 0;
   let bad = -1;
-  if (win < 64 || win > TW_N) bad = 1;
-  else if (hop < 16 || hop > win) bad = 2;
-  else if (load<i32>(config, 12) != TW_N) bad = 3;
-  else if (C < 1 || C > 128) bad = 4;
-  else if (lowHz < 0 || lowHz >= highHz) bad = 5;
-  else if (highHz > SAMPLE_RATE / 2) bad = 6;
-  else if ((flags & ~7) != 0) bad = 7;
-  else if (noise && (bits < 3 || bits > 16)) bad = 8;
-  else if (noise && <u32>even > 16384) bad = 9;
-  else if (noise && <u32>odd > 16384) bad = 10;
-  else if ((flags & FLAG_NOISE_REDUCTION) != 0 && <u32>minRem > 16384) bad = 11;
-  else if (pcan && <u32>strength > 4 << 16) bad = 12;
-  else if (pcan && offset < 0) bad = 13;
-  else if (pcan && (gainBits < 8 || gainBits > 30)) bad = 14;
-  else if (load<i32>(config, 60) != 0) bad = 15;
+  if (win < 64 || win > TW_N) bad = FE_WINDOW_SAMPLES;
+  else if (hop < 16 || hop > win) bad = FE_HOP_SAMPLES;
+  else if (configField(config, FE_FFT_SIZE) != TW_N) bad = FE_FFT_SIZE;
+  else if (C < 1 || C > 128) bad = FE_CHANNELS;
+  else if (lowHz < 0 || lowHz >= highHz) bad = FE_LOW_HZ;
+  else if (highHz > FRONTEND_SAMPLE_RATE_HZ / 2) bad = FE_HIGH_HZ;
+  else if ((flags & ~(FE_FLAG_NOISE_REDUCTION | FE_FLAG_PCAN | FE_FLAG_LOG)) != 0) bad = FE_FLAGS;
+  else if (noise && (bits < 3 || bits > 16)) bad = FE_SMOOTHING_BITS;
+  else if (noise && <u32>even > 16384) bad = FE_EVEN_SMOOTHING;
+  else if (noise && <u32>odd > 16384) bad = FE_ODD_SMOOTHING;
+  else if ((flags & FE_FLAG_NOISE_REDUCTION) != 0 && <u32>minRem > 16384) bad = FE_MIN_SIGNAL_REMAINING;
+  else if (pcan && <u32>strength > 4 << 16) bad = FE_PCAN_STRENGTH;
+  else if (pcan && offset < 0) bad = FE_PCAN_OFFSET;
+  else if (pcan && (gainBits < 8 || gainBits > 30)) bad = FE_PCAN_GAIN_BITS;
+  else if (configField(config, FE_RESERVED) != 0) bad = FE_RESERVED;
   if (bad >= 0) return E.fail(E.ERR_BAD_FRONTEND_CONFIG, bad);
   const rsBytes = resamplerBytes(rate, numType);
   if (rsBytes < 0) return rsBytes;
@@ -152,7 +182,7 @@ export function frontendOpen(config: usize, numType: u32): i32 {
   const es: usize = numType == NUM_INT8 ? 2 : 4;
   // Block size: the most input samples whose resampled output cannot exceed one hop, so that a
   // call's last block completes at most one frame. Found once the resampler is set up.
-  const maxBlock = <i32>(<i64>hop * <i64>rate / SAMPLE_RATE) + 1;
+  const maxBlock = <i32>(<i64>hop * <i64>rate / FRONTEND_SAMPLE_RATE_HZ) + 1;
   const oBuf = HEADER + align16(<usize>rsBytes);
   const oConv = oBuf + align16(<usize>(win + hop) * es);
   const oTw = oConv + align16(<usize>maxBlock << 2);
@@ -171,39 +201,40 @@ export function frontendOpen(config: usize, numType: u32): i32 {
   while (block > 0 && resamplerMaxOut(fe + HEADER, block) > hop) block--;
   if (rsInit < 0 || block <= 0) {
     memFree(fe);
-    return rsInit < 0 ? rsInit : E.fail(E.ERR_BAD_FRONTEND_CONFIG, 2);
+    return rsInit < 0 ? rsInit : E.fail(E.ERR_BAD_FRONTEND_CONFIG, FE_HOP_SAMPLES);
   }
-  store<u32>(fe, numType, 4);
-  store<i32>(fe, win, 8);
-  store<i32>(fe, hop, 12);
-  store<i32>(fe, C, 16);
-  store<i32>(fe, flags, 20);
-  store<i32>(fe, block, 28);
-  store<i32>(fe, even, 44);
-  store<i32>(fe, odd, 48);
-  store<i32>(fe, minRem, 52);
+  const c = changetype<FrontendCtx>(fe);
+  c.numType = numType;
+  c.windowSamples = win;
+  c.hopSamples = hop;
+  c.channels = C;
+  c.flags = flags;
+  c.blockIn = block;
+  c.evenSmoothing = even;
+  c.oddSmoothing = odd;
+  c.minSignalRemaining = minRem;
   // PCAN's cap on the gain: 32767 / 2^gainBits (TFLM's int16 LUT saturates there)
   if (numType == NUM_INT8) {
-    store<i32>(fe, strength, 56);
-    store<i32>(fe, offset, 60); // Q16, as the noise estimate
-    store<i32>(fe, LOG2_32767_Q24 - (gainBits << 24), 64);
+    c.pcanStrength = strength;
+    c.pcanOffset = offset; // Q16, as the noise estimate
+    c.pcanGainCap = LOG2_32767_Q24 - (gainBits << 24);
   } else {
-    store<f32>(fe, <f32>strength / 65536.0, 56);
-    store<f32>(fe, <f32>offset / 65536.0, 60);
-    store<f32>(fe, <f32>(32767.0 / <f64>(1 << gainBits)), 64);
+    c.pcanStrength = reinterpret<i32>(<f32>strength / 65536.0);
+    c.pcanOffset = reinterpret<i32>(<f32>offset / 65536.0);
+    c.pcanGainCap = reinterpret<i32>(<f32>(32767.0 / <f64>(1 << gainBits)));
   }
-  store<u32>(fe, <u32>(fe + HEADER), 68);
-  store<u32>(fe, <u32>(fe + oBuf), 72);
-  store<u32>(fe, <u32>(fe + oConv), 76);
-  store<u32>(fe, <u32>(fe + oWin), 80);
-  store<u32>(fe, <u32>(fe + oTw), 84);
-  store<u32>(fe, <u32>(fe + oZ), 88);
-  store<u32>(fe, <u32>(fe + oBands), 92);
-  store<u32>(fe, <u32>(fe + oWts), 96);
-  store<u32>(fe, <u32>(fe + oAcc), 100);
-  store<u32>(fe, <u32>(fe + oEst), 104);
-  store<u32>(fe, <u32>(fe + oLog), 108);
-  store<u32>(fe, <u32>(fe + oExp), 112);
+  c.resampler = fe + HEADER;
+  c.samples = fe + oBuf;
+  c.convert = fe + oConv;
+  c.window = fe + oWin;
+  c.twiddles = fe + oTw;
+  c.fft = fe + oZ;
+  c.bandEnds = fe + oBands;
+  c.weights = fe + oWts;
+  c.energies = fe + oAcc;
+  c.noiseEstimate = fe + oEst;
+  c.log2Table = fe + oLog;
+  c.exp2Table = fe + oExp;
 
   // The twiddles and the Hann window (TFLM's: ½ − ½·cos(2π(n + ½)/window)), both Q30; the f32
   // path converts them (exact to f32's precision).
@@ -219,7 +250,7 @@ export function frontendOpen(config: usize, numType: u32): i32 {
   // bin k (DC excluded) belongs to the first band whose upper edge is ≥ mel(k·31.25 Hz), with
   // weight w = (upper − mel)/(upper − lower) on the band's falling side (channel b − 1) and
   // 1 − w on its rising side (channel b).
-  const hzPerBin: f32 = <f32>SAMPLE_RATE / <f32>TW_N;
+  const hzPerBin: f32 = <f32>FRONTEND_SAMPLE_RATE_HZ / <f32>TW_N;
   const melLow = mel(<f32>lowHz), spacing = (mel(<f32>highHz) - melLow) / <f32>(C + 1);
   const binStart = <i32>(1.5 + <f32>lowHz / hzPerBin);
   let k = binStart;
@@ -234,21 +265,21 @@ export function frontendOpen(config: usize, numType: u32): i32 {
     }
     store<i32>(fe + oBands + (<usize>b << 2), k);
   }
-  if (k <= binStart) { memFree(fe); return E.fail(E.ERR_BAD_FRONTEND_CONFIG, 6); }
-  store<i32>(fe, binStart, 32);
+  if (k <= binStart) { memFree(fe); return E.fail(E.ERR_BAD_FRONTEND_CONFIG, FE_HIGH_HZ); }
+  c.binStart = binStart;
   // log2(1 + i/128) in Q24 and 2^(i/128) in Q30, for the int path's log2 and 2^x
   for (let i = 0; i < TABLE_LEN; i++) {
     const x = <f32>i / 128.0;
     store<i32>(fe + oLog + (<usize>i << 2), <i32>Math.floor(<f64>Mathf.log1p(x) * (16777216.0 / Math.LN2) + 0.5));
     store<u32>(fe + oExp + (<usize>i << 2), <u32>Math.floor(<f64>Mathf.exp(x * <f32>Math.LN2) * 1073741824.0 + 0.5));
   }
-  store<u32>(fe, FE_TAG);
+  c.tag = FE_TAG;
   return <i32>fe;
 }
 
 export function frontendFree(fe: usize): i32 {
   if (!isFrontend(fe)) return E.fail(E.ERR_BAD_HANDLE, 0);
-  store<u32>(fe, 0);
+  changetype<FrontendCtx>(fe).tag = 0;
   memFree(fe);
   return 0;
 }
@@ -256,15 +287,16 @@ export function frontendFree(fe: usize): i32 {
 /** Back to silence: no buffered samples, zero noise estimates, the resampler's history cleared. */
 export function frontendReset(fe: usize): i32 {
   if (!isFrontend(fe)) return E.fail(E.ERR_BAD_HANDLE, 0);
-  store<i32>(fe, 0, 24);
-  const est = ptr(fe, 104);
-  for (let i = 0, n = field(fe, 16); i < n; i++) store<u64>(est + (<usize>i << 3), 0);
-  resamplerReset(ptr(fe, 68));
+  const c = changetype<FrontendCtx>(fe);
+  c.used = 0;
+  const est = c.noiseEstimate;
+  for (let i = 0, n = c.channels; i < n; i++) store<u64>(est + (<usize>i << 3), 0);
+  resamplerReset(c.resampler);
   return 0;
 }
 
 /**
- * Consume samples (sampleType 0: int16, 1: f32 in [−1, 1]) until all `count` are consumed or one
+ * Consume samples (sampleType SAMPLE_I16: int16, SAMPLE_F32: f32 in [−1, 1]) until all `count` are consumed or one
  * frame completes; a completed frame is written to `frame` (int16[channels] | f32[channels]).
  * Returns (consumed << 1) | frameReady, or a negative error. Non-finite f32 samples are refused
  * before anything changes (errorDetail: the sample's index); when one lies past samples already
@@ -273,15 +305,17 @@ export function frontendReset(fe: usize): i32 {
 export function frontendPush(fe: usize, samples: usize, count: i32, sampleType: i32, frame: usize): i32 {
   if (!isFrontend(fe)) return E.fail(E.ERR_BAD_HANDLE, 0);
   const top = <u64>memory.size() << 16;
-  const C = field(fe, 16);
-  if (sampleType != 0 && sampleType != 1) return E.fail(E.ERR_BAD_ARGUMENT, 3);
+  const c = changetype<FrontendCtx>(fe);
+  const C = c.channels;
+  if (sampleType != SAMPLE_I16 && sampleType != SAMPLE_F32) return E.fail(E.ERR_BAD_ARGUMENT, 3);
+  // below, sampleType is 0 (SAMPLE_I16) or 1 (SAMPLE_F32): sampleType + 1 is log2 of a sample's bytes
   if (count < 0 || count > 0x3fffffff || <u64>samples + (<u64>count << <u64>(sampleType + 1)) > top) return E.fail(E.ERR_BAD_ARGUMENT, 2);
   if (<u64>frame + (<u64>C << 2) > top) return E.fail(E.ERR_BAD_ARGUMENT, 4);
-  const isInt = load<u32>(fe, 4) == NUM_INT8;
-  const win = field(fe, 8), hop = field(fe, 12), blockIn = field(fe, 28);
-  const rs = ptr(fe, 68), buf = ptr(fe, 72), conv = ptr(fe, 76);
+  const isInt = c.numType == NUM_INT8;
+  const win = c.windowSamples, hop = c.hopSamples, blockIn = c.blockIn;
+  const rs = c.resampler, buf = c.samples, conv = c.convert;
   const es = isInt ? 1 : 2; // log2 of the buffered sample's bytes
-  let used = field(fe, 24), consumed = 0;
+  let used = c.used, consumed = 0;
   while (true) {
     if (used >= win) {
       if (isInt) frameInt(fe, frame);
@@ -289,7 +323,7 @@ export function frontendPush(fe: usize, samples: usize, count: i32, sampleType: 
       // drop the oldest hop samples
       const keep = <usize>(used - hop) << es, from = buf + (<usize>hop << es);
       for (let i: usize = 0; i < keep; i += 2) store<u16>(buf + i, load<u16>(from + i));
-      store<i32>(fe, used - hop, 24);
+      c.used = used - hop;
       return (consumed << 1) | 1;
     }
     if (consumed == count) break;
@@ -318,7 +352,7 @@ export function frontendPush(fe: usize, samples: usize, count: i32, sampleType: 
     used += resample(rs, src, n, buf + (<usize>used << es));
     consumed += n;
   }
-  store<i32>(fe, used, 24);
+  c.used = used;
   return consumed << 1;
 }
 
@@ -345,9 +379,10 @@ function mulPow2(x: u64, y: i64, tab: usize): u64 {
 }
 
 function frameInt(fe: usize, out: usize): void {
-  const win = field(fe, 8), C = field(fe, 16), flags = field(fe, 20);
-  const buf = ptr(fe, 72), wp = ptr(fe, 80), tw = ptr(fe, 84), z = ptr(fe, 88);
-  const bands = ptr(fe, 92), wts = ptr(fe, 96), acc = ptr(fe, 100), est = ptr(fe, 104), lt = ptr(fe, 108), et = ptr(fe, 112);
+  const c = changetype<FrontendCtx>(fe);
+  const win = c.windowSamples, C = c.channels, flags = c.flags;
+  const buf = c.samples, wp = c.window, tw = c.twiddles, z = c.fft;
+  const bands = c.bandEnds, wts = c.weights, acc = c.energies, est = c.noiseEstimate, lt = c.log2Table, et = c.exp2Table;
   // window (i64 products, kept in the fft buffer); block floating point: shift by r so that the
   // largest |x| has 21 bits (the OR of all |p| has the bit length of the largest), then pack as
   // i32 in place: round(p / 2^r) = high word of (p + rnd) << (32 − r), |p| < 2^(21 + r)
@@ -363,7 +398,7 @@ function frameInt(fe: usize, out: usize): void {
   for (let n = win; n < TW_N; n++) store<i32>(z + (<usize>n << 2), 0);
   fftI32(z, TW_N / 2, tw);
   // mel: band b's bins give Σw·P to channel b − 1 and Σ(1 − w)·P to channel b (P = |X|²/2^8)
-  let k = field(fe, 32), u: u64 = 0;
+  let k = c.binStart, u: u64 = 0;
   const wk = wts - (<usize>k << 2);
   for (let b = 0; b <= C; b++) {
     let sw: u64 = 0, sp: u64 = 0;
@@ -375,25 +410,25 @@ function frameInt(fe: usize, out: usize): void {
     if (b > 0) store<u64>(acc + (<usize>(b - 1) << 3), u + sw);
     u = (sp << 12) - sw;
   }
-  const strength = <i64>field(fe, 56), off = <u64>load<u32>(fe, 60), cap = <i64>field(fe, 64);
+  const strength = <i64>c.pcanStrength, off = <u64><u32>c.pcanOffset, cap = <i64>c.pcanGainCap;
   for (let j = 0; j < C; j++) {
     const e = load<u64>(acc + (<usize>j << 3));
     // v in Q10: √E · 2^(r − 25) (x = s·hann·2^(30 − r), E = Σw|X|²/2^8: v = √(E/2^4)·2^(r − 30)/8)
     const v: u64 = e == 0 ? 0 : mulPow2(1, (log2Q24(e, lt) >> 1) + (<i64>(r - 25) << 24), et);
     let o = v, s: u64 = 0;
-    if (flags & (FLAG_NOISE_REDUCTION | FLAG_PCAN)) {
+    if (flags & (FE_FLAG_NOISE_REDUCTION | FE_FLAG_PCAN)) {
       // noise estimate in Q16 (≥ TFLM's 2^smoothingBits precision), rounded
-      const sm = <u64>field(fe, <usize>(j & 1 ? 48 : 44));
+      const sm = <u64>smoothing(fe, j);
       const v16 = v << 6, pe = est + (<usize>j << 3);
       s = (v16 * sm + load<u64>(pe) * (16384 - sm) + 8192) >> 14;
       store<u64>(pe, s);
-      if (flags & FLAG_NOISE_REDUCTION) {
+      if (flags & FE_FLAG_NOISE_REDUCTION) {
         const sub = (v16 - (s < v16 ? s : v16) + 32) >> 6;
-        const floor = (v * <u64>field(fe, 52) + 8192) >> 14;
+        const floor = (v * <u64>c.minSignalRemaining + 8192) >> 14;
         o = sub > floor ? sub : floor;
       }
     }
-    if (flags & FLAG_PCAN) {
+    if (flags & FE_FLAG_PCAN) {
       // gain = 2^(−strength·log2(8·est + offset)), at most the cap; snr = 8·out·gain in Q16
       const y = (s << 3) + off;
       let g = y == 0 ? cap : -((strength * (log2Q24(y, lt) - (16 << 24)) + 32768) >> 16);
@@ -406,7 +441,7 @@ function frameInt(fe: usize, out: usize): void {
     }
     // o is now value in Q8
     let q: u64;
-    if (flags & FLAG_LOG) q = o <= 256 ? 0 : (<u64>(log2Q24(o, lt) - (8 << 24)) * 2977044472 + (<u64>1 << 49)) >> 50; // 64·ln = log2·64·ln 2
+    if (flags & FE_FLAG_LOG) q = o <= 256 ? 0 : (<u64>(log2Q24(o, lt) - (8 << 24)) * 2977044472 + (<u64>1 << 49)) >> 50; // 64·ln = log2·64·ln 2
     else q = (o + 1024) >> 11; // value/8
     store<i16>(out + (<usize>j << 1), <i16>(q > 32767 ? 32767 : q));
   }
@@ -415,15 +450,16 @@ function frameInt(fe: usize, out: usize): void {
 // ---- the f32 path: the same pipeline in f32 ----
 
 function frameF32(fe: usize, out: usize): void {
-  const win = field(fe, 8), C = field(fe, 16), flags = field(fe, 20);
-  const buf = ptr(fe, 72), wp = ptr(fe, 80), tw = ptr(fe, 84), z = ptr(fe, 88);
-  const bands = ptr(fe, 92), wts = ptr(fe, 96), acc = ptr(fe, 100), est = ptr(fe, 104);
+  const c = changetype<FrontendCtx>(fe);
+  const win = c.windowSamples, C = c.channels, flags = c.flags;
+  const buf = c.samples, wp = c.window, tw = c.twiddles, z = c.fft;
+  const bands = c.bandEnds, wts = c.weights, acc = c.energies, est = c.noiseEstimate;
   for (let n = 0; n < TW_N; n++) {
     const o = <usize>n << 2;
     store<f32>(z + o, n < win ? load<f32>(buf + o) * load<f32>(wp + o) : 0);
   }
   fftF32(z, TW_N / 2, tw);
-  let k = field(fe, 32), u: f32 = 0;
+  let k = c.binStart, u: f32 = 0;
   const wk = wts - (<usize>k << 2);
   for (let b = 0; b <= C; b++) {
     let sw: f32 = 0, su: f32 = 0;
@@ -435,25 +471,26 @@ function frameF32(fe: usize, out: usize): void {
     if (b > 0) store<f32>(acc + (<usize>(b - 1) << 2), u + sw);
     u = su;
   }
-  const strength = load<f32>(fe, 56), offset = load<f32>(fe, 60), cap = load<f32>(fe, 64);
+  const strength = reinterpret<f32>(c.pcanStrength), offset = reinterpret<f32>(c.pcanOffset);
+  const cap = reinterpret<f32>(c.pcanGainCap);
   for (let j = 0; j < C; j++) {
     const v = Mathf.sqrt(load<f32>(acc + (<usize>j << 2))) * 0.125; // √E·64/512
     let o = v, s: f32 = 0;
-    if (flags & (FLAG_NOISE_REDUCTION | FLAG_PCAN)) {
-      const sm = <f32>field(fe, <usize>(j & 1 ? 48 : 44)) * (1.0 / 16384.0);
+    if (flags & (FE_FLAG_NOISE_REDUCTION | FE_FLAG_PCAN)) {
+      const sm = <f32>smoothing(fe, j) * (1.0 / 16384.0);
       const pe = est + (<usize>j << 2);
       s = v * sm + load<f32>(pe) * (1 - sm);
       store<f32>(pe, s);
-      if (flags & FLAG_NOISE_REDUCTION) o = max(v - min(s, v), v * (<f32>field(fe, 52) * (1.0 / 16384.0)));
+      if (flags & FE_FLAG_NOISE_REDUCTION) o = max(v - min(s, v), v * (<f32>c.minSignalRemaining * (1.0 / 16384.0)));
     }
-    if (flags & FLAG_PCAN) {
+    if (flags & FE_FLAG_PCAN) {
       const snr = o * 8 * min(Mathf.exp(-strength * Mathf.log1p(s * 8 + offset - 1)), cap);
       o = snr < 2 ? snr * snr * 128 : (snr - 1) * 512;
     } else {
       o *= 8;
     }
     // o is now "value"
-    const f: f32 = flags & FLAG_LOG ? (o <= 1 ? 0 : Mathf.log1p(o - 1) * 2.5) : min<f32>(o * 0.125, 32767) * FEATURE_SCALE;
+    const f: f32 = flags & FE_FLAG_LOG ? (o <= 1 ? 0 : Mathf.log1p(o - 1) * 2.5) : min<f32>(o * 0.125, 32767) * <f32>FEATURE_SCALE;
     store<f32>(out + (<usize>j << 2), f);
   }
 }

@@ -1,5 +1,5 @@
 // GRU layer, PyTorch nn.GRU gate order (r, z, n), in both formulations (flags bit 0):
-//   reset after  (FLAG_RESET_AFTER; PyTorch, Keras reset_after=True, ONNX linear_before_reset=1):
+//   reset after  (GRU_FLAG_RESET_AFTER; PyTorch, Keras reset_after=True, ONNX linear_before_reset=1):
 //     n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
 //   reset before (ONNX default, Keras reset_after=False):
 //     n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)
@@ -17,18 +17,17 @@
 //   state: h f32 [pad4(H)]. scratch: gx f32 [3H], gh f32 [3H], rh f32 [pad4(H)]
 
 import * as E from "./errors";
-import { NUM_INT8, param, flags, inputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
+import { NUM_F32, NUM_INT8, GRU_FLAG_RESET_AFTER, MAX_PARAMS } from "./constants";
+import { param, flags, inputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkRowsI8, checkMultipliers, outputLen, paramI } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
 import { sat16, sat16w, requantRows } from "./fixedpoint";
 import { sigmoidQ15, tanhQ15, sigmoidF32, tanhF32 } from "./activations";
 
-export const FLAG_RESET_AFTER: u32 = 1;
-
 export function gruPlan(d: usize, numType: u32): i32 {
   const I = inputLen(d), H = <i32>param(d, 0);
-  if (H != outputLen(d) || flags(d) > 1) return -E.ERR_BAD_SHAPE;
-  for (let i = numType == NUM_INT8 ? 2 : 1; i < 8; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
+  if (H != outputLen(d) || flags(d) > <u32>GRU_FLAG_RESET_AFTER) return -E.ERR_BAD_SHAPE;
+  for (let i = numType == NUM_INT8 ? 2 : 1; i < MAX_PARAMS; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
   const rows = <u64>(3 * H);
   const ip = <u64>padLen(I, numType), hp = <u64>padLen(H, numType);
   const rows4 = (rows + 3) & ~<u64>3;
@@ -67,7 +66,7 @@ export function gruStepInt8(d: usize, x: usize, h: usize): usize {
   const H = <i32>param(d, 0);
   const shift = paramI(d, 1);
   const hp = padLen(H, NUM_INT8);
-  const resetAfter = (flags(d) & FLAG_RESET_AFTER) != 0;
+  const resetAfter = (flags(d) & GRU_FLAG_RESET_AFTER) != 0;
   const wh = tensor(d, 1), bx = tensor(d, 2), bh = tensor(d, 3), mx = tensor(d, 4), mh = tensor(d, 5);
   const accX = scratch(d);
   const accH = accX + (<usize>((3 * H + 3) & ~3) << 2);
@@ -108,13 +107,13 @@ export function gruStepInt8(d: usize, x: usize, h: usize): usize {
 /** One f32 GRU step; h is updated in place and is the layer's output. */
 export function gruStepF32(d: usize, x: usize, h: usize): usize {
   const H = <i32>param(d, 0);
-  const hp = padLen(H, 0);
-  const resetAfter = (flags(d) & FLAG_RESET_AFTER) != 0;
+  const hp = padLen(H, NUM_F32);
+  const resetAfter = (flags(d) & GRU_FLAG_RESET_AFTER) != 0;
   const wh = tensor(d, 1), bx = tensor(d, 2), bh = tensor(d, 3);
   const gx = scratch(d);
   const gh = gx + (<usize>((3 * H + 3) & ~3) << 2);
   const rh = gh + (<usize>((3 * H + 3) & ~3) << 2);
-  matvecF32(tensor(d, 0), 3 * H, padLen(inputLen(d), 0), x, gx);
+  matvecF32(tensor(d, 0), 3 * H, padLen(inputLen(d), NUM_F32), x, gx);
   matvecF32(wh, resetAfter ? 3 * H : 2 * H, hp, h, gh);
   for (let j = 0; j < H; j++) {
     const o = <usize>j << 2;

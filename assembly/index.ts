@@ -8,32 +8,32 @@ export { errorDetail } from "./errors";
 export { modelLoad, modelFree } from "./model";
 export { streamOpen, streamFree, streamReset, streamState, streamInput, streamStep, streamStepI16, streamStepPrepared } from "./stream";
 export { frontendOpen, frontendFree, frontendReset, frontendPush } from "./frontend";
-import { isModel } from "./model";
+import { ModelCtx, isModel } from "./model";
 import * as E from "./errors";
 
-const INFO_NUM_TYPE: i32 = 0;
-const INFO_INPUT_LEN: i32 = 1;
-const INFO_OUTPUT_LEN: i32 = 2;
-const INFO_LAYER_COUNT: i32 = 3;
-const INFO_STATE_BYTES: i32 = 4;
-const INFO_SCRATCH_BYTES: i32 = 5;
-const INFO_WEIGHT_BYTES: i32 = 6;
+import {
+  INFO_NUM_TYPE, INFO_INPUT_LEN, INFO_OUTPUT_LEN, INFO_LAYER_COUNT, INFO_STATE_BYTES, INFO_SCRATCH_BYTES,
+  INFO_WEIGHT_BYTES, BUILD_SIMD,
+} from "./constants";
 
 /** A number about a loaded model (INFO_*), or a negated error code. */
 export function modelInfo(m: usize, what: i32): i32 {
   if (!isModel(m)) return E.fail(E.ERR_BAD_HANDLE, 0);
-  if (what == INFO_NUM_TYPE) return load<i32>(m, 12);
-  if (what == INFO_INPUT_LEN) return load<i32>(m, 16);
-  if (what == INFO_OUTPUT_LEN) return load<i32>(m, 20);
-  if (what == INFO_LAYER_COUNT) return load<i32>(m, 24);
-  if (what == INFO_STATE_BYTES) return load<i32>(m, 32);
-  if (what == INFO_SCRATCH_BYTES) return load<i32>(m, 40);
-  if (what == INFO_WEIGHT_BYTES) return load<i32>(m, 56);
-  return E.fail(E.ERR_BAD_HANDLE, what);
+  const c = changetype<ModelCtx>(m);
+  switch (what) {
+    case INFO_NUM_TYPE: return <i32>c.numType;
+    case INFO_INPUT_LEN: return c.inputLen;
+    case INFO_OUTPUT_LEN: return c.outputLen;
+    case INFO_LAYER_COUNT: return <i32>c.layerCount;
+    case INFO_STATE_BYTES: return <i32>c.stateBytes;
+    case INFO_SCRATCH_BYTES: return <i32>c.scratchBytes;
+    case INFO_WEIGHT_BYTES: return <i32>c.weightBytes;
+    default: return E.fail(E.ERR_BAD_HANDLE, what);
+  }
 }
 
-/** Build flags: bit 0 set in the simd build. */
+/** Build flags: BUILD_SIMD set in the simd build. */
 export function buildFeatures(): i32 {
   // @ts-ignore: compile-time constant
-  return ASC_FEATURE_SIMD ? 1 : 0;
+  return ASC_FEATURE_SIMD ? BUILD_SIMD : 0;
 }

@@ -1,56 +1,65 @@
 // The in-memory descriptor of one layer, filled by the model reader at load (model.ts) and read
 // by the kernels in the step. Kernels know nothing else of the model.
 //
-// Descriptor (LAYER_DESC_BYTES, all u32 unless said):
-//   0..32   params p0..p7, copied from the file's layer record (meaning depends on the kind)
-//   32 kind   36 flags   40 inputLen   44 outputLen
-//   48 stateOffset (bytes into a stream's state block)   52 stateBytes
-//   56 scratch (absolute pointer, per model)              60 scratchBytes
-//   64 tensorCount   68 record (pointer to the file's layer record)   72..96 unused
-//   96.. tensor pointers t0..t31 (absolute, 16-aligned, into the model image)
+// The descriptor holds two arrays, so its fields are named byte offsets (LD_*), read through the
+// accessors below; u32 unless said:
 
-export const LAYER_DESC_BYTES: usize = 224;
+import { NUM_INT8, MAX_PARAMS } from "./constants";
+
 export const MAX_TENSORS: i32 = 32;
+export const LD_PARAMS: usize = 0; // [MAX_PARAMS] p0..p7, copied from the file's layer record (meaning by kind)
+export const LD_KIND: usize = 32; // KIND_*
+export const LD_FLAGS: usize = 36; // the record's flags (meaning by kind)
+export const LD_INPUT_LEN: usize = 40; // elements
+export const LD_OUTPUT_LEN: usize = 44; // elements
+export const LD_STATE_OFFSET: usize = 48; // bytes into a stream's state block, 16-aligned
+export const LD_STATE_BYTES: usize = 52; // the layer's state in that block (set by its plan)
+export const LD_SCRATCH: usize = 56; // pointer to its scratch (per model, 16-aligned); while planning, an offset
+export const LD_SCRATCH_BYTES: usize = 60; // (set by its plan)
+export const LD_TENSOR_COUNT: usize = 64; // i32, tensors the plan declared, ≤ MAX_TENSORS
+export const LD_RECORD: usize = 68; // pointer to the file's layer record; 72..96 unused
+export const LD_TENSORS: usize = 96; // [MAX_TENSORS] pointers into the image (16-aligned); while planning, byte counts
+export const LAYER_DESC_BYTES: usize = LD_TENSORS + (<usize>MAX_TENSORS << 2); // 224
 
-export const KIND_DENSE: u32 = 1;
-export const KIND_GRU: u32 = 2;
-export const KIND_LSTM: u32 = 3;
-export const KIND_SSM: u32 = 4;
-export const KIND_RMSNORM: u32 = 5;
-
-export const NUM_F32: u32 = 0;
-export const NUM_INT8: u32 = 1;
-
 // @ts-ignore: decorator
-@inline export function param(d: usize, i: i32): u32 { return load<u32>(d + (<usize>i << 2)); }
+@inline export function param(d: usize, i: i32): u32 { return load<u32>(d + LD_PARAMS + (<usize>i << 2)); }
 // @ts-ignore: decorator
-@inline export function paramI(d: usize, i: i32): i32 { return load<i32>(d + (<usize>i << 2)); }
+@inline export function paramI(d: usize, i: i32): i32 { return load<i32>(d + LD_PARAMS + (<usize>i << 2)); }
 // @ts-ignore: decorator
-@inline export function kind(d: usize): u32 { return load<u32>(d, 32); }
+@inline export function kind(d: usize): u32 { return load<u32>(d, LD_KIND); }
 // @ts-ignore: decorator
-@inline export function flags(d: usize): u32 { return load<u32>(d, 36); }
+@inline export function flags(d: usize): u32 { return load<u32>(d, LD_FLAGS); }
 // @ts-ignore: decorator
-@inline export function inputLen(d: usize): i32 { return load<i32>(d, 40); }
+@inline export function inputLen(d: usize): i32 { return load<i32>(d, LD_INPUT_LEN); }
 // @ts-ignore: decorator
-@inline export function outputLen(d: usize): i32 { return load<i32>(d, 44); }
+@inline export function outputLen(d: usize): i32 { return load<i32>(d, LD_OUTPUT_LEN); }
 // @ts-ignore: decorator
-@inline export function stateOffset(d: usize): usize { return <usize>load<u32>(d, 48); }
+@inline export function stateOffset(d: usize): usize { return <usize>load<u32>(d, LD_STATE_OFFSET); }
 // @ts-ignore: decorator
-@inline export function scratch(d: usize): usize { return <usize>load<u32>(d, 56); }
+@inline export function stateBytes(d: usize): u32 { return load<u32>(d, LD_STATE_BYTES); }
 // @ts-ignore: decorator
-@inline export function tensor(d: usize, i: i32): usize { return <usize>load<u32>(d + 96 + (<usize>i << 2)); }
+@inline export function scratch(d: usize): usize { return <usize>load<u32>(d, LD_SCRATCH); }
+// @ts-ignore: decorator
+@inline export function scratchBytes(d: usize): u32 { return load<u32>(d, LD_SCRATCH_BYTES); }
+// @ts-ignore: decorator
+@inline export function tensorCount(d: usize): i32 { return load<i32>(d, LD_TENSOR_COUNT); }
+/** Tensor slot i: its pointer (after load) or, while planning, its byte count. */
+// @ts-ignore: decorator
+@inline export function tensorSlot(d: usize, i: i32): usize { return d + LD_TENSORS + (<usize>i << 2); }
+// @ts-ignore: decorator
+@inline export function tensor(d: usize, i: i32): usize { return <usize>load<u32>(tensorSlot(d, i)); }
 
 /** Planning: a kind's plan function declares its tensors' byte sizes in order, then its state and scratch. */
 export function setTensorBytes(d: usize, i: i32, bytes: u64): void {
   // During planning the tensor slots hold byte counts; the reader turns them into pointers.
-  store<u32>(d + 96 + (<usize>i << 2), bytes > 0xffffffff ? 0xffffffff : <u32>bytes);
-  if (i + 1 > load<i32>(d, 64)) store<i32>(d, i + 1, 64);
+  store<u32>(tensorSlot(d, i), bytes > 0xffffffff ? 0xffffffff : <u32>bytes);
+  if (i + 1 > tensorCount(d)) store<i32>(d, i + 1, LD_TENSOR_COUNT);
 }
 export function setStateBytes(d: usize, bytes: u64): void {
-  store<u32>(d, bytes > 0x7fffffff ? 0xffffffff : <u32>bytes, 52);
+  store<u32>(d, bytes > 0x7fffffff ? 0xffffffff : <u32>bytes, LD_STATE_BYTES);
 }
 export function setScratchBytes(d: usize, bytes: u64): void {
-  store<u32>(d, bytes > 0x7fffffff ? 0xffffffff : <u32>bytes, 60);
+  store<u32>(d, bytes > 0x7fffffff ? 0xffffffff : <u32>bytes, LD_SCRATCH_BYTES);
 }
 
 /** Elements an activation vector of n values occupies: a whole number of 16-byte SIMD vectors. */

@@ -13,7 +13,7 @@
 //   c1 = sat16(requant(f·c, qc[0]));  c' = clamp(c1 + sat16(requant(i·g, qc[1])), ±cellClip or int16)
 //   h' = clamp(requant(o · tanhS16(c', cellScalePower + 12), qc[2]), outMin, outMax)
 // G is TFLite's 64-bit MultiplyByQuantizedMultiplier (the 16x8 FullyConnected: the multiplier
-// rounded to 16 bits, one rounding) — or, with FLAG_GATE_REQUANT32 (TFLite's int8 "8x8_16" LSTM),
+// rounded to 16 bits, one rounding) — or, with LSTM_FLAG_GATE_REQUANT32 (TFLite's int8 "8x8_16" LSTM),
 // the 32-bit one (`requant`, double rounding). Elementwise products use `requant` in both.
 // Where TFLite and CMSIS-NN differ — CMSIS adds the unsaturated W_h·h term (and the unsaturated
 // i·g term) before saturating — this follows TFLite; the two agree whenever those terms fit int16.
@@ -28,7 +28,7 @@
 // params: p0 hiddenLen (= outputLen); int8: p1 cellScalePower (cell state real = c · 2^p1),
 //   p2 cellClip (int16 units, 0 = none), p3 outMin, p4 outMax (int16 clamp of h');
 //   f32: p2 cellClip as f32 bits (0 = none). Unused params are 0.
-// flags: bit 0 FLAG_GATE_REQUANT32 (int8 only).
+// flags: bit 0 LSTM_FLAG_GATE_REQUANT32 (int8 only).
 // int8 tensors: 0 Wx int8 [4H, pad16(I)]   1 Wh int8 [4H, pad16(H)]   2 bx i64 [4H]
 //               3 qx (multiplier, shift) i32 [4H][2]: W·x + bx → Q3.12
 //               4 qh (multiplier, shift) i32 [4H][2]: W·h → Q3.12
@@ -39,13 +39,12 @@
 //   state: h f32 [pad4(H)], then c f32 [pad4(H)].  scratch: gx f32 [4H], gh f32 [4H]
 
 import * as E from "./errors";
-import { NUM_INT8, param, paramI, flags, inputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
+import { NUM_F32, NUM_INT8, LSTM_FLAG_GATE_REQUANT32, MAX_PARAMS } from "./constants";
+import { param, paramI, flags, inputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkRowsI8, checkQuant, outputLen } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, requant64Sat16, sat16, sat32, INT16_MIN, INT16_MAX } from "./fixedpoint";
 import { sigmoidQ15, tanhQ15, tanhS16, sigmoidF32, tanhF32 } from "./activations";
-
-export const FLAG_GATE_REQUANT32: u32 = 1;
 
 // Bounds the int8 reader accepts (checked at load).
 const CELL_POWER_MIN: i32 = -27; // tanh input left shift p + 12 ≥ -15
@@ -61,8 +60,8 @@ export function lstmPlan(d: usize, numType: u32): i32 {
   const I = inputLen(d), H = <i32>param(d, 0);
   if (H <= 0 || H != outputLen(d)) return -E.ERR_BAD_SHAPE;
   const int8 = numType == NUM_INT8;
-  if (flags(d) > (int8 ? FLAG_GATE_REQUANT32 : 0)) return -E.ERR_BAD_SHAPE;
-  for (let i = int8 ? 5 : 3; i < 8; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
+  if (flags(d) > <u32>(int8 ? LSTM_FLAG_GATE_REQUANT32 : 0)) return -E.ERR_BAD_SHAPE;
+  for (let i = int8 ? 5 : 3; i < MAX_PARAMS; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
   if (!int8 && param(d, 1) != 0) return -E.ERR_BAD_SHAPE;
   const rows = <u64>(4 * H);
   const ip = <u64>padLen(I, numType), hp = <u64>padLen(H, numType);
@@ -95,7 +94,7 @@ export function lstmPrepare(d: usize, numType: u32): i32 {
   if (!checkRowsI8(tensor(d, 1), 4 * H, padLen(H, numType))) return -E.ERR_OVERFLOW_RISK;
   const qx = tensor(d, 3), qh = tensor(d, 4);
   if (!checkQuant(qx, 4 * H) || !checkQuant(qh, 4 * H) || !checkQuant(tensor(d, 5), 3)) return -E.ERR_BAD_QUANT_PARAMS;
-  if ((flags(d) & FLAG_GATE_REQUANT32) == 0) {
+  if ((flags(d) & LSTM_FLAG_GATE_REQUANT32) == 0) {
     // The 64-bit requantisation takes shifts up to +7 (TFLite's range).
     for (let r = 0; r < 4 * H; r++) {
       if (load<i32>(qx + (<usize>r << 3), 4) > 7 || load<i32>(qh + (<usize>r << 3), 4) > 7) return -E.ERR_BAD_QUANT_PARAMS;
@@ -135,7 +134,7 @@ export function lstmPrepare(d: usize, numType: u32): i32 {
 export function lstmStepInt8(d: usize, x: usize, state: usize): usize {
   const H = <i32>param(d, 0);
   const hp = padLen(H, NUM_INT8);
-  const wide = (flags(d) & FLAG_GATE_REQUANT32) == 0;
+  const wide = (flags(d) & LSTM_FLAG_GATE_REQUANT32) == 0;
   const bx = tensor(d, 2), qx = tensor(d, 3), qh = tensor(d, 4), qc = tensor(d, 5);
   const tanhShift = paramI(d, 1) + 12;
   const clip = paramI(d, 2);
@@ -181,14 +180,14 @@ export function lstmStepInt8(d: usize, x: usize, state: usize): usize {
 /** One f32 LSTM step; h and c are updated in place and h is the layer's output. */
 export function lstmStepF32(d: usize, x: usize, state: usize): usize {
   const H = <i32>param(d, 0);
-  const hp = padLen(H, 0);
+  const hp = padLen(H, NUM_F32);
   const b = tensor(d, 2);
   const clip = reinterpret<f32>(param(d, 2));
   const h = state;
   const c = state + (<usize>hp << 2);
   const gx = scratch(d);
   const gh = gx + (rows4(4 * H) << 2);
-  matvecF32(tensor(d, 0), 4 * H, padLen(inputLen(d), 0), x, gx);
+  matvecF32(tensor(d, 0), 4 * H, padLen(inputLen(d), NUM_F32), x, gx);
   matvecF32(tensor(d, 1), 4 * H, hp, h, gh);
   for (let j = 0; j < H; j++) {
     const oi = <usize>j << 2, ofg = <usize>(H + j) << 2, ogg = <usize>(2 * H + j) << 2, oog = <usize>(3 * H + j) << 2;

@@ -54,25 +54,45 @@
 // Nyquist frequency down ≥ 67.2 dB (f32) and ≥ 65.7 dB (int16); 8 kHz input: images ≥ 72.7 dB
 // down; the int16 and f32 paths within 1 LSB of each other on the tone, 4 LSB on noise.
 //
-// Block layout (i32 fields): 0 inRateHz  4 numType  8 L  12 M  16 K (0: exact copy)  20 S (stored
-// phases)  24 phase of the next output  28 input samples until it  32 byte offset in the history
-// of the next sample  36..48 unused;  48 taps [S][K];  then the history [4K]: the window is the K
-// samples before the offset, oldest first; when the history is full its last K samples move to the
-// front (int16 or f32 elements throughout).
+// Block layout: a ResamplerState (below), then at HEADER the taps [S][K], then the history [4K]:
+// the window is the K samples before the state's histOffset, oldest first; when the history is full
+// its last K samples move to the front (int16 or f32 elements throughout).
 
 import * as E from "./errors";
-import { NUM_F32, NUM_INT8 } from "./layer";
+import { NUM_F32, NUM_INT8, FRONTEND_SAMPLE_RATE_HZ } from "./constants";
 import { sat16 } from "./fixedpoint";
 
 // @ts-ignore: decorator
 @inline const SIMD: bool = ASC_FEATURE_SIMD;
 
-const HEADER: i32 = 48;
-const OUT_RATE_HZ: i32 = 16000;
+/** A resampler's header, at the start of its block. */
+// @ts-ignore: decorator
+@unmanaged class ResamplerState {
+  inRateHz: i32;     // input rate (RATES); 0 before init (resamplerMaxOut then assumes a copy)
+  numType: u32;      // NUM_F32: f32 samples, NUM_INT8: int16 samples
+  L: i32;            // 16000 = inRateHz · L/M
+  M: i32;
+  K: i32;            // taps per output, a multiple of 8; 0: 16 kHz, an exact copy
+  S: i32;            // stored phases, ⌈L/2⌉ (the others are mirrors)
+  phase: i32;        // phase of the next output, 0..L−1
+  wait: i32;         // input samples until the next output, ≥ 1 between calls
+  histOffset: u32;   // byte offset in the history of the next input sample, K..4K elements
+}
+/** Bytes before the taps: the header, rounded up to 16 for SIMD loads. */
+const HEADER: i32 = <i32>((offsetof<ResamplerState>() + 15) & ~15); // 48
 const KAISER_BETA: f64 = 6.5;
 const CUTOFF: f64 = 0.9; // × the lower Nyquist frequency
 
-/** Supported rates: [inRateHz, L, M, K] as u16. K is a multiple of 8 (one i16x8 per 8 taps). */
+/** A row of RATES. */
+// @ts-ignore: decorator
+@unmanaged class RateRow {
+  inRateHz: u16;
+  L: u16;            // 16000 = inRateHz · L/M
+  M: u16;
+  K: u16;            // taps per output, a multiple of 8 (one i16x8 per 8 taps); 0: an exact copy
+}
+
+/** Supported rates: RateRow [RATE_COUNT], static data. */
 const RATES: usize = memory.data<u16>([
   8000, 2, 1, 32,
   16000, 1, 1, 0,
@@ -89,8 +109,8 @@ const HIST_LEN: usize = 4;
 /** The RATES row for inRateHz, or 0. */
 function rateRow(inRateHz: i32): usize {
   for (let i = 0; i < RATE_COUNT; i++) {
-    const row = RATES + (<usize>i << 3);
-    if (<i32>load<u16>(row) == inRateHz) return row;
+    const row = RATES + <usize>i * offsetof<RateRow>();
+    if (<i32>changetype<RateRow>(row).inRateHz == inRateHz) return row;
   }
   return 0;
 }
@@ -105,7 +125,7 @@ export function resamplerBytes(inRateHz: i32, numType: u32): i32 {
   if (numType != NUM_F32 && numType != NUM_INT8) return E.fail(E.ERR_BAD_NUM_TYPE, <i32>numType);
   const row = rateRow(inRateHz);
   if (row == 0) return E.fail(E.ERR_BAD_SAMPLE_RATE, inRateHz);
-  const L = <i32>load<u16>(row, 2), K = <i32>load<u16>(row, 6);
+  const L = <i32>changetype<RateRow>(row).L, K = <i32>changetype<RateRow>(row).K;
   return HEADER + ((((L + 1) >> 1) * K + <i32>HIST_LEN * K) << elemShift(numType));
 }
 
@@ -152,14 +172,16 @@ export function resamplerInit(mem: usize, inRateHz: i32, numType: u32): i32 {
   const bytes = resamplerBytes(inRateHz, numType);
   if (bytes < 0) return bytes;
   const row = rateRow(inRateHz);
-  const L = <i32>load<u16>(row, 2), M = <i32>load<u16>(row, 4), K = <i32>load<u16>(row, 6);
+  const r = changetype<RateRow>(row);
+  const L = <i32>r.L, M = <i32>r.M, K = <i32>r.K;
   const S = (L + 1) >> 1;
-  store<i32>(mem, inRateHz);
-  store<u32>(mem, numType, 4);
-  store<i32>(mem, L, 8);
-  store<i32>(mem, M, 12);
-  store<i32>(mem, K, 16);
-  store<i32>(mem, S, 20);
+  const st = changetype<ResamplerState>(mem);
+  st.inRateHz = inRateHz;
+  st.numType = numType;
+  st.L = L;
+  st.M = M;
+  st.K = K;
+  st.S = S;
   const shift = elemShift(numType);
   for (let p = 0; p < S; p++) {
     let sum: f64 = 0;
@@ -186,21 +208,21 @@ export function resamplerInit(mem: usize, inRateHz: i32, numType: u32): i32 {
 
 /** Back to silence (zero history) without recomputing taps. */
 export function resamplerReset(mem: usize): void {
-  const K = load<i32>(mem, 16);
-  const stride = <usize>K << elemShift(load<u32>(mem, 4));
-  store<i32>(mem, 0, 24);
-  store<i32>(mem, 1, 28);
-  store<u32>(mem, <u32>stride, 32); // K zeros of history before the first sample
-  const hist = mem + <usize>HEADER + <usize>load<i32>(mem, 20) * stride;
+  const st = changetype<ResamplerState>(mem);
+  const stride = <usize>st.K << elemShift(st.numType);
+  st.phase = 0;
+  st.wait = 1;
+  st.histOffset = <u32>stride; // K zeros of history before the first sample
+  const hist = mem + <usize>HEADER + <usize>st.S * stride;
   for (let b: usize = 0; b < stride; b += 8) store<u64>(hist + b, 0);
 }
 
 /** Most 16 kHz samples `count` input samples can produce: ceil(count · 16000 / inRate) + 2. */
 export function resamplerMaxOut(mem: usize, count: i32): i32 {
-  const rate = <i64>load<i32>(mem);
+  const rate = <i64>changetype<ResamplerState>(mem).inRateHz;
   if (rate <= 0) return count > 0 ? count + 2 : 2; // not initialised: resample() copies
   const n = count > 0 ? <i64>count : 0;
-  return <i32>((n * OUT_RATE_HZ + rate - 1) / rate) + 2;
+  return <i32>((n * FRONTEND_SAMPLE_RATE_HZ + rate - 1) / rate) + 2;
 }
 
 /**
@@ -269,9 +291,10 @@ export function resamplerMaxOut(mem: usize, count: i32): i32 {
  */
 export function resample(mem: usize, input: usize, count: i32, out: usize): i32 {
   if (count <= 0) return 0;
-  const isF32 = load<u32>(mem, 4) == NUM_F32;
+  const st = changetype<ResamplerState>(mem);
+  const isF32 = st.numType == NUM_F32;
   const shift: usize = isF32 ? 2 : 1; // log2 of the element size
-  const L = load<i32>(mem, 8), M = load<i32>(mem, 12), K = load<i32>(mem, 16), S = load<i32>(mem, 20);
+  const L = st.L, M = st.M, K = st.K, S = st.S;
   if (K == 0) {
     // 16 kHz: an exact copy, two bytes at a time
     for (let b: usize = 0, end = <usize>count << shift; b < end; b += 2) store<u16>(out + b, load<u16>(input + b));
@@ -280,7 +303,7 @@ export function resample(mem: usize, input: usize, count: i32, out: usize): i32 
   const stride = <usize>K << shift;
   const taps = mem + <usize>HEADER;
   const hist = taps + <usize>S * stride, histEnd = hist + HIST_LEN * stride;
-  let p = load<i32>(mem, 24), wait = load<i32>(mem, 28), h = hist + <usize>load<u32>(mem, 32);
+  let p = st.phase, wait = st.wait, h = hist + <usize>st.histOffset;
   let n = 0;
   for (let i = 0; i < count; i++) {
     if (h == histEnd) {
@@ -306,8 +329,8 @@ export function resample(mem: usize, input: usize, count: i32, out: usize): i32 
       while (p >= L) { p -= L; wait++; }
     } while (wait == 0);
   }
-  store<i32>(mem, p, 24);
-  store<i32>(mem, wait, 28);
-  store<u32>(mem, <u32>(h - hist), 32);
+  st.phase = p;
+  st.wait = wait;
+  st.histOffset = <u32>(h - hist);
   return n;
 }

@@ -66,7 +66,8 @@
 //     dt [Di], yg [Di], out [M].
 
 import * as E from "./errors";
-import { NUM_INT8, param, flags, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes,
+import { NUM_F32, NUM_INT8, MAX_DIM, MAX_PARAMS } from "./constants";
+import { param, flags, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes,
   setStateBytes, setScratchBytes, checkRowsI8, checkQuant } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, sat16 } from "./fixedpoint";
@@ -75,7 +76,6 @@ import { rmsNormI16, rmsNormF32, RMS_EPS_Q_MAX } from "./rmsnorm";
 import { convStepI16, convStepF32 } from "./conv1d";
 
 export const SSM_MAX_CONV: i32 = 16;
-const MAX_SIZE: u32 = 8192;
 
 // int8 tensor indices
 const T_IN_W = 0, T_IN_Q = 1, T_CONV_W = 2, T_CONV_B = 3, T_CONV_Q = 4, T_X_W = 5, T_X_Q = 6,
@@ -96,9 +96,9 @@ export const SSM_CONSTS: i32 = 16;
 export function ssmPlan(d: usize, numType: u32): i32 {
   const M = param(d, 0), N = param(d, 1), K = param(d, 2), Di = param(d, 3), R = param(d, 4);
   if (<u32>inputLen(d) != M || <u32>outputLen(d) != M || flags(d) != 0) return -E.ERR_BAD_SHAPE;
-  if (N == 0 || N > MAX_SIZE || K == 0 || K > <u32>SSM_MAX_CONV || Di == 0 || Di > MAX_SIZE || R == 0 || R > MAX_SIZE)
+  if (N == 0 || N > <u32>MAX_DIM || K == 0 || K > <u32>SSM_MAX_CONV || Di == 0 || Di > <u32>MAX_DIM || R == 0 || R > <u32>MAX_DIM)
     return -E.ERR_BAD_SHAPE;
-  for (let i = 5; i < 8; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
+  for (let i = 5; i < MAX_PARAMS; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
   const m = <i32>M, n = <i32>N, k = <i32>K, di = <i32>Di, r = <i32>R;
   const xRows = <u64>(r + 2 * n);
   const accRows = <u64>round4(max(max(2 * di, r + 2 * n), m));
@@ -291,7 +291,7 @@ export function ssmStepInt8(d: usize, x: usize, state: usize): usize {
 /** One f32 SSM block step. Returns the block's output (f32, in the layer's scratch). */
 export function ssmStepF32(d: usize, x: usize, state: usize): usize {
   const M = <i32>param(d, 0), N = <i32>param(d, 1), K = <i32>param(d, 2), Di = <i32>param(d, 3), R = <i32>param(d, 4);
-  const mp = padLen(M, 0), dp = padLen(Di, 0), rp = padLen(R, 0);
+  const mp = padLen(M, NUM_F32), dp = padLen(Di, NUM_F32), rp = padLen(R, NUM_F32);
   // scratch
   const nrm = scratch(d);
   const xz = nrm + (<usize>mp << 2);

@@ -1,21 +1,24 @@
 // Streams: one per independent input sequence, each with its own state block, sharing the model's
 // weights and scratch. A step validates and converts the input, runs every layer in order and
 // writes the output; it allocates nothing.
-//
-// Stream context (STREAM_BYTES, u32 fields): 0 tag   4 model   8 state (block of model.stateBytes)
 
 import { memAlloc, memFree, isTagged } from "./alloc";
 import * as E from "./errors";
-import { KIND_DENSE, KIND_GRU, KIND_LSTM, KIND_SSM, KIND_RMSNORM, NUM_INT8, kind, stateOffset } from "./layer";
-import { isModel, layerDesc } from "./model";
-import { denseStepInt8, denseStepF32 } from "./dense";
-import { gruStepInt8, gruStepF32 } from "./gru";
-import { lstmStepInt8, lstmStepF32 } from "./lstm";
-import { ssmStepInt8, ssmStepF32 } from "./ssm";
-import { normStepInt8, normStepF32 } from "./norm";
+import { NUM_INT8 } from "./constants";
+import { stateOffset } from "./layer";
+import { layerStepInt8, layerStepF32 } from "./layers";
+import { ModelCtx, isModel, layerDesc } from "./model";
 
 export const STREAM_TAG: u32 = 0x4d525453; // "STRM"
-const STREAM_BYTES: usize = 16;
+
+/** A stream: its model and its own state block. The handle points at it. */
+// @ts-ignore: decorator
+@unmanaged class StreamCtx {
+  tag: u32;      // STREAM_TAG while the stream lives, 0 once freed
+  model: usize;  // the ModelCtx it runs
+  state: usize;  // its state block, model.stateBytes: [input vector, padded][layer 0 state][layer 1 state]…
+}
+const STREAM_BYTES: usize = (offsetof<StreamCtx>() + 15) & ~15; // 16: memAlloc's granule
 
 export function isStream(s: usize): bool {
   return isTagged(s, STREAM_BYTES, STREAM_TAG);
@@ -23,42 +26,45 @@ export function isStream(s: usize): bool {
 
 export function streamOpen(m: usize): i32 {
   if (!isModel(m)) return E.fail(E.ERR_BAD_HANDLE, 0);
+  const mc = changetype<ModelCtx>(m);
   const s = memAlloc(<u32>STREAM_BYTES);
-  const state = memAlloc(load<u32>(m, 32));
+  const state = memAlloc(mc.stateBytes);
   if (s == 0 || state == 0) {
     memFree(s);
     memFree(state);
     return E.fail(E.ERR_OUT_OF_MEMORY, 0);
   }
-  store<u32>(s, <u32>m, 4);
-  store<u32>(s, <u32>state, 8);
-  store<u32>(s, STREAM_TAG);
-  store<u32>(m, load<u32>(m, 60) + 1, 60);
+  const sc = changetype<StreamCtx>(s);
+  sc.model = m;
+  sc.state = state;
+  sc.tag = STREAM_TAG;
+  mc.streamsOpen++;
   return <i32>s;
 }
 
 export function streamFree(s: usize): i32 {
   if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
-  const m = <usize>load<u32>(s, 4);
-  store<u32>(s, 0);
-  memFree(<usize>load<u32>(s, 8));
+  const sc = changetype<StreamCtx>(s);
+  const mc = changetype<ModelCtx>(sc.model);
+  sc.tag = 0;
+  memFree(sc.state);
   memFree(s);
-  store<u32>(m, load<u32>(m, 60) - 1, 60);
+  mc.streamsOpen--;
   return 0;
 }
 
 /** Zero the stream's state: the start of a new sequence. */
 export function streamReset(s: usize): i32 {
   if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
-  const m = <usize>load<u32>(s, 4);
-  const state = <usize>load<u32>(s, 8);
-  const bytes = <usize>load<u32>(m, 32);
+  const sc = changetype<StreamCtx>(s);
+  const state = sc.state;
+  const bytes = <usize>changetype<ModelCtx>(sc.model).stateBytes;
   for (let p: usize = 0; p < bytes; p += 8) store<u64>(state + p, 0);
   return 0;
 }
 
 export function streamState(s: usize): usize {
-  return isStream(s) ? <usize>load<u32>(s, 8) : 0;
+  return isStream(s) ? changetype<StreamCtx>(s).state : 0;
 }
 
 /**
@@ -67,30 +73,18 @@ export function streamState(s: usize): usize {
  * features never leave linear memory. It is the start of the state block.
  */
 export function streamInput(s: usize): usize {
-  return isStream(s) ? <usize>load<u32>(s, 8) : 0;
+  return isStream(s) ? changetype<StreamCtx>(s).state : 0;
 }
 
 function runLayers(m: usize, state: usize): usize {
-  const numType = load<u32>(m, 12);
-  const count = load<u32>(m, 24);
+  const mc = changetype<ModelCtx>(m);
+  const numType = mc.numType;
+  const count = mc.layerCount;
   let x = state; // the input vector sits at the start of the state block
   for (let i: u32 = 0; i < count; i++) {
     const d = layerDesc(m, i);
-    const k = kind(d);
     const st = state + stateOffset(d);
-    if (numType == NUM_INT8) {
-      if (k == KIND_GRU) x = gruStepInt8(d, x, st);
-      else if (k == KIND_LSTM) x = lstmStepInt8(d, x, st);
-      else if (k == KIND_SSM) x = ssmStepInt8(d, x, st);
-      else if (k == KIND_RMSNORM) x = normStepInt8(d, x, st);
-      else x = denseStepInt8(d, x, st);
-    } else {
-      if (k == KIND_GRU) x = gruStepF32(d, x, st);
-      else if (k == KIND_LSTM) x = lstmStepF32(d, x, st);
-      else if (k == KIND_SSM) x = ssmStepF32(d, x, st);
-      else if (k == KIND_RMSNORM) x = normStepF32(d, x, st);
-      else x = denseStepF32(d, x, st);
-    }
+    x = numType == NUM_INT8 ? layerStepInt8(d, x, st) : layerStepF32(d, x, st);
   }
   return x;
 }
@@ -102,16 +96,16 @@ function runLayers(m: usize, state: usize): usize {
  */
 export function streamStep(s: usize, input: usize, output: usize): i32 {
   if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
-  const m = <usize>load<u32>(s, 4);
-  const state = <usize>load<u32>(s, 8);
-  const numType = load<u32>(m, 12);
-  const inLen = load<i32>(m, 16);
+  const sc = changetype<StreamCtx>(s), mc = changetype<ModelCtx>(sc.model);
+  const state = sc.state;
+  const numType = mc.numType;
+  const inLen = mc.inputLen;
   for (let i = 0; i < inLen; i++) {
     const v = load<f32>(input + (<usize>i << 2));
     if (!isFinite(v)) return E.fail(E.ERR_NON_FINITE_INPUT, i);
   }
   if (numType == NUM_INT8) {
-    const inv = load<f32>(m, 48);
+    const inv = mc.inputScaleInv;
     for (let i = 0; i < inLen; i++) {
       let q = nearest<f32>(load<f32>(input + (<usize>i << 2)) * inv);
       q = q < -32768 ? -32768 : q > 32767 ? 32767 : q;
@@ -130,12 +124,12 @@ export function streamStep(s: usize, input: usize, output: usize): i32 {
  */
 export function streamStepPrepared(s: usize, output: usize): i32 {
   if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
-  const m = <usize>load<u32>(s, 4);
-  const state = <usize>load<u32>(s, 8);
-  const outLen = load<i32>(m, 20);
+  const sc = changetype<StreamCtx>(s), m = sc.model, mc = changetype<ModelCtx>(m);
+  const state = sc.state;
+  const outLen = mc.outputLen;
   const y = runLayers(m, state);
-  if (load<u32>(m, 12) == NUM_INT8) {
-    const scale = load<f32>(m, 52);
+  if (mc.numType == NUM_INT8) {
+    const scale = mc.outputScale;
     for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), <f32>load<i16>(y + (<usize>i << 1)) * scale);
   } else {
     for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), load<f32>(y + (<usize>i << 2)));
@@ -149,11 +143,11 @@ export function streamStepPrepared(s: usize, output: usize): i32 {
  */
 export function streamStepI16(s: usize, input: usize, output: usize): i32 {
   if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
-  const m = <usize>load<u32>(s, 4);
-  if (load<u32>(m, 12) != NUM_INT8) return E.fail(E.ERR_WRONG_NUM_TYPE, 0);
-  const state = <usize>load<u32>(s, 8);
-  const inLen = load<i32>(m, 16);
-  const outLen = load<i32>(m, 20);
+  const sc = changetype<StreamCtx>(s), m = sc.model, mc = changetype<ModelCtx>(m);
+  if (mc.numType != NUM_INT8) return E.fail(E.ERR_WRONG_NUM_TYPE, 0);
+  const state = sc.state;
+  const inLen = mc.inputLen;
+  const outLen = mc.outputLen;
   for (let i = 0; i < inLen; i++) store<i16>(state + (<usize>i << 1), load<i16>(input + (<usize>i << 1)));
   const y = runLayers(m, state);
   for (let i = 0; i < outLen; i++) store<i16>(output + (<usize>i << 1), load<i16>(y + (<usize>i << 1)));

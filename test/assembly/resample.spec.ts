@@ -14,7 +14,7 @@
 
 import { resamplerBytes, resamplerInit, resamplerReset, resamplerMaxOut, resample } from "../../assembly/resample.ts";
 import { ERR_BAD_SAMPLE_RATE, ERR_BAD_NUM_TYPE } from "../../assembly/errors.ts";
-import { NUM_F32, NUM_INT8 } from "../../assembly/layer.ts";
+import { NUM_F32, NUM_INT8 } from "../../assembly/constants.ts";
 
 const RATES: i32[] = [8000, 16000, 22050, 32000, 44100, 48000];
 
