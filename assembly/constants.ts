@@ -128,3 +128,37 @@ export const FE_PCAN_OFFSET = 13; // Q16
 export const FE_PCAN_GAIN_BITS = 14;
 export const FE_RESERVED = 15; // 0
 export const FE_CONFIG_FIELDS = 16;
+
+// ---- Pipelines (pipelineOpen): PCM or sensor vectors in, events out, one state blob
+export const PIPE_AUDIO = 1; // resampler → frontend → model → detector
+export const PIPE_SENSOR = 2; // normalisation → model → detector
+export const PIPE_MAX_SMOOTHING_STEPS = 1024; // the detector's moving-average window, at most
+// Its config: i32 words at pipelineOpen's `config`
+export const PC_KIND = 0; // PIPE_*
+export const PC_WINDOW_STEPS = 1; // smoothing window W, 1..PIPE_MAX_SMOOTHING_STEPS
+export const PC_REFRACTORY_STEPS = 2; // R ≥ 0: a label fires only R steps or more after the last event
+export const PC_FLAGS = 3; // PC_FLAG_*
+export const PC_FLAG_NORMALISE = 1; // sensor: (x − mean) · invStd per feature before the model
+export const PC_FRONTEND = 4; // audio: FE_CONFIG_FIELDS words, the frontend config
+export const PC_LABELS = 20; // then per label PC_LABEL_WORDS words:
+export const PC_LABEL_WORDS = 4;
+export const PCL_FIRES = 0; // 1: the label may fire, 0: background
+export const PCL_SUM_THRESHOLD = 1; // int8 models: fires when the window's sum of int16 outputs ≥ this
+export const PCL_THRESHOLD_F64 = 2; // f32 models: fires when the window's mean ≥ this f64 (2 words)
+// after the labels, sensor with PC_FLAG_NORMALISE: f32 [inputLen] means, then f32 [inputLen] 1/std
+// An event (pipelinePush writes them to `events`)
+export const EVENT_BYTES = 24;
+export const EV_LABEL = 0; // i32: the label's index
+export const EV_STEP = 8; // u64: the step that fired (audio: frame k ends at window + k·hop samples of 16 kHz)
+export const EV_SCORE = 16; // f64: the smoothed score, as a probability
+// A saved state's header (pipelineSave), then the state itself
+export const STATE_MAGIC = 0x504e5254; // "TRNP"
+export const STATE_VERSION = 1;
+export const STATE_HEADER_BYTES = 32;
+export const SH_MAGIC = 0;
+export const SH_VERSION = 4;
+export const SH_BYTES = 8; // the whole blob's bytes
+export const SH_MODEL_CRC = 12; // the model file's checksum
+export const SH_CONFIG_CRC = 16; // CRC-32 of the config words and the model's number type
+export const SH_RATE_HZ = 20; // audio: the input rate; sensor: 0
+export const SH_BODY_CRC = 24; // CRC-32 of the bytes after the header

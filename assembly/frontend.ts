@@ -79,7 +79,8 @@ import {
   FE_MIN_SIGNAL_REMAINING, FE_PCAN_STRENGTH, FE_PCAN_OFFSET, FE_PCAN_GAIN_BITS, FE_RESERVED,
 } from "./constants";
 import { TW_BYTES, TW_COUNT, TW_N, cosTurns, fftTwiddles, fftI32, fftF32, powerBinI32, powerBinF32 } from "./fft";
-import { resamplerBytes, resamplerInit, resamplerReset, resamplerMaxOut, resample } from "./resample";
+import { resamplerBytes, resamplerInit, resamplerReset, resamplerMaxOut, resample, resamplerStateBytes, resamplerSave,
+  resamplerCheck, resamplerLoad } from "./resample";
 
 const FE_TAG: u32 = 0x544e5246; // "FRNT"
 const MAX_BINS: i32 = TW_N / 2 + 1;
@@ -293,6 +294,67 @@ export function frontendReset(fe: usize): i32 {
   for (let i = 0, n = c.channels; i < n; i++) store<u64>(est + (<usize>i << 3), 0);
   resamplerReset(c.resampler);
   return 0;
+}
+
+/** The most frames a push of `count` samples can complete (a bound for the caller's buffers). */
+export function frontendMaxFrames(fe: usize, count: i32): i32 {
+  const c = changetype<FrontendCtx>(fe);
+  return (c.used + resamplerMaxOut(c.resampler, count)) / c.hopSamples + 1;
+}
+
+/** Features per frame. */
+export function frontendChannels(fe: usize): i32 {
+  return changetype<FrontendCtx>(fe).channels;
+}
+
+// ---- saved state ----
+// A frontend's state, as a pipeline saves it: used i32, 4 bytes of 0, the sample buffer
+// [windowSamples + hopSamples] (int16 | f32), the noise estimates [channels] (u64 Q16 | f32), then
+// the resampler's (resample.ts). Everything else in its block is made from the config at open.
+
+// @ts-ignore: decorator
+@inline function sampleBytes(c: FrontendCtx): usize { return <usize>(c.windowSamples + c.hopSamples) << (c.numType == NUM_INT8 ? 1 : 2); }
+// @ts-ignore: decorator
+@inline function noiseBytes(c: FrontendCtx): usize { return <usize>c.channels << (c.numType == NUM_INT8 ? 3 : 2); }
+
+/** Bytes of this frontend's saved state (a multiple of 8). */
+export function frontendStateBytes(fe: usize): usize {
+  const c = changetype<FrontendCtx>(fe);
+  return 8 + ((sampleBytes(c) + 7) & ~<usize>7) + noiseBytes(c) + resamplerStateBytes(c.resampler);
+}
+
+/** Write the state to `dst` (frontendStateBytes, zeroed). */
+export function frontendSave(fe: usize, dst: usize): void {
+  const c = changetype<FrontendCtx>(fe);
+  store<i32>(dst, c.used);
+  let at = dst + 8;
+  memory.copy(at, c.samples, sampleBytes(c));
+  at += (sampleBytes(c) + 7) & ~<usize>7;
+  memory.copy(at, c.noiseEstimate, noiseBytes(c));
+  resamplerSave(c.resampler, at + noiseBytes(c));
+}
+
+/** Whether `src` is a state this frontend can continue from: counts in range, floats finite. */
+export function frontendCheck(fe: usize, src: usize): bool {
+  const c = changetype<FrontendCtx>(fe);
+  const used = load<i32>(src);
+  if (used < 0 || used >= c.windowSamples || load<i32>(src, 4) != 0) return false;
+  const samples = src + 8, noise = samples + ((sampleBytes(c) + 7) & ~<usize>7);
+  if (c.numType != NUM_INT8) {
+    for (let i = 0, n = c.windowSamples + c.hopSamples; i < n; i++) if (!isFinite(load<f32>(samples + (<usize>i << 2)))) return false;
+    for (let j = 0; j < c.channels; j++) { const v = load<f32>(noise + (<usize>j << 2)); if (!isFinite(v) || v < 0) return false; }
+  }
+  return resamplerCheck(c.resampler, noise + noiseBytes(c));
+}
+
+/** Continue from a checked state. */
+export function frontendLoad(fe: usize, src: usize): void {
+  const c = changetype<FrontendCtx>(fe);
+  c.used = load<i32>(src);
+  const samples = src + 8, noise = samples + ((sampleBytes(c) + 7) & ~<usize>7);
+  memory.copy(c.samples, samples, sampleBytes(c));
+  memory.copy(c.noiseEstimate, noise, noiseBytes(c));
+  resamplerLoad(c.resampler, noise + noiseBytes(c));
 }
 
 /**

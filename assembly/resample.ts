@@ -334,3 +334,47 @@ export function resample(mem: usize, input: usize, count: i32, out: usize): i32 
   st.histOffset = <u32>(h - hist);
   return n;
 }
+
+// ---- saved state ----
+// A resampler's state, as a pipeline saves it: phase i32, wait i32, 8 bytes of 0, then the K
+// samples the next output reads (oldest first; int16 or f32). Where in its history buffer they
+// lie is not saved: loading puts them at the front, which is where they would be after a wrap.
+
+/** Bytes of this resampler's saved state. */
+export function resamplerStateBytes(mem: usize): usize {
+  const st = changetype<ResamplerState>(mem);
+  return 16 + (<usize>st.K << elemShift(st.numType));
+}
+
+/** Write the state to `dst` (resamplerStateBytes). */
+export function resamplerSave(mem: usize, dst: usize): void {
+  const st = changetype<ResamplerState>(mem);
+  const stride = <usize>st.K << elemShift(st.numType);
+  store<i32>(dst, st.phase);
+  store<i32>(dst, st.wait, 4);
+  store<u64>(dst, 0, 8);
+  const hist = mem + <usize>HEADER + <usize>st.S * stride;
+  memory.copy(dst + 16, hist + <usize>st.histOffset - stride, stride);
+}
+
+/** Whether `src` is a state this resampler can continue from: phase, wait and samples in range. */
+export function resamplerCheck(mem: usize, src: usize): bool {
+  const st = changetype<ResamplerState>(mem);
+  const phase = load<i32>(src), wait = load<i32>(src, 4);
+  if (st.K == 0) return phase == 0 && wait == 1; // 16 kHz: a copy, no state
+  if (phase < 0 || phase >= st.L || wait < 1 || wait > st.M || load<u64>(src, 8) != 0) return false;
+  if (st.numType == NUM_F32) {
+    for (let j = 0; j < st.K; j++) if (!isFinite(load<f32>(src + 16 + (<usize>j << 2)))) return false;
+  }
+  return true;
+}
+
+/** Continue from a checked state. */
+export function resamplerLoad(mem: usize, src: usize): void {
+  const st = changetype<ResamplerState>(mem);
+  const stride = <usize>st.K << elemShift(st.numType);
+  st.phase = load<i32>(src);
+  st.wait = load<i32>(src, 4);
+  st.histOffset = <u32>stride;
+  memory.copy(mem + <usize>HEADER + <usize>st.S * stride, src + 16, stride);
+}

@@ -76,6 +76,12 @@ export function streamInput(s: usize): usize {
   return isStream(s) ? changetype<StreamCtx>(s).state : 0;
 }
 
+/** Run the model on the input in the stream's state block; its output vector (int16 | f32, padded). */
+export function streamRun(s: usize): usize {
+  const sc = changetype<StreamCtx>(s);
+  return runLayers(sc.model, sc.state);
+}
+
 function runLayers(m: usize, state: usize): usize {
   const mc = changetype<ModelCtx>(m);
   const numType = mc.numType;
@@ -96,15 +102,24 @@ function runLayers(m: usize, state: usize): usize {
  */
 export function streamStep(s: usize, input: usize, output: usize): i32 {
   if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
+  const r = streamSetInput(s, input);
+  return r < 0 ? r : streamStepPrepared(s, output);
+}
+
+/**
+ * Put f32 [inputLen] at `input` into the stream's input vector: int8 models quantise it with the
+ * model's input scale (round to nearest, saturating). A NaN or infinity is refused (errorDetail:
+ * its index) before anything changes.
+ */
+export function streamSetInput(s: usize, input: usize): i32 {
   const sc = changetype<StreamCtx>(s), mc = changetype<ModelCtx>(sc.model);
   const state = sc.state;
-  const numType = mc.numType;
   const inLen = mc.inputLen;
   for (let i = 0; i < inLen; i++) {
     const v = load<f32>(input + (<usize>i << 2));
     if (!isFinite(v)) return E.fail(E.ERR_NON_FINITE_INPUT, i);
   }
-  if (numType == NUM_INT8) {
+  if (mc.numType == NUM_INT8) {
     const inv = mc.inputScaleInv;
     for (let i = 0; i < inLen; i++) {
       let q = nearest<f32>(load<f32>(input + (<usize>i << 2)) * inv);
@@ -114,7 +129,7 @@ export function streamStep(s: usize, input: usize, output: usize): i32 {
   } else {
     for (let i = 0; i < inLen; i++) store<f32>(state + (<usize>i << 2), load<f32>(input + (<usize>i << 2)));
   }
-  return streamStepPrepared(s, output);
+  return 0;
 }
 
 /**

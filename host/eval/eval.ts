@@ -43,7 +43,8 @@
 // normal, 1 = anomalous; reported are the ROC AUC of the per-step score and the recall and
 // false-positive rate of `score ≥ threshold` at the metadata's detector threshold.
 
-import { Detector, isBackgroundLabel, type DetectorOptions } from "../runtime/detector.js";
+import { isBackgroundLabel, type DetectorOptions } from "../runtime/detector.js";
+import { Detector } from "./detector.js";
 import { FEATURE_SCALE } from "../runtime/frontend.js";
 import { frontendSettings, type FrontendSettings } from "../runtime/spotter.js";
 import { SensorStream } from "../runtime/sensor.js";

@@ -3,3 +3,4 @@
 // holding the figures to a model card.
 
 export { evaluate, KeywordEval, compareWithCard, formatEval, parseTestSetSpec, rocAuc, figureAt, DEFAULT_TOLERANCE_STEPS, type TestSet, type TestStream, type TestSetSpec, type TruthInterval, type EvalOptions, type EvalResult, type LabelFigures, type SweepPoint, type OperatingPoint, type CardShortfall } from "./eval.js";
+export { Detector } from "./detector.js";

@@ -28,12 +28,23 @@ export interface TinyrnnExports {
   frontendPush(frontend: number, samples: number, count: number, sampleType: number, frame: number): number;
   /** bits: C.BUILD_SIMD */
   buildFeatures(): number;
+  /** config: `words` i32 (C.PC_*) */
+  pipelineOpen(model: number, config: number, words: number): number;
+  pipelineFree(pipeline: number): number;
+  pipelineReset(pipeline: number): number;
+  /** returns the events written to `events` (C.EVENT_BYTES each); outputs: 0 or f32 [maxSteps, outputLen] */
+  pipelinePush(pipeline: number, samples: number, count: number, sampleType: number, events: number, outputs: number, maxSteps: number): number;
+  pipelineSteps(pipeline: number): number;
+  pipelineStateBytes(pipeline: number): number;
+  pipelineSave(pipeline: number, dst: number): number;
+  pipelineLoad(pipeline: number, src: number, bytes: number): number;
 }
 
 export const ABI_FUNCTIONS = [
   "memAlloc", "memFree", "errorDetail", "modelLoad", "modelFree", "modelInfo", "streamOpen",
   "streamFree", "streamReset", "streamState", "streamInput", "streamStep", "streamStepI16", "streamStepPrepared",
   "frontendOpen", "frontendFree", "frontendReset", "frontendPush", "buildFeatures",
+  "pipelineOpen", "pipelineFree", "pipelineReset", "pipelinePush", "pipelineSteps", "pipelineStateBytes", "pipelineSave", "pipelineLoad",
 ] as const;
 
 /** What errorDetail() names for an error, in words. */

@@ -5,7 +5,7 @@
 export { Runtime, Model, Stream, type WasmSource, type WasmSourceSync, type WasmBuilds, type RuntimeOptions } from "./runtime.js";
 export { TinyrnnError, ERROR_CODES, ERRORS, type TinyrnnErrorCode, type TinyrnnExports } from "./abi.js";
 export { readModel, type ParsedModel, type ParsedLayer, type NumType, type LayerKind } from "./format.js";
-export { Detector, isBackgroundLabel, type DetectionEvent, type DetectorOptions } from "./detector.js";
+export { detectorSettings, isBackgroundLabel, type DetectionEvent, type DetectorOptions, type DetectorSettings } from "./detector.js";
 export { SensorStream, type SensorOptions } from "./sensor.js";
 export { Frontend, defaultFrontendConfig, FEATURE_SCALE, FRONTEND_SAMPLE_RATE_HZ, type FrontendConfig } from "./frontend.js";
 export { KeywordSpotter, frontendSettings, type SpotterOptions, type FrontendSettings } from "./spotter.js";

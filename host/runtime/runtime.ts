@@ -178,7 +178,7 @@ export class Model {
   /** Fingerprint of the model file (CRC-32), stored in saved states. */
   readonly fingerprint: number;
   /** @internal */ readonly io: { in: number; out: number };
-  private streams = new Set<Stream>();
+  private dependents = new Set<{ dispose(): void }>();
   private disposed = false;
 
   constructor(readonly runtime: Runtime, readonly handle: number, info: ParsedModel, fingerprint: number) {
@@ -203,20 +203,21 @@ export class Model {
     this.assertLive();
     const h = this.runtime.check(this.runtime.exports.streamOpen(this.handle), "opening a stream");
     const s = new Stream(this, h);
-    this.streams.add(s);
+    this.own(s);
     return s;
   }
 
-  /** @internal */ forget(s: Stream): void { this.streams.delete(s); }
+  /** @internal A stream or pipeline of this model, disposed with it. */ own(d: { dispose(): void }): void { this.dependents.add(d); }
+  /** @internal */ forget(d: { dispose(): void }): void { this.dependents.delete(d); }
 
   /** @internal */ assertLive(): void {
     if (this.disposed) throw new TinyrnnError(ERROR_CODES.badHandle, 0, "using a disposed model");
   }
 
-  /** Free the model and every stream still open on it. */
+  /** Free the model and every stream, spotter and sensor stream still open on it. */
   dispose(): void {
     if (this.disposed) return;
-    for (const s of [...this.streams]) s.dispose();
+    for (const d of [...this.dependents]) d.dispose();
     const ex = this.runtime.exports;
     ex.memFree(this.io.in);
     ex.memFree(this.io.out);

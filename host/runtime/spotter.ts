@@ -1,13 +1,16 @@
 // Keyword spotting: PCM chunks in (any supported rate, any chunk size), detection events out.
-// Per hop the module's frontend writes the feature frame straight into the model stream's input
-// (streamInput), the model steps on it there (streamStepPrepared), and the posteriors go to the
-// Detector. The model's metadata carries how it hears (`frontend`, merged over the defaults) and
+// The whole job runs in the module as one pipeline (assembly/pipeline.ts): resampler, frontend,
+// model and detector, so every host gets the same events; its state saves as one blob. The model's metadata carries how it hears (`frontend`, merged over the defaults) and
 // its labels; `detector` in the metadata gives default smoothing, thresholds and refractory time.
 // Event times count samples (frame k ends at window + k·hop of 16 kHz audio, i.e. of input time),
 // so the same audio gives the same events whatever the chunk sizes.
 
-import { Detector, type DetectionEvent, type DetectorOptions } from "./detector.js";
-import { Frontend, defaultFrontendConfig, FEATURE_SCALE, type FrontendConfig } from "./frontend.js";
+import { detectorSettings, type DetectionEvent, type DetectorOptions, type DetectorSettings } from "./detector.js";
+import { defaultFrontendConfig, encodeFrontendConfig, FEATURE_SCALE, type FrontendConfig } from "./frontend.js";
+import { Pipeline, pipelineWords, stateRateHz, PIECE_VALUES, type RawEvent } from "./pipeline.js";
+import { TinyrnnError, ERROR_CODES } from "./abi.js";
+import * as C from "./constants.js";
+import type { Model } from "./runtime.js";
 
 /** How a model hears, as its metadata stores it: the frontend settings but the input rate. */
 export type FrontendSettings = Omit<FrontendConfig, "sampleRateHz">;
@@ -17,7 +20,6 @@ export function frontendSettings(fromMetadata: Partial<FrontendSettings> = {}): 
   const { sampleRateHz: _, ...defaults } = defaultFrontendConfig();
   return { ...defaults, ...fromMetadata };
 }
-import type { Model, Stream } from "./runtime.js";
 
 export interface SpotterOptions extends Partial<Omit<DetectorOptions, "labels" | "hopMs" | "windowMs">> {
   /** every frame's posteriors and the time its audio ended, before detection */
@@ -28,15 +30,17 @@ export class KeywordSpotter {
   readonly model: Model;
   readonly labels: string[];
   readonly frontendSettings: FrontendSettings;
-  readonly detector: Detector;
-  private readonly stream: Stream;
+  /** The detector's settings in steps (smoothing window, refractory steps, thresholds, labels that fire). */
+  readonly detector: DetectorSettings;
   private readonly onPosteriors?: (posteriors: Float32Array, endMs: number) => void;
-  private readonly posteriors: Float32Array;
-  private frontend?: Frontend;
+  private readonly onOutputs?: (posteriors: Float32Array) => void;
+  private pipeline?: Pipeline;
   private rateHz = 0;
-  private frames = 0;
+  private frame = 0; // the next step's index, for onPosteriors' times
+  private disposed = false;
 
   constructor(model: Model, options: SpotterOptions = {}) {
+    model.assertLive();
     const meta = model.metadata as { labels?: string[]; frontend?: Partial<FrontendSettings>; detector?: SpotterOptions };
     if (!meta.frontend) throw new Error("the model's metadata has no frontend settings: it is not a keyword-spotting model");
     if (!meta.labels || meta.labels.length !== model.outputLen) {
@@ -52,15 +56,32 @@ export class KeywordSpotter {
     this.model = model;
     this.labels = meta.labels;
     const { windowMs, hopMs } = this.frontendSettings;
-    this.detector = new Detector({ ...(meta.detector ?? {}), ...options, labels: meta.labels, hopMs, windowMs });
+    this.detector = detectorSettings({ ...(meta.detector ?? {}), ...options, labels: meta.labels, hopMs, windowMs });
     this.onPosteriors = options.onPosteriors;
-    this.stream = model.openStream();
-    this.posteriors = new Float32Array(model.outputLen);
+    if (this.onPosteriors) this.onOutputs = (y) => this.onPosteriors!(y, windowMs + this.frame++ * hopMs);
+    // the frontend's settings are checked now, whatever the rate the audio will come at
+    encodeFrontendConfig({ ...this.frontendSettings, sampleRateHz: C.FRONTEND_SAMPLE_RATE_HZ });
+  }
+
+  private live(): void {
+    if (this.disposed || this.pipeline?.disposedYet) throw new TinyrnnError(ERROR_CODES.badHandle, 0, "using a keyword spotter that was disposed, or whose model was");
+    this.model.assertLive();
+  }
+
+  /** The pipeline for audio at `rateHz`, opened at the first push (or loadState). */
+  private open(rateHz: number): Pipeline {
+    const f = this.frontendSettings;
+    const hop = Math.round(f.hopMs * 16), win = Math.round(f.windowMs * 16);
+    // the most frames one piece can complete: its 16 kHz samples plus a window's worth buffered
+    const maxSteps = Math.floor((win + Math.ceil((PIECE_VALUES * C.FRONTEND_SAMPLE_RATE_HZ) / rateHz) + 2) / hop) + 2;
+    const words = pipelineWords(this.model, C.PIPE_AUDIO, this.detector, encodeFrontendConfig({ ...f, sampleRateHz: rateHz }));
+    return new Pipeline(this.model, words, maxSteps, this.onPosteriors !== undefined, "keyword spotter");
   }
 
   /** Audio so far, in ms of frames completed. */
   get elapsedMs(): number {
-    return this.frames === 0 ? 0 : this.frontendSettings.windowMs + (this.frames - 1) * this.frontendSettings.hopMs;
+    const frames = this.pipeline && !this.pipeline.disposedYet ? this.pipeline.steps : 0;
+    return frames === 0 ? 0 : this.frontendSettings.windowMs + (frames - 1) * this.frontendSettings.hopMs;
   }
 
   /**
@@ -68,41 +89,69 @@ export class KeywordSpotter {
    * events detected in it. The rate is fixed from the first chunk until reset().
    */
   push(pcm: Float32Array | Int16Array, sampleRateHz: number): DetectionEvent[] {
+    this.live();
+    if (!(pcm instanceof Float32Array) && !(pcm instanceof Int16Array)) throw new TinyrnnError(ERROR_CODES.badArgument, 0, "keyword spotter push: the audio must be an Int16Array or a Float32Array");
     if (this.rateHz === 0) {
-      this.frontend = new Frontend(this.model.runtime, { ...this.frontendSettings, sampleRateHz }, this.model.numType);
+      this.pipeline = this.open(sampleRateHz);
       this.rateHz = sampleRateHz;
     } else if (sampleRateHz !== this.rateHz) {
-      throw new Error(`the audio's sample rate changed from ${this.rateHz} Hz to ${sampleRateHz} Hz; reset() before a new rate`);
+      throw new TinyrnnError(ERROR_CODES.badArgument, 1, `keyword spotter push: the audio's sample rate changed from ${this.rateHz} Hz to ${sampleRateHz} Hz; reset() before a new rate`);
     }
-    const ex = this.model.runtime.exports;
-    const rt = this.model.runtime;
-    const out = this.model.io.out;
-    const events: DetectionEvent[] = [];
+    const p = this.pipeline!;
+    if (this.onOutputs) this.frame = p.steps;
+    const raw = p.push(pcm, PIECE_VALUES, this.onOutputs);
+    return raw.length === 0 ? (raw as unknown as DetectionEvent[]) : raw.map((e) => this.event(e));
+  }
+
+  private event(e: RawEvent): DetectionEvent {
     const { windowMs, hopMs } = this.frontendSettings;
-    this.frontend!.push(pcm, ex.streamInput(this.stream.handle), () => {
-      rt.check(ex.streamStepPrepared(this.stream.handle, out), "keyword spotter step");
-      this.posteriors.set(rt.f32.subarray(out >> 2, (out >> 2) + this.posteriors.length));
-      const endMs = windowMs + this.frames * hopMs;
-      this.frames++;
-      this.onPosteriors?.(this.posteriors, endMs);
-      const e = this.detector.push(this.posteriors, endMs);
-      if (e) events.push(e);
-    });
-    return events;
+    const endMs = windowMs + e.step * hopMs;
+    return { label: this.labels[e.label], score: e.score, startMs: Math.max(0, endMs - this.detector.spanMs), endMs };
+  }
+
+  /** The whole state (resampler, frontend, model, detector, clock) as bytes; loadState continues from it exactly. */
+  saveState(): Uint8Array {
+    this.live();
+    if (!this.pipeline) throw new TinyrnnError(ERROR_CODES.badState, 0, "keyword spotter saveState: no audio yet, so no input rate: push some first");
+    return this.pipeline.saveState();
+  }
+
+  /**
+   * Continue from a state saved by a spotter made the same way (same model, settings and input
+   * rate), in this runtime or another, on either build. A state that does not fit is refused with
+   * a TinyrnnError (badState) and changes nothing.
+   */
+  loadState(state: ArrayBufferView | ArrayBuffer): void {
+    this.live();
+    const bytes = ArrayBuffer.isView(state) ? new Uint8Array(state.buffer, state.byteOffset, state.byteLength) : new Uint8Array(state);
+    const rate = stateRateHz(bytes);
+    if (!rate) throw new TinyrnnError(ERROR_CODES.badState, 1, "keyword spotter loadState: not a saved keyword-spotter state");
+    if (this.pipeline) {
+      this.pipeline.loadState(bytes);
+      return;
+    }
+    const p = this.open(rate);
+    try {
+      p.loadState(bytes);
+    } catch (e) {
+      p.dispose();
+      throw e;
+    }
+    this.pipeline = p;
+    this.rateHz = rate;
   }
 
   /** Start again: a new recording, possibly at another sample rate. */
   reset(): void {
-    this.stream.reset();
-    this.detector.reset();
-    this.frontend?.dispose();
-    this.frontend = undefined;
+    this.live();
+    this.pipeline?.dispose();
+    this.pipeline = undefined;
     this.rateHz = 0;
-    this.frames = 0;
   }
 
   dispose(): void {
-    this.frontend?.dispose();
-    this.stream.dispose();
+    if (this.disposed) return;
+    this.pipeline?.dispose();
+    this.disposed = true;
   }
 }

@@ -13,18 +13,11 @@
 //
 // An AudioWorkletGlobalScope has no URL, TextDecoder, fetch, performance or import(): neither this
 // file nor the runtime it imports names them. After the processor has started, process() allocates
-// nothing: the samples go into one buffer in module memory, the module's frontend writes each
-// frame straight into the model stream's input, the posteriors land in one reused Float32Array,
-// and only an event or a (throttled) scores message creates an object.
+// nothing: the samples go into one reused buffer and through the module's pipeline (resampler,
+// frontend, model, detector) in one call; only an event or a (throttled) scores message creates
+// an object.
 
-import { createRuntimeSync } from "./index.js";
-import { TinyrnnError } from "./abi.js";
-import * as C from "./constants.js";
-import { Detector, isBackgroundLabel, type DetectorOptions } from "./detector.js";
-import { Frontend } from "./frontend.js";
-import { KeywordSpotter, type SpotterOptions } from "./spotter.js";
-import type { Model, Runtime, Stream, WasmSourceSync } from "./runtime.js";
-import { SUPPORTED_RATES_HZ } from "./wav.js";
+import { createRuntimeSync, KeywordSpotter, TinyrnnError, SUPPORTED_RATES_HZ, type DetectorOptions, type SpotterOptions, type Model, type Runtime, type WasmSourceSync } from "./index.js";
 
 /** The name the module registers: `new AudioWorkletNode(ctx, "tinyrnn", …)`. */
 export type ProcessorName = "tinyrnn";
@@ -86,7 +79,7 @@ export interface WorkletEvent {
   endMs: number;
 }
 
-/** With `scores`: each label's highest smoothed score over the frames since the last message. */
+/** With `scores`: each label's highest score (the model's output) over the frames since the last message. */
 export interface WorkletScores {
   type: "scores";
   /** End of the last frame, ms since the processor started. */
@@ -110,99 +103,60 @@ const DEFAULT_SCORES_MS = 50;
 /** A render quantum is 128 frames (Web Audio 1.0); a larger one makes the input buffer grow once. */
 const QUANTUM_FRAMES = 128;
 
-/** One model hearing the stream: the model, its stream and frontend, the detector. */
-class Pipeline {
+/** One model hearing the stream: a KeywordSpotter (the module's pipeline) and the scores' peaks. */
+class Hearing {
   readonly labels: string[];
   readonly thresholds: number[];
   readonly background: string[];
   readonly hopMs: number;
-  private readonly windowMs: number;
-  private readonly detector: Detector;
-  private readonly stream: Stream;
-  private readonly frontend: Frontend;
-  private readonly framePtr: number;
-  private readonly posteriors: Float32Array;
-  /** Highest smoothed score per label since the last scores message. */
+  private readonly spotter: KeywordSpotter;
+  /** Highest score per label since the last scores message. */
   private readonly peak: Float32Array;
   /** Frames between scores messages; 0: none. */
   private readonly scoresEvery: number;
-  private frames = 0;
   private framesSinceScores = 0;
+  private emit: (m: WorkletEvent | WorkletScores) => void = () => {};
 
-  constructor(readonly model: Model, sampleRateHz: number, options: WorkletDetectorOptions, scoresMs: number) {
-    // KeywordSpotter checks that the model is a spotter (labels, frontend, input scale) and builds the
-    // detector from the metadata's defaults and the options. Its push() makes an array and a closure per
-    // call, so the steps are driven here, the same way, and of the spotter only its detector is kept.
-    const checked = new KeywordSpotter(model, options as SpotterOptions);
-    checked.dispose();
-    this.detector = checked.detector;
-    this.labels = checked.labels;
-    const merged = { ...((model.metadata as { detector?: WorkletDetectorOptions }).detector ?? {}), ...options };
-    this.thresholds = this.labels.map((l) => merged.thresholds?.[l] ?? merged.threshold ?? 0.5);
-    this.background = this.labels.filter((l) => isBackgroundLabel(l, merged.background));
-    ({ hopMs: this.hopMs, windowMs: this.windowMs } = checked.frontendSettings);
+  constructor(readonly model: Model, private readonly rateHz: number, options: WorkletDetectorOptions, scoresMs: number) {
+    const spotter = new KeywordSpotter(model, { ...(options as SpotterOptions), onPosteriors: scoresMs > 0 ? (p, endMs) => this.frame(p, endMs) : undefined });
+    this.spotter = spotter;
+    this.labels = spotter.labels;
+    this.thresholds = Array.from(spotter.detector.thresholds);
+    this.background = this.labels.filter((_, i) => !spotter.detector.fires[i]);
+    this.hopMs = spotter.frontendSettings.hopMs;
     this.scoresEvery = scoresMs > 0 ? Math.max(1, Math.round(scoresMs / this.hopMs)) : 0;
-    this.stream = model.openStream();
-    try {
-      this.frontend = new Frontend(model.runtime, { ...checked.frontendSettings, sampleRateHz }, model.numType);
-    } catch (e) {
-      this.stream.dispose();
-      throw e;
-    }
-    this.framePtr = model.runtime.exports.streamInput(this.stream.handle);
-    this.posteriors = new Float32Array(model.outputLen);
     this.peak = new Float32Array(model.outputLen);
   }
 
-  /**
-   * `count` samples at `inputPtr` (f32 in module memory) through the frontend; each completed frame
-   * steps the model and the detector. `emit` gets each event and scores message (times in the
-   * pipeline's own ms, from its start).
-   */
-  push(inputPtr: number, count: number, emit: (m: WorkletEvent | WorkletScores) => void): void {
-    const rt = this.model.runtime, ex = rt.exports;
-    let done = 0, ready = false;
-    while (done < count || ready) {
-      const r = ex.frontendPush(this.frontend.handle, inputPtr + done * 4, count - done, C.SAMPLE_F32, this.framePtr);
-      if (r < 0) throw new TinyrnnError(-r, ex.errorDetail(), "frontend push");
-      done += r >>> 1;
-      ready = (r & 1) === 1;
-      if (ready) this.step(emit);
+  /** Samples at the context's rate; `emit` gets each event and scores message (times from this hearing's start). */
+  push(samples: Float32Array, emit: (m: WorkletEvent | WorkletScores) => void): void {
+    this.emit = emit;
+    const events = this.spotter.push(samples, this.rateHz);
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      emit({ type: "event", label: e.label, score: e.score, startMs: e.startMs, endMs: e.endMs });
     }
   }
 
-  private step(emit: (m: WorkletEvent | WorkletScores) => void): void {
-    const rt = this.model.runtime, out = this.model.io.out;
-    rt.check(rt.exports.streamStepPrepared(this.stream.handle, out), "keyword spotter step");
-    const f32 = rt.f32, K = this.posteriors.length;
-    for (let i = 0, o = out >> 2; i < K; i++) this.posteriors[i] = f32[o + i];
-    const endMs = this.windowMs + this.frames * this.hopMs;
-    this.frames++;
-    const e = this.detector.push(this.posteriors, endMs);
-    if (this.scoresEvery > 0) {
-      const s = this.detector.scores;
-      for (let i = 0; i < K; i++) if (s[i] > this.peak[i]) this.peak[i] = s[i];
-      if (++this.framesSinceScores >= this.scoresEvery) {
-        emit({ type: "scores", endMs, scores: this.peak.slice() });
-        this.peak.fill(0);
-        this.framesSinceScores = 0;
-      }
+  private frame(posteriors: Float32Array, endMs: number): void {
+    const K = this.peak.length;
+    for (let i = 0; i < K; i++) if (posteriors[i] > this.peak[i]) this.peak[i] = posteriors[i];
+    if (++this.framesSinceScores >= this.scoresEvery) {
+      this.emit({ type: "scores", endMs, scores: this.peak.slice() });
+      this.peak.fill(0);
+      this.framesSinceScores = 0;
     }
-    if (e) emit({ type: "event", label: e.label, score: e.score, startMs: e.startMs, endMs: e.endMs });
   }
 
   reset(): void {
-    this.stream.reset();
-    this.frontend.reset();
-    this.detector.reset();
+    this.spotter.reset();
     this.peak.fill(0);
-    this.frames = 0;
     this.framesSinceScores = 0;
   }
 
   dispose(): void {
-    this.frontend.dispose();
-    this.model.dispose(); // and its stream
+    this.spotter.dispose();
+    this.model.dispose();
   }
 }
 
@@ -216,12 +170,12 @@ const errorMessage = (e: unknown, otherwise = "refused"): WorkletError => ({
 /** The processor's work, apart from the AudioWorkletProcessor class (which only a worklet scope has). */
 class Processor {
   private runtime?: Runtime;
-  private pipeline?: Pipeline;
+  private pipeline?: Hearing;
   /** Samples received since the processor started, and where the pipeline's time 0 lies among them. */
   private received = 0;
   private pipelineStart = 0;
-  private inputPtr = 0;
-  private inputFrames = 0;
+  /** The quantum's mono samples, reused (grown once if a quantum is larger). */
+  private input = new Float32Array(QUANTUM_FRAMES);
   private closed = false;
   private readonly scoresMs: number;
   private readonly emitShifted: (m: WorkletEvent | WorkletScores) => void;
@@ -242,8 +196,6 @@ class Processor {
     try {
       if (options.build !== undefined && !["auto", "simd", "mvp"].includes(options.build)) throw new TypeError(`processorOptions.build is "auto", "simd" or "mvp", not ${JSON.stringify(options.build)}`);
       this.runtime = createRuntimeSync({ wasm: options.wasm, build: options.build });
-      this.inputFrames = QUANTUM_FRAMES;
-      this.inputPtr = this.runtime.alloc(this.inputFrames * 4, "opening the worklet's input buffer");
     } catch (e) {
       this.post(errorMessage(e, "badOptions")); // processorOptions.wasm is no tinyrnn module
       return;
@@ -257,10 +209,10 @@ class Processor {
     const rt = this.runtime;
     if (!rt) return this.post({ type: "error", code: "badOptions", message: "no tinyrnn module: see the earlier error" });
     let model: Model | undefined;
-    let next: Pipeline;
+    let next: Hearing;
     try {
       model = rt.loadModel(bytes);
-      next = new Pipeline(model, this.rateHz, detector, this.scoresMs);
+      next = new Hearing(model, this.rateHz, detector, this.scoresMs);
     } catch (e) {
       model?.dispose();
       return this.post(errorMessage(e)); // the running pipeline, if any, goes on
@@ -296,34 +248,27 @@ class Processor {
     const p = this.pipeline, rt = this.runtime;
     if (!p || !rt) return true;
     try {
-      if (n > this.inputFrames) this.growInput(rt, n);
-      // average the channels into module memory; a non-finite sample (a glitch) counts as silence
-      const f32 = rt.f32, at = this.inputPtr >> 2;
+      if (n > this.input.length) this.input = new Float32Array(n);
+      // average the channels; a non-finite sample (a glitch) counts as silence
+      const x = n === this.input.length ? this.input : this.input.subarray(0, n);
       if (k === 1) {
         const c0 = channels[0];
-        for (let i = 0; i < n; i++) { const x = c0[i]; f32[at + i] = Number.isFinite(x) ? x : 0; }
+        for (let i = 0; i < n; i++) { const v = c0[i]; x[i] = Number.isFinite(v) ? v : 0; }
       } else {
         const scale = 1 / k;
         for (let i = 0; i < n; i++) {
           let s = 0;
           for (let c = 0; c < k; c++) s += channels[c][i];
-          f32[at + i] = Number.isFinite(s) ? s * scale : 0;
+          x[i] = Number.isFinite(s) ? s * scale : 0;
         }
       }
-      p.push(this.inputPtr, n, this.emitShifted);
+      p.push(x, this.emitShifted);
     } catch (e) {
       this.post(errorMessage(e));
       this.pipeline = undefined;
       p.dispose();
     }
     return true;
-  }
-
-  private growInput(rt: Runtime, frames: number): void {
-    rt.exports.memFree(this.inputPtr);
-    this.inputPtr = 0;
-    this.inputPtr = rt.alloc(frames * 4, "growing the worklet's input buffer");
-    this.inputFrames = frames;
   }
 }
 

@@ -1,7 +1,7 @@
 // The detector's rules, as documented in host/runtime/detector.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Detector } from "../../../host/runtime/detector.js";
+import { Detector } from "../../../host/eval/detector.js";
 
 const labels = ["background", "yes", "no"];
 /** Feed a score sequence for "yes" (the rest to background), one step per 10 ms; collect events. */
