@@ -8,6 +8,10 @@ import * as C from "./constants.js";
 import type { DetectorSettings } from "./detector.js";
 import type { Model, Runtime } from "./runtime.js";
 
+// Looked up once: a push runs per 128-sample render quantum in a worklet, where a global lookup is
+// slow, and in a vm context (the tests' stand-in scope) allocates.
+export const F32 = Float32Array, I16 = Int16Array;
+
 /** Samples (or sensor values) copied into the module per push call. */
 export const PIECE_VALUES = 4096;
 
@@ -55,6 +59,8 @@ export class Pipeline {
   private readonly input: number;
   private readonly events: number;
   private readonly outputs: number;
+  /** One step's outputs, handed to onOutputs (reused: no allocation per step). */
+  private readonly step: Float32Array;
   private disposed = false;
 
   constructor(readonly model: Model, config: ArrayBuffer, maxSteps: number, wantOutputs: boolean, readonly what: string) {
@@ -80,6 +86,7 @@ export class Pipeline {
       throw e;
     }
     [this.input, this.events, this.outputs] = bufs;
+    this.step = new F32(model.outputLen);
     model.own(this);
   }
 
@@ -93,18 +100,18 @@ export class Pipeline {
 
   /**
    * Push values (audio: PCM, Int16Array or Float32Array in [−1, 1]; sensor: Float32Array, whole
-   * vectors) in pieces; calls onOutputs with each step's outputs (a view, valid during the call)
+   * vectors) in pieces; calls onOutputs with each step's outputs (one reused array: copy to keep)
    * when the pipeline keeps them, and returns the events.
    */
   push(values: Int16Array | Float32Array, piece: number, onOutputs?: (outputs: Float32Array) => void): RawEvent[] {
     const rt = this.live();
     const ex = rt.exports;
-    const isF32 = values instanceof Float32Array;
-    if (!isF32 && !(values instanceof Int16Array)) throw new TypeError(`${this.what} push expects an Int16Array or a Float32Array`);
+    const isF32 = values instanceof F32;
+    if (!isF32 && !(values instanceof I16)) throw new TypeError(`${this.what} push expects an Int16Array or a Float32Array`);
     // more than one piece: a NaN or infinity anywhere refuses the whole push before any piece runs
     // (one piece: the module checks it so, itself)
     if (isF32 && values.length > piece) {
-      for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) throw new TinyrnnError(ERROR_CODES.nonFiniteInput, i, `${this.what} push`);
+      for (let i = 0; i < values.length; i++) if (!isFinite(values[i])) throw new TinyrnnError(ERROR_CODES.nonFiniteInput, i, `${this.what} push`);
     }
     let events: RawEvent[] = NO_EVENTS;
     const K = this.model.outputLen;
@@ -119,8 +126,11 @@ export class Pipeline {
         throw new TinyrnnError(-n, -n === C.ERR_NON_FINITE_INPUT ? off + detail : detail, `${this.what} push`);
       }
       if (onOutputs && this.outputs) {
-        const ran = ex.pipelineSteps(this.handle) - before, o = this.outputs >> 2;
-        for (let k = 0; k < ran; k++) onOutputs(rt.f32.subarray(o + k * K, o + (k + 1) * K));
+        const ran = ex.pipelineSteps(this.handle) - before, f32 = rt.f32, y = this.step;
+        for (let k = 0, o = this.outputs >> 2; k < ran; k++, o += K) {
+          for (let i = 0; i < K; i++) y[i] = f32[o + i];
+          onOutputs(y);
+        }
       }
       if (n > 0) {
         if (events === NO_EVENTS) events = [];

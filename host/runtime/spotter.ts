@@ -7,7 +7,7 @@
 
 import { detectorSettings, type DetectionEvent, type DetectorOptions, type DetectorSettings } from "./detector.js";
 import { defaultFrontendConfig, encodeFrontendConfig, FEATURE_SCALE, type FrontendConfig } from "./frontend.js";
-import { Pipeline, pipelineWords, stateRateHz, PIECE_VALUES, type RawEvent } from "./pipeline.js";
+import { Pipeline, pipelineWords, stateRateHz, PIECE_VALUES, F32, I16, type RawEvent } from "./pipeline.js";
 import { TinyrnnError, ERROR_CODES } from "./abi.js";
 import * as C from "./constants.js";
 import type { Model } from "./runtime.js";
@@ -90,7 +90,7 @@ export class KeywordSpotter {
    */
   push(pcm: Float32Array | Int16Array, sampleRateHz: number): DetectionEvent[] {
     this.live();
-    if (!(pcm instanceof Float32Array) && !(pcm instanceof Int16Array)) throw new TinyrnnError(ERROR_CODES.badArgument, 0, "keyword spotter push: the audio must be an Int16Array or a Float32Array");
+    if (!(pcm instanceof F32) && !(pcm instanceof I16)) throw new TinyrnnError(ERROR_CODES.badArgument, 0, "keyword spotter push: the audio must be an Int16Array or a Float32Array");
     if (this.rateHz === 0) {
       this.pipeline = this.open(sampleRateHz);
       this.rateHz = sampleRateHz;
@@ -100,13 +100,16 @@ export class KeywordSpotter {
     const p = this.pipeline!;
     if (this.onOutputs) this.frame = p.steps;
     const raw = p.push(pcm, PIECE_VALUES, this.onOutputs);
-    return raw.length === 0 ? (raw as unknown as DetectionEvent[]) : raw.map((e) => this.event(e));
+    // no closure here: one capturing `this` would make every push allocate its context
+    return raw.length === 0 ? (raw as unknown as DetectionEvent[]) : this.events(raw);
   }
 
-  private event(e: RawEvent): DetectionEvent {
+  private events(raw: RawEvent[]): DetectionEvent[] {
     const { windowMs, hopMs } = this.frontendSettings;
-    const endMs = windowMs + e.step * hopMs;
-    return { label: this.labels[e.label], score: e.score, startMs: Math.max(0, endMs - this.detector.spanMs), endMs };
+    return raw.map((e) => {
+      const endMs = windowMs + e.step * hopMs;
+      return { label: this.labels[e.label], score: e.score, startMs: Math.max(0, endMs - this.detector.spanMs), endMs };
+    });
   }
 
   /** The whole state (resampler, frontend, model, detector, clock) as bytes; loadState continues from it exactly. */

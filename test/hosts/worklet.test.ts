@@ -144,7 +144,7 @@ test("errors are posted with a code; the processor stays and takes a good model"
   assert.deepEqual(codes({} as { model: Uint8Array }), ["badOptions"]);
   assert.deepEqual(codes({ model: WAKE, wasm: new Uint8Array(8) }), ["badOptions"]);
   assert.deepEqual(codes({ model: WAKE, build: "fast" as "simd" }), ["badOptions"]);
-  assert.deepEqual(codes({ model: WAKE, detector: { threshold: 2 } }), ["refused"]);
+  assert.deepEqual(codes({ model: WAKE, detector: { threshold: 2 } }), ["badArgument"]);
 
   const node = scope.node({ model: WAKE });
   feed(node, sample16k, 0, 16000 * 8);
