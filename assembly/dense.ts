@@ -9,6 +9,7 @@
 // f32 tensors:  0 W f32 [outputLen, pad4(inputLen)]   1 bias f32 [outputLen]
 // state: none. scratch: int8: acc i32 [outputLen] + out int16 [pad16]; f32: out f32 [pad4].
 
+import { expf, log1pf } from "./fmath";
 import * as E from "./errors";
 import { NUM_F32, NUM_INT8, ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_SOFTMAX, MAX_PARAMS } from "./constants";
 import { param, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
@@ -116,7 +117,7 @@ export function denseStepF32(d: usize, x: usize, state: usize): usize {
     let sum: f32 = 0;
     for (let i = 0; i < O; i++) {
       const p = out + (<usize>i << 2);
-      const e = Mathf.exp(load<f32>(p) - maxv);
+      const e = expf(load<f32>(p) - maxv);
       store<f32>(p, e);
       sum += e;
     }

@@ -51,8 +51,9 @@ export const INT16_MAX: i32 = 32767;
  * result (two roundings of ≤ 0.5 each). A positive shift saturates where the C original would
  * overflow (undefined behaviour there); everywhere else the two agree bit for bit.
  */
-// @ts-ignore: decorator
-@inline export function requant(x: i32, multiplier: i32, shift: i32): i32 {
+// Not inlined: each inlined copy cost about 200 bytes of the module (2 KB in all), a call costs
+// the int8 GRU/LSTM steps under 3 % (measured: GRU 40→64 2.06 → 2.08 µs, LSTM 4.38 → 4.48 µs).
+export function requant(x: i32, multiplier: i32, shift: i32): i32 {
   if (shift > 0) return srdhm(sat32(<i64>x << <i64>shift), multiplier);
   return rdbpot(srdhm(x, multiplier), -shift);
 }

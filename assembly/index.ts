@@ -6,7 +6,7 @@
 export { memAlloc, memFree } from "./alloc";
 export { errorDetail } from "./errors";
 export { modelLoad, modelFree } from "./model";
-export { streamOpen, streamFree, streamReset, streamState, streamInput, streamStep, streamStepI16, streamStepPrepared } from "./stream";
+export { streamOpen, streamFree, streamReset, streamState, streamStep, streamStepI16 } from "./stream";
 export { frontendOpen, frontendFree, frontendReset, frontendPush } from "./frontend";
 export { pipelineOpen, pipelineFree, pipelineReset, pipelinePush, pipelineSteps, pipelineStateBytes, pipelineSave, pipelineLoad } from "./pipeline";
 import { ModelCtx, isModel } from "./model";

@@ -30,6 +30,7 @@ import {
   tensorCount, tensorSlot,
 } from "./layer";
 import { layerPlan, layerPrepare } from "./layers";
+import { activationTablesInit } from "./activations";
 
 export const MODEL_TAG: u32 = 0x4c444f4d; // "MODL"
 
@@ -67,6 +68,7 @@ export function isModel(m: usize): bool {
  * and build its context. Returns the model handle (> 0) or a negated error code.
  */
 export function modelLoad(image: usize, imageBytes: u32): i32 {
+  activationTablesInit(); // once: the integer activations' tables
   if ((image & 15) != 0) return E.fail(E.ERR_BAD_HEADER, 0);
   if (imageBytes < <u32>FILE_HEADER_BYTES) return E.fail(E.ERR_TRUNCATED, <i32>imageBytes);
   if (load<u32>(image, HDR_MAGIC) != FILE_MAGIC) return E.fail(E.ERR_BAD_MAGIC, 0);

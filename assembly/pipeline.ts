@@ -86,18 +86,9 @@ export function pipelineOpen(m: usize, config: usize, words: i32): i32 {
   if ((flags & ~PC_FLAG_NORMALISE) != 0 || (flags != 0 && kind != PIPE_SENSOR)) return E.fail(E.ERR_BAD_ARGUMENT, PC_FLAGS);
   const labelsEnd = PC_LABELS + K * PC_LABEL_WORDS;
   if (words != labelsEnd + (norm ? 2 * F : 0)) return E.fail(E.ERR_BAD_ARGUMENT, labelsEnd);
-  for (let l = 0; l < K; l++) {
-    const at = PC_LABELS + l * PC_LABEL_WORDS;
-    const t = load<f64>(config + (<usize>(at + PCL_THRESHOLD_F64) << 2));
-    if (<u32>word(config, at + PCL_FIRES) > 1) return E.fail(E.ERR_BAD_ARGUMENT, at + PCL_FIRES);
-    if (!(t >= 0 && t <= 1)) return E.fail(E.ERR_BAD_ARGUMENT, at + PCL_THRESHOLD_F64);
-  }
-  if (norm) {
-    for (let i = 0; i < 2 * F; i++) {
-      const v = load<f32>(config + (<usize>(labelsEnd + i) << 2));
-      if (!isFinite(v) || (i >= F && !(v > 0))) return E.fail(E.ERR_BAD_ARGUMENT, labelsEnd + i);
-    }
-  }
+  // thresholds, fires and the normalisation are the host's to check (any value is safe here: a
+  // fires word is read as 0 or not, a threshold only compared, a NaN mean gives a NaN input, which
+  // quantises to 0)
   if (kind == PIPE_AUDIO) {
     if (word(config, PC_FRONTEND + FE_CHANNELS) != F) return E.fail(E.ERR_BAD_ARGUMENT, PC_FRONTEND + FE_CHANNELS);
     // the frontend writes int16 features at FEATURE_SCALE straight into an int8 model's input

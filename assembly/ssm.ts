@@ -65,6 +65,7 @@
 //   scratch: f32 vectors, each padded to 4: nrm [M], xz [2Di], xc [Di], dbc [R+2N], dtr [R],
 //     dt [Di], yg [Di], out [M].
 
+import { expf, log1pf } from "./fmath";
 import * as E from "./errors";
 import { NUM_F32, NUM_INT8, MAX_DIM, MAX_PARAMS } from "./constants";
 import { param, flags, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes,
@@ -326,7 +327,7 @@ export function ssmStepF32(d: usize, x: usize, state: usize): usize {
     let y: f32 = 0;
     for (let n = 0; n < N; n++) {
       const on = <usize>n << 2;
-      const hn = load<f32>(hRow + on) * Mathf.exp(dt * load<f32>(aRow + on)) + xi * (dt * load<f32>(B + on));
+      const hn = load<f32>(hRow + on) * expf(dt * load<f32>(aRow + on)) + xi * (dt * load<f32>(B + on));
       store<f32>(hRow + on, hn);
       y += hn * load<f32>(C + on);
     }

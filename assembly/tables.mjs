@@ -1,5 +1,7 @@
-// Generates the SiLU, softplus and decay-exp tables of assembly/activations.ts (paste its output
-// there). Usage: node assembly/tables.mjs   (test/tables.test.ts checks the two agree)
+// The SiLU, softplus and decay-exp tables of assembly/activations.ts, in JavaScript: the module
+// makes the same tables itself at the first model load (activationTablesInit, the same f64
+// arithmetic); test/assembly/tables.test.ts finds them in its memory and compares every entry with
+// these. Usage: node assembly/tables.mjs   (prints them)
 //
 // Both tables sample a function of a ≥ 0 on a = k/32, k = 0..512 (a ∈ [0, 16]); the kernels
 // interpolate linearly between neighbours. Linear interpolation over-/under-shoots a function by
@@ -30,22 +32,23 @@ const g2 = (a) => { const s = sig(a); return -s * (1 - s) * (2 + a * (1 - 2 * s)
 const p = (a) => Math.log1p(Math.exp(-a));
 const p2 = (a) => { const s = sig(a); return s * (1 - s); };
 
+// expNegTableQ31: e^-k (k = 0..31) and e^-(j/256) (j = 0..255) in Q0.31 stored as u32, so 1.0 is exactly 2^31.
+const q31 = (v) => Math.round(v * 2 ** 31);
+
+/** name → [element type, values] of each table */
+export const VALUES = {
+  SILU_G_TABLE: ["u16", table(g, g2, 65536, 65535, true)],
+  SOFTPLUS_P_TABLE: ["u32", table(p, p2, 2 ** 32, 2 ** 32 - 1, false)],
+  EXP_NEG_INT_TABLE: ["u32", Array.from({ length: 32 }, (_, k) => q31(Math.exp(-k)))],
+  EXP_NEG_FRAC_TABLE: ["u32", Array.from({ length: 256 }, (_, j) => q31(Math.exp(-j / 256)))],
+};
+
 function render(name, type, vals, perLine) {
   const lines = [];
   for (let i = 0; i < vals.length; i += perLine) lines.push("  " + vals.slice(i, i + perLine).join(", "));
   return `const ${name}: usize = memory.data<${type}>([\n${lines.join(",\n")}\n]);\n`;
 }
 
-// expNegTableQ31 (assembly/activations.ts): e^-k (k = 0..31) and e^-(j/256) (j = 0..255) in
-// Q0.31 stored as u32, so 1.0 is exactly 2^31.
-const q31 = (v) => Math.round(v * 2 ** 31);
-
-/** name → the AssemblyScript source of each generated table */
-export const TABLES = {
-  SILU_G_TABLE: render("SILU_G_TABLE", "u16", table(g, g2, 65536, 65535, true), 16),
-  SOFTPLUS_P_TABLE: render("SOFTPLUS_P_TABLE", "u32", table(p, p2, 2 ** 32, 2 ** 32 - 1, false), 8),
-  EXP_NEG_INT_TABLE: render("EXP_NEG_INT_TABLE", "u32", Array.from({ length: 32 }, (_, k) => q31(Math.exp(-k))), 4),
-  EXP_NEG_FRAC_TABLE: render("EXP_NEG_FRAC_TABLE", "u32", Array.from({ length: 256 }, (_, j) => q31(Math.exp(-j / 256))), 8),
-};
-
-if (import.meta.url === `file://${process.argv[1]}`) for (const src of Object.values(TABLES)) console.log(src);
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const [name, [type, vals]] of Object.entries(VALUES)) console.log(render(name, type, vals, type === "u16" ? 16 : 8));
+}

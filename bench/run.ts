@@ -16,7 +16,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { createRuntime, wasmBuilds, Frontend, defaultFrontendConfig, FEATURE_SCALE, type Runtime, type NumType } from "../host/runtime/index.js";
+import { createRuntime, wasmBuilds, Frontend, KeywordSpotter, defaultFrontendConfig, FEATURE_SCALE, type Runtime, type NumType } from "../host/runtime/index.js";
 import { buildModel, ReferenceModel, type LayerSpec } from "../host/build/index.js";
 import { rng, signal, torchGru, torchLinear } from "../host/build/random.js";
 import { RECURRENT_CASES, PEAK_SIZES, denseSpecs } from "./cases.js";
@@ -234,12 +234,13 @@ const TARGET_REALTIME = 1000; // keyword spotting end to end ≥ 1000× real tim
 
 /** One hop of audio (rate/100 samples) per step, from a precomputed second of audio in linear memory. */
 function audioRunner(rt: Runtime, rateHz: number, numType: NumType, modelBytes?: Uint8Array): Runner {
-  const fe = new Frontend(rt, defaultFrontendConfig(rateHz), numType);
+  // with a model: the module's whole pipeline through KeywordSpotter (resampler, frontend, model,
+  // detector), as a user runs it; without: the frontend alone
   const model = modelBytes ? rt.loadModel(modelBytes) : undefined;
-  const stream = model?.openStream();
+  const spotter = model ? new KeywordSpotter(model) : undefined;
+  const fe = spotter ? undefined : new Frontend(rt, defaultFrontendConfig(rateHz), numType);
   const ex = rt.exports;
-  const frame = stream ? ex.streamInput(stream.handle) : rt.alloc(fe.frameBytes, "bench frame");
-  const out = model ? model.io.out : 0;
+  const frame = fe ? rt.alloc(fe.frameBytes, "bench frame") : 0;
   // a second of speech-band audio: a few tones wandering in pitch over noise
   const n = rateHz;
   const audio = Int16Array.from({ length: n }, (_, i) => {
@@ -249,28 +250,33 @@ function audioRunner(rt: Runtime, rateHz: number, numType: NumType, modelBytes?:
   const audioPtr = rt.alloc(n * 2, "bench audio");
   rt.i16.set(audio, audioPtr >> 1);
   const hop = rateHz / 100;
-  let pos = 0, rc = 0;
+  const hops = Array.from({ length: 100 }, (_, k) => audio.subarray(k * hop, (k + 1) * hop));
+  let pos = 0, rc = 0, k = 0;
   return {
     run(steps) {
+      if (spotter) {
+        for (let s = 0; s < steps; s++, k = (k + 1) % 100) spotter.push(hops[k], rateHz);
+        return;
+      }
       for (let s = 0; s < steps; s++) {
         let left = hop;
         while (left > 0) {
-          const r = ex.frontendPush(fe.handle, audioPtr + pos * 2, Math.min(left, n - pos), 0, frame);
+          const r = ex.frontendPush(fe!.handle, audioPtr + pos * 2, Math.min(left, n - pos), 0, frame);
           if (r < 0) { rc = r; return; }
           const used = r >>> 1;
           pos += used;
           left -= used;
           if (pos === n) pos = 0;
-          if (r & 1 && stream) rc |= ex.streamStepPrepared(stream.handle, out);
         }
       }
     },
     dispose() {
       if (rc < 0) rt.check(rc, "bench audio");
       ex.memFree(audioPtr);
-      if (!stream) ex.memFree(frame);
+      if (frame) ex.memFree(frame);
+      spotter?.dispose();
       model?.dispose();
-      fe.dispose();
+      fe?.dispose();
     },
   };
 }
@@ -282,13 +288,14 @@ const kwsFeatures = (() => {
   fe.dispose();
   return f;
 })();
+const kwsMetadata = { labels: Array.from({ length: 12 }, (_, i) => `label${i}`), frontend: {} };
 const kwsModels = {
-  int8: buildModel(kwsSpecs, { numType: "int8", calibration: [kwsFeatures], inputScale: FEATURE_SCALE }),
-  f32: buildModel(kwsSpecs, { numType: "f32" }),
+  int8: buildModel(kwsSpecs, { numType: "int8", calibration: [kwsFeatures], inputScale: FEATURE_SCALE, metadata: kwsMetadata }),
+  f32: buildModel(kwsSpecs, { numType: "f32", metadata: kwsMetadata }),
 };
 interface AudioRow { pipeline: string; rateHz: number; int8Simd: Timing; int8Mvp: Timing; f32Simd: Timing }
 const audioRows: AudioRow[] = [];
-for (const [pipeline, withModel] of [["frontend", false], ["frontend + GRU(40→64) + head", true]] as const) {
+for (const [pipeline, withModel] of [["frontend", false], ["pipeline: frontend + GRU(40→64) + head + detector", true]] as const) {
   for (const rateHz of [16000, 48000]) {
     const [int8Simd, int8Mvp, f32Simd] = timeRunners([
       audioRunner(runtimes.simd, rateHz, "int8", withModel ? kwsModels.int8 : undefined),

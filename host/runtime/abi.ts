@@ -17,8 +17,6 @@ export interface TinyrnnExports {
   streamFree(stream: number): number;
   streamReset(stream: number): number;
   streamState(stream: number): number;
-  streamInput(stream: number): number;
-  streamStepPrepared(stream: number, output: number): number;
   streamStep(stream: number, input: number, output: number): number;
   streamStepI16(stream: number, input: number, output: number): number;
   frontendOpen(config: number, numType: number): number;
@@ -42,7 +40,7 @@ export interface TinyrnnExports {
 
 export const ABI_FUNCTIONS = [
   "memAlloc", "memFree", "errorDetail", "modelLoad", "modelFree", "modelInfo", "streamOpen",
-  "streamFree", "streamReset", "streamState", "streamInput", "streamStep", "streamStepI16", "streamStepPrepared",
+  "streamFree", "streamReset", "streamState", "streamStep", "streamStepI16",
   "frontendOpen", "frontendFree", "frontendReset", "frontendPush", "buildFeatures",
   "pipelineOpen", "pipelineFree", "pipelineReset", "pipelinePush", "pipelineSteps", "pipelineStateBytes", "pipelineSave", "pipelineLoad",
 ] as const;

@@ -3,7 +3,7 @@
 // RMSNorm, and the causal depthwise conv1d step.
 // Bounds are the ones documented beside each function (assembly/activations.ts, rmsnorm.ts).
 
-import { siluS16, softplusQ27, expNegTableQ31 } from "../../assembly/activations.ts";
+import { siluS16, softplusQ27, expNegTableQ31, activationTablesInit } from "../../assembly/activations.ts";
 import { isqrtU64, rmsNormI16 } from "../../assembly/rmsnorm.ts";
 import { convStepI16 } from "../../assembly/conv1d.ts";
 
@@ -23,6 +23,8 @@ function rand(): f64 { // LCG, uniform in [0, 1)
   seed = seed * 1664525 + 1013904223;
   return <f64>(seed >>> 8) / 16777216.0;
 }
+
+activationTablesInit(); // as the first model load does
 
 describe("siluS16", () => {
   it("is within 0.5 ulp + 4.7e-5 of x·σ(x) for every int16 input, fracBits 5..15", () => {
