@@ -16,8 +16,8 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { createRuntime, wasmBuilds, Frontend, KeywordSpotter, defaultFrontendConfig, FEATURE_SCALE, type Runtime, type NumType } from "../host/runtime/index.js";
-import { buildModel, ReferenceModel, type LayerSpec } from "../host/build/index.js";
+import { createRuntime, wasmBuilds, KeywordSpotter, defaultFrontendConfig, FEATURE_SCALE, type Runtime, type NumType } from "../host/runtime/index.js";
+import { buildModel, ReferenceModel, Frontend, type LayerSpec } from "../host/build/index.js";
 import { rng, signal, torchGru, torchLinear } from "../host/build/random.js";
 import { RECURRENT_CASES, PEAK_SIZES, denseSpecs } from "./cases.js";
 import { timeInterleaved, medianRatio, DEFAULT_TIMING, type Timing } from "./timing.js";

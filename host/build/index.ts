@@ -6,6 +6,7 @@
 export { buildModel, calibrate, checkLayers, layerOutputLen, ReferenceModel, type LayerSpec, type BuildOptions, type Clipping } from "./builder.js";
 export { writeModel } from "./write.js";
 export { KIND, padLen, type ModelImage, type LayerRecord } from "../runtime/format.js";
+export { Frontend } from "./frontend.js";
 export { FrontendReference } from "./frontend-reference.js";
 export { convert, formatReport, CONVERTER_VERSION, type ConvertOptions, type Converted, type QuantReport, type LayerReport } from "./convert/index.js";
 export { importModel, type Imported } from "./convert/import.js";

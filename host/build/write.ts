@@ -2,7 +2,28 @@
 // the same names the module's reader (assembly/model.ts) and host/runtime/format.ts use.
 
 import * as C from "../runtime/constants.js";
-import { modelChecksum, NUM_TYPE_CODE, type ModelImage } from "../runtime/format.js";
+import { NUM_TYPE_CODE, type ModelImage } from "../runtime/format.js";
+
+let crcTable: Uint32Array | undefined;
+/** CRC-32 (IEEE), as assembly/crc32.ts computes it; pass a previous result to continue. */
+export function crc32(bytes: Uint8Array, previous = 0): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let i = 0; i < 256; i++) {
+      let c = i;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[i] = c >>> 0;
+    }
+  }
+  let crc = (previous ^ 0xffffffff) >>> 0;
+  for (let i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** The file's checksum: CRC-32 of every byte but the checksum field (the module checks it on load). */
+export function modelChecksum(file: Uint8Array): number {
+  return crc32(file.subarray(C.HDR_CHECKSUM + 4), crc32(file.subarray(0, C.HDR_CHECKSUM)));
+}
 
 const align16 = (n: number) => (n + C.FILE_TENSOR_ALIGN - 1) & ~(C.FILE_TENSOR_ALIGN - 1);
 

@@ -7,6 +7,6 @@ export { TinyrnnError, ERROR_CODES, ERRORS, type TinyrnnErrorCode, type TinyrnnE
 export { readModel, type ParsedModel, type ParsedLayer, type NumType, type LayerKind } from "./format.js";
 export { detectorSettings, isBackgroundLabel, type DetectionEvent, type DetectorOptions, type DetectorSettings } from "./detector.js";
 export { SensorStream, type SensorOptions } from "./sensor.js";
-export { Frontend, defaultFrontendConfig, FEATURE_SCALE, FRONTEND_SAMPLE_RATE_HZ, type FrontendConfig } from "./frontend.js";
+export { defaultFrontendConfig, FEATURE_SCALE, FRONTEND_SAMPLE_RATE_HZ, type FrontendConfig } from "./frontend.js";
 export { KeywordSpotter, frontendSettings, type SpotterOptions, type FrontendSettings } from "./spotter.js";
 export { readWav, SUPPORTED_RATES_HZ, type Pcm } from "./wav.js";

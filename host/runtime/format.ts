@@ -45,27 +45,6 @@ export interface ModelImage {
   metadata: Record<string, unknown>;
 }
 
-let crcTable: Uint32Array | undefined;
-/** CRC-32 (IEEE), as assembly/crc32.ts computes it; pass a previous result to continue. */
-export function crc32(bytes: Uint8Array, previous = 0): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let i = 0; i < 256; i++) {
-      let c = i;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[i] = c >>> 0;
-    }
-  }
-  let crc = (previous ^ 0xffffffff) >>> 0;
-  for (let i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-/** The file's checksum: CRC-32 of every byte but the checksum field. */
-export function modelChecksum(file: Uint8Array): number {
-  return crc32(file.subarray(C.HDR_CHECKSUM + 4), crc32(file.subarray(0, C.HDR_CHECKSUM)));
-}
-
 export interface ParsedLayer {
   kind: LayerKind | `unknown(${number})`;
   kindCode: number;
@@ -87,9 +66,8 @@ export interface ParsedModel {
   outputScale: number;
   layers: ParsedLayer[];
   metadata: Record<string, unknown>;
-  /** the CRC-32 stored in the header */
+  /** the CRC-32 stored in the header (the module checks it on load) */
   checksum: number;
-  checksumOk: boolean;
 }
 
 /** Read a .tinyrnn file's header, layer table and metadata. Throws a TinyrnnError on a bad file. */
@@ -150,7 +128,6 @@ export function readModel(bytes: Uint8Array): ParsedModel {
     layers,
     metadata,
     checksum: u32(C.HDR_CHECKSUM),
-    checksumOk: modelChecksum(bytes.subarray(0, fileBytes)) === u32(C.HDR_CHECKSUM),
   };
 }
 

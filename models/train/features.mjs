@@ -5,7 +5,8 @@
 // each clip from a fresh frontend (reset), as a stream starts. Run `npm run build` first.
 import { readFileSync, writeFileSync } from "node:fs";
 import { parse, dump } from "npyjs";
-import { createRuntime, Frontend, defaultFrontendConfig, FEATURE_SCALE } from "../../dist/tinyrnn.js";
+import { createRuntime, defaultFrontendConfig, FEATURE_SCALE } from "../../dist/tinyrnn.js";
+import { Frontend } from "../../dist/build.js";
 
 function readInt16Npy(path) {
   const b = readFileSync(path);

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildModel, TinyrnnError, readModel, type LayerSpec } from "../tinyrnn.js";
-import { modelChecksum } from "../../host/runtime/format.js";
+import { modelChecksum } from "../../host/build/write.js";
 import { BUILDS, runtime, rng, uniform, signal, mixedModel } from "../helpers.js";
 
 function smallSpecs(seed: number): LayerSpec[] {

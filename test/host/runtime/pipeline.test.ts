@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { KeywordSpotter, SensorStream, TinyrnnError, Frontend, defaultFrontendConfig, readWav, Detector, type DetectionEvent, type Runtime } from "../../tinyrnn.js";
-import { crc32 } from "../../../host/runtime/format.js";
+import { crc32 } from "../../../host/build/write.js";
 import { readNpyMatrix } from "../../../host/cli/npy.js";
 import * as C from "../../../assembly/constants.js";
 import { BUILDS, runtime } from "../../helpers.js";
