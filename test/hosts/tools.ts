@@ -1,23 +1,27 @@
-// The other JavaScript runtimes the examples run on (Deno, Bun), as their npm packages ship them:
-// installed when missing into build/tools/<name>/ (git-ignored, outside the project's lock) with
-// npm, at a pinned version. A tool that cannot be installed fails the test with the reason.
+// The other JavaScript runtimes the examples run on (Deno, Bun, workerd), as their npm packages ship
+// them: installed when missing into build/tools/<name>/ (git-ignored, outside the project's lock)
+// with npm, at a pinned version. A tool that cannot be installed fails the test with the reason.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { resolve } from "node:path";
 
-/** The binary of `name`@`version`, installed first if it is not there yet. */
-export function tool(name: "deno" | "bun", version: string): string {
+/**
+ * The binary of `name`@`version`, installed first if it is not there yet: `bin` (under the install
+ * prefix; default node_modules/.bin/<name>), whose `--version` prints `says` (default: the version).
+ */
+export function tool(name: "deno" | "bun" | "workerd", version: string, opts: { bin?: string; says?: string } = {}): string {
   const prefix = resolve("build/tools", name);
-  const bin = resolve(prefix, "node_modules/.bin", name);
+  const bin = resolve(prefix, opts.bin ?? `node_modules/.bin/${name}`);
+  const says = opts.says ?? version;
   const works = () => {
     const r = spawnSync(bin, ["--version"], { encoding: "utf8" });
-    return r.status === 0 && r.stdout.includes(version);
+    return r.status === 0 && r.stdout.includes(says);
   };
   if (works()) return bin;
   process.stderr.write(`# installing ${name}@${version} into build/tools/${name} with npm…\n`);
   const t0 = performance.now();
   const npm = spawnSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, `${name}@${version}`], { encoding: "utf8", timeout: 300_000 });
   if (!works()) {
-    const why = npm.error ? npm.error.message : npm.status !== 0 ? npm.stderr.trim().split("\n").slice(-5).join("\n") : `npm installed it but ${bin} --version does not answer ${version} (were its install scripts skipped?)`;
+    const why = npm.error ? npm.error.message : npm.status !== 0 ? npm.stderr.trim().split("\n").slice(-5).join("\n") : `npm installed it but ${bin} --version does not answer ${says} (were its install scripts skipped?)`;
     throw new Error(`could not install ${name}@${version} (npm install --prefix build/tools/${name} ${name}@${version}):\n${why}`);
   }
   process.stderr.write(`# ${name} ${version} installed in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
