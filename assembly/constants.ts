@@ -1,6 +1,6 @@
 // Every number the module and its hosts share, said once. asc compiles this file into the module,
 // tsc and esbuild read it for the TypeScript host (host/runtime/constants.ts re-exports it), the
-// Python recipes parse it (models/train/common.py) and the C header will be generated from it.
+// Python recipes parse it (models/train/constants.py) and the C header will be generated from it.
 // So the form is fixed: one `export const NAME = literal;` per line, numbers only (an array or a
 // string here would be compiled into the module's data), a comment after it where it helps.
 // test/constants.test.ts holds the other sides to it.

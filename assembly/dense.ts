@@ -12,7 +12,7 @@
 import { expf, log1pf } from "./fmath";
 import * as E from "./errors";
 import { NUM_F32, NUM_INT8, ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_SOFTMAX, MAX_PARAMS } from "./constants";
-import { param, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
+import { param, flags, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkRowsI8, checkQuant } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, sat16, addSat32 } from "./fixedpoint";
@@ -20,7 +20,7 @@ import { sigmoidS16, tanhS16, expNegTableQ31, sigmoidF32, tanhF32 } from "./acti
 
 export function densePlan(d: usize, numType: u32): i32 {
   const I = inputLen(d), O = outputLen(d);
-  if (param(d, 0) > <u32>ACT_SOFTMAX) return -E.ERR_BAD_SHAPE;
+  if (param(d, 0) > <u32>ACT_SOFTMAX || flags(d) != 0) return -E.ERR_BAD_SHAPE;
   for (let i = 1; i < MAX_PARAMS; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
   const ip = <u64>padLen(I, numType);
   if (numType == NUM_INT8) {

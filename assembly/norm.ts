@@ -10,14 +10,14 @@
 
 import * as E from "./errors";
 import { NUM_INT8, MAX_PARAMS } from "./constants";
-import { param, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
+import { param, flags, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkQuant } from "./layer";
 import { requant, sat16 } from "./fixedpoint";
 import { rmsNormI16, rmsNormF32, RMS_EPS_Q_MAX } from "./rmsnorm";
 
 export function normPlan(d: usize, numType: u32): i32 {
   const M = inputLen(d);
-  if (<i32>param(d, 0) != M || outputLen(d) != M) return -E.ERR_BAD_SHAPE;
+  if (<i32>param(d, 0) != M || outputLen(d) != M || flags(d) != 0) return -E.ERR_BAD_SHAPE;
   for (let i = 1; i < MAX_PARAMS; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
   const mp = <u64>padLen(M, numType);
   if (numType == NUM_INT8) {

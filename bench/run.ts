@@ -14,7 +14,8 @@
 //
 // MAC counting: bench/cases.ts. Plain-JS float twins: bench/jsfloat.ts.
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync, readFileSync, existsSync, statSync, openSync, writeSync, closeSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { createRuntime, wasmBuilds, KeywordSpotter, defaultFrontendConfig, FEATURE_SCALE, type Runtime, type NumType } from "../host/runtime/index.js";
 import { buildModel, ReferenceModel, Frontend, type LayerSpec } from "../host/build/index.js";
@@ -310,6 +311,41 @@ const realtime = (t: Timing) => (HOP_MS * 1000) / t.medianUs;
 const sizes = { simd: wasmBuilds.simd.byteLength, mvp: wasmBuilds.mvp.byteLength };
 
 // ---------------------------------------------------------------------------------------------
+// `tinyrnn detect` as a user runs it, whole process, on a long file: the sample repeated to two
+// hours (230 MB of 16 kHz PCM16), written once to build/bench/. Peak RSS from /usr/bin/time when
+// the machine has it.
+
+const LONG_HOURS = 2;
+function detectLongFile(): { audioSec: number; wallSec: number; realtime: number; peakRssBytes: number | null; events: number } {
+  const path = "build/bench/long.wav";
+  const sample = readFileSync("models/sample/morning.wav");
+  const dataAt = sample.indexOf("data") + 8;
+  const data = sample.subarray(dataAt);
+  const reps = Math.ceil((LONG_HOURS * 3600 * 16000 * 2) / data.length);
+  if (!existsSync(path) || statSync(path).size !== 44 + reps * data.length) {
+    mkdirSync("build/bench", { recursive: true });
+    const header = Buffer.from(sample.subarray(0, 44));
+    header.writeUInt32LE(36 + reps * data.length, 4);
+    header.writeUInt32LE(reps * data.length, 40);
+    const fd = openSync(path, "w");
+    writeSync(fd, header);
+    for (let i = 0; i < reps; i++) writeSync(fd, data);
+    closeSync(fd);
+  }
+  const audioSec = (reps * data.length) / 32000;
+  const args = ["dist/cli.js", "detect", "models/hey-jarvis/hey-jarvis.tinyrnn", path];
+  const timed = existsSync("/usr/bin/time");
+  const t0 = performance.now();
+  const r = timed ? spawnSync("/usr/bin/time", ["-v", process.execPath, ...args], { encoding: "utf8" }) : spawnSync(process.execPath, args, { encoding: "utf8" });
+  const wallSec = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`tinyrnn detect failed: ${r.stderr}`);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? "");
+  const events = /^(\d+) events? in/m.exec(r.stdout)?.[1];
+  return { audioSec, wallSec, realtime: audioSec / wallSec, peakRssBytes: rss ? Number(rss[1]) * 1024 : null, events: Number(events ?? 0) };
+}
+const detectLong = detectLongFile();
+
+// ---------------------------------------------------------------------------------------------
 // Report.
 
 const wallS = (performance.now() - started) / 1000;
@@ -378,6 +414,10 @@ console.log(table(
   2,
 ));
 
+console.log(`\ntinyrnn detect, whole process, one core: ${(detectLong.audioSec / 3600).toFixed(2)} h of 16 kHz audio in ${detectLong.wallSec.toFixed(2)} s = ` +
+  `${detectLong.realtime.toFixed(0)}× real time (target ≥ 1000×: ${pf(detectLong.realtime >= TARGET_REALTIME)}), ` +
+  `peak RSS ${detectLong.peakRssBytes === null ? "— (no /usr/bin/time)" : `${(detectLong.peakRssBytes / 2 ** 20).toFixed(0)} MB (target ≤ 150 MB: ${pf(detectLong.peakRssBytes <= 150 * 2 ** 20)})`}, ${detectLong.events} events`);
+
 const sizeRows = (["simd", "mvp"] as const).map((b) => [b, String(sizes[b]), (sizes[b] / 1024).toFixed(2),
   `${((100 * sizes[b]) / TARGET_MODULE_BYTES).toFixed(1)} %`, b === "simd" ? pf(sizes[b] <= TARGET_MODULE_BYTES) : "(no target)"]);
 console.log("\nModule size (raw .wasm)");
@@ -402,6 +442,7 @@ const result = {
   cases: caseRows,
   keywordSpotting: audioRows.map((r) => ({ ...r, realtime: { int8Simd: realtime(r.int8Simd), int8Mvp: realtime(r.int8Mvp), f32Simd: realtime(r.f32Simd) } })),
   moduleBytes: { ...sizes, simdPass: sizes.simd <= TARGET_MODULE_BYTES },
+  detectLongFile: detectLong,
   totalSeconds: wallS,
 };
 mkdirSync("bench/results", { recursive: true });

@@ -7,6 +7,7 @@ import asc from "assemblyscript/asc";
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 
 const version = JSON.parse(readFileSync("package.json", "utf8")).version;
 
@@ -30,10 +31,31 @@ async function wasm() {
   }
 }
 
+/**
+ * The runtime's code lives once, in dist/core.js: "." (dist/tinyrnn.js) adds the embedded module to
+ * it and "./eval" imports it, so an import of host/runtime/core from those entries is left to run
+ * time. "./worklet" stays one self-contained file (minified): what audioWorklet.addModule() loads,
+ * also as a classic script.
+ */
+const shareRuntime = {
+  name: "share-runtime",
+  setup(b) {
+    b.onResolve({ filter: /\/runtime\/(core|index)\.js$|^\.\/(core|index)\.js$/ }, (args) => {
+      const file = resolve(args.resolveDir, args.path);
+      if (file === resolve("host/runtime/core.js")) return { path: "./core.js", external: true };
+      if (file === resolve("host/runtime/index.js")) return { path: "./tinyrnn.js", external: true };
+      return undefined;
+    });
+  },
+};
+
 async function js() {
   const common = { bundle: true, format: "esm", target: "es2022", loader: { ".wasm": "binary" }, logLevel: "warning" };
   // the runtime entries stay readable; the developer tools (converter, CLI), larger, are minified
-  for (const [name, e] of Object.entries(ENTRIES)) await build({ ...common, entryPoints: [e.in], outfile: e.out, minify: name === "./build" });
+  for (const [name, e] of Object.entries(ENTRIES)) {
+    const shared = name === "." || name === "./eval";
+    await build({ ...common, entryPoints: [e.in], outfile: e.out, minify: name === "./build" || name === "./worklet", plugins: shared ? [shareRuntime] : [] });
+  }
   await build({
     ...common, entryPoints: ["host/cli/cli.ts"], outfile: "dist/cli.js", platform: "node", minify: true,
     banner: { js: "#!/usr/bin/env node" }, define: { TINYRNN_VERSION: JSON.stringify(version) },

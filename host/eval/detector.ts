@@ -3,7 +3,7 @@
 // Same settings (host/runtime/detector.ts detectorSettings), same rule; test/host/eval holds the
 // two to the same events.
 
-import { detectorSettings, type DetectionEvent, type DetectorOptions, type DetectorSettings } from "../runtime/detector.js";
+import { detectorSettings, type DetectionEvent, type DetectorOptions, type DetectorSettings } from "../runtime/core.js";
 
 export class Detector {
   readonly labels: string[];

@@ -43,12 +43,9 @@
 // normal, 1 = anomalous; reported are the ROC AUC of the per-step score and the recall and
 // false-positive rate of `score ≥ threshold` at the metadata's detector threshold.
 
-import { isBackgroundLabel, type DetectorOptions } from "../runtime/detector.js";
+// the runtime's public names only: the eval bundle imports them from ./core.js at run time
+import { isBackgroundLabel, FEATURE_SCALE, frontendSettings, SensorStream, type DetectorOptions, type FrontendSettings, type Model } from "../runtime/core.js";
 import { Detector } from "./detector.js";
-import { FEATURE_SCALE } from "../runtime/frontend.js";
-import { frontendSettings, type FrontendSettings } from "../runtime/spotter.js";
-import { SensorStream } from "../runtime/sensor.js";
-import type { Model } from "../runtime/runtime.js";
 
 export type TestSetKind = "keywords" | "steps";
 

@@ -8,7 +8,7 @@
 
 import simdWasm from "../../build/tinyrnn.simd.wasm";
 import mvpWasm from "../../build/tinyrnn.mvp.wasm";
-import { Runtime, type RuntimeOptions, type WasmSourceSync } from "./runtime.js";
+import { Runtime, type RuntimeOptions, type WasmSourceSync } from "./core.js";
 
 export * from "./core.js";
 

@@ -75,7 +75,7 @@ const SUPPORTED_OPS = [
 
 let modelType: Type | undefined;
 function onnxModelType(): Type {
-  modelType ??= Root.fromJSON(onnxDescriptor).lookupType("onnx.ModelProto");
+  modelType ??= Root.fromJSON(onnxDescriptor as Parameters<typeof Root.fromJSON>[0]).lookupType("onnx.ModelProto");
   return modelType;
 }
 

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { WaveFile } from "wavefile";
-import { readWav, writeWav, SUPPORTED_RATES_HZ } from "../../../host/runtime/wav.js";
+import { readWav, writeWav, readWavHeader, decodeWavFrames, SUPPORTED_RATES_HZ } from "../../../host/runtime/wav.js";
 
 const tone = (n: number, f: number, rate: number, a = 0.5) => Float32Array.from({ length: n }, (_, i) => a * Math.sin((2 * Math.PI * f * i) / rate));
 
@@ -40,4 +40,44 @@ test("anything else is refused with a message naming the file and the problem", 
     [writeWav([new Float32Array(0)], 16000), /x\.wav holds no audio samples/],
   ];
   for (const [bytes, msg] of cases) assert.throws(() => readWav(bytes, "x.wav"), msg);
+});
+
+test("a truncated or over-declared data chunk, MP3 in a WAV wrapper and extensible PCM: refused or read as they are", () => {
+  const good = writeWav([tone(1000, 440, 16000)], 16000);
+  const v = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const overDeclared = good.slice();
+  v(overDeclared).setUint32(40, 1_000_000, true);
+  assert.throws(() => readWav(overDeclared, "x.wav"), /x\.wav is truncated: its data chunk declares 1000000 bytes but 2000 follow/);
+  assert.throws(() => readWav(good.subarray(0, good.length - 10), "x.wav"), /x\.wav is truncated: its data chunk declares 2000 bytes but 1990 follow/);
+  const mp3 = good.slice();
+  v(mp3).setUint16(20, 0x55, true);
+  assert.throws(() => readWav(mp3, "x.wav"), /x\.wav holds MP3 audio; tinyrnn reads PCM/);
+  // WAVE_FORMAT_EXTENSIBLE with a PCM sub-format reads as the PCM it is
+  const ext = new Uint8Array(good.length + 24);
+  ext.set(good.subarray(0, 36));
+  const e = v(ext);
+  e.setUint32(16, 40, true);
+  e.setUint16(20, 0xfffe, true);
+  e.setUint16(36, 22, true); // cbSize
+  e.setUint16(38, 16, true); // valid bits
+  e.setUint16(44, 1, true); // the sub-format GUID begins with the format code: PCM
+  ext.set(good.subarray(36), 60);
+  e.setUint32(4, ext.length - 8, true);
+  assert.deepEqual(readWav(ext, "ext.wav").samples, readWav(good, "good.wav").samples);
+});
+
+test("a long file in pieces: the header, then the data a piece at a time, gives readWav's samples", () => {
+  const x = tone(48000, 440, 48000);
+  const bytes = writeWav([x, x], 48000, "24");
+  const f = readWavHeader(bytes.subarray(0, 256), bytes.length, "long.wav");
+  assert.deepEqual([f.sampleRateHz, f.channels, f.bitDepth, f.frameBytes, f.frames], [48000, 2, "24", 6, 48000]);
+  const parts: number[] = [];
+  for (let at = 0; at < f.frames; at += 1000) {
+    const n = Math.min(1000, f.frames - at);
+    parts.push(...decodeWavFrames(f, bytes.subarray(f.dataOffset + at * f.frameBytes, f.dataOffset + (at + n) * f.frameBytes), "long.wav", at));
+  }
+  assert.deepEqual(Float32Array.from(parts), readWav(bytes, "long.wav").samples);
+  const mono16 = writeWav([x], 48000, "16");
+  const m = readWavHeader(mono16, mono16.length);
+  assert.ok(decodeWavFrames(m, mono16.subarray(m.dataOffset)) instanceof Int16Array, "16-bit mono comes back as int16, not converted");
 });
