@@ -13,6 +13,7 @@ import { archPathFor } from "../build/convert/safetensors.js";
 import { FEATURE_SCALE } from "../runtime/frontend.js";
 import { Frontend } from "../build/frontend.js";
 import { readFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 import type { Clipping } from "../build/builder.js";
 import { formatEval } from "../eval/eval.js";
 import { evalFiles, readBytes as readFile } from "./eval-files.js";
@@ -25,6 +26,9 @@ declare const TINYRNN_VERSION: string;
  * engine has it.
  */
 function createRuntime({ build }: { build?: "auto" | "simd" | "mvp" } = {}): Promise<Runtime> {
+  // A command runs the module for seconds to hours: compile it optimised up front instead of
+  // starting in V8's baseline tier and tiering up while it runs (3-5 % faster on a long detect).
+  setFlagsFromString("--no-wasm-dynamic-tiering");
   const file = (b: string) => readFileSync(new URL(`../build/tinyrnn.${b}.wasm`, import.meta.url));
   return Runtime.create(build === "simd" || build === "mvp" ? file(build) : { simd: file("simd"), mvp: file("mvp") });
 }
