@@ -37,17 +37,19 @@ async function wasm() {
  * time. "./worklet" stays one self-contained file (minified): what audioWorklet.addModule() loads,
  * also as a classic script.
  */
-const shareRuntime = {
-  name: "share-runtime",
+const sharedEntries = (entries) => ({
+  name: "shared-entries",
   setup(b) {
-    b.onResolve({ filter: /\/runtime\/(core|index)\.js$|^\.\/(core|index)\.js$/ }, (args) => {
+    b.onResolve({ filter: /(core|index)\.js$/ }, (args) => {
       const file = resolve(args.resolveDir, args.path);
-      if (file === resolve("host/runtime/core.js")) return { path: "./core.js", external: true };
-      if (file === resolve("host/runtime/index.js")) return { path: "./tinyrnn.js", external: true };
+      for (const [src, out] of Object.entries(entries)) if (file === resolve(src)) return { path: out, external: true };
       return undefined;
     });
   },
-};
+});
+const shareRuntime = sharedEntries({ "host/runtime/core.js": "./core.js", "host/runtime/index.js": "./tinyrnn.js" });
+// the CLI imports the runtime, the build tools and the evaluation from their bundles beside it
+const shareAll = sharedEntries({ "host/runtime/core.js": "./core.js", "host/build/index.js": "./build.js", "host/eval/index.js": "./eval.js" });
 
 async function js() {
   const common = { bundle: true, format: "esm", target: "es2022", loader: { ".wasm": "binary" }, logLevel: "warning" };
@@ -57,7 +59,7 @@ async function js() {
     await build({ ...common, entryPoints: [e.in], outfile: e.out, minify: name === "./build" || name === "./worklet", plugins: shared ? [shareRuntime] : [] });
   }
   await build({
-    ...common, entryPoints: ["host/cli/cli.ts"], outfile: "dist/cli.js", platform: "node", minify: true,
+    ...common, entryPoints: ["host/cli/cli.ts"], outfile: "dist/cli.js", platform: "node", minify: true, plugins: [shareAll],
     banner: { js: "#!/usr/bin/env node" }, define: { TINYRNN_VERSION: JSON.stringify(version) },
   });
 }

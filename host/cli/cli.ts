@@ -1,21 +1,16 @@
 // The `tinyrnn` command line. Node built-ins are used here and in its file helpers (host/cli/), and
 // by no file the runtime or the evaluation bundles.
 
-import { writeFileSync, readdirSync, statSync, existsSync } from "node:fs";
-import { Runtime, readModel, TinyrnnError, KeywordSpotter, frontendSettings, readWav, type ParsedModel, type FrontendSettings } from "../runtime/core.js";
-import { readWavPieces } from "./wav-file.js";
-import { describeLayer } from "../build/layers/index.js";
-import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
+import { writeFileSync, readdirSync, statSync, existsSync, readFileSync } from "node:fs";
 import { join, basename } from "node:path";
-import { convert, formatReport } from "../build/convert/index.js";
-import { importModel } from "../build/convert/import.js";
-import { archPathFor } from "../build/convert/safetensors.js";
-import { FEATURE_SCALE } from "../runtime/frontend.js";
-import { Frontend } from "../build/frontend.js";
-import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
-import type { Clipping } from "../build/builder.js";
-import { formatEval } from "../eval/eval.js";
+// The package's entries, imported at run time from dist/ (host/bundle.mjs): the CLI carries only
+// its own code, not another copy of the runtime, the converter or the evaluation.
+import { Runtime, readModel, TinyrnnError, KeywordSpotter, frontendSettings, readWav, FEATURE_SCALE, type ParsedModel, type FrontendSettings } from "../runtime/core.js";
+import { describeLayer, convert, formatReport, importModel, archPathFor, Frontend, type Clipping } from "../build/index.js";
+import { formatEval } from "../eval/index.js";
+import { readWavPieces } from "./wav-file.js";
+import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
 import { evalFiles, readBytes as readFile } from "./eval-files.js";
 
 declare const TINYRNN_VERSION: string;

@@ -5,8 +5,8 @@ import { readFileSync, existsSync, statSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { readNpyMatrix, readNpyInt, npyDtype } from "./npy.js";
-import { parseTestSetSpec, evaluate, compareWithCard, type TestSet, type TestStream, type EvalOptions, type EvalResult, type CardShortfall } from "../eval/eval.js";
-import type { Runtime } from "../runtime/runtime.js";
+import { parseTestSetSpec, evaluate, compareWithCard, type TestSet, type TestStream, type EvalOptions, type EvalResult, type CardShortfall } from "../eval/index.js";
+import type { Runtime } from "../runtime/core.js";
 
 /** A file's bytes, or an error naming what it is, the path and why (the CLI reads its files with it too). */
 export function readBytes(path: string, what: string): Uint8Array {

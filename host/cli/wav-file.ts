@@ -2,7 +2,7 @@
 // typed-array views (16-bit mono is handed on as it is), so memory stays flat however long the file.
 
 import { openSync, readSync, fstatSync, closeSync } from "node:fs";
-import { readWavHeader, decodeWavFrames, type WavFormat } from "../runtime/wav.js";
+import { readWavHeader, decodeWavFrames, type WavFormat } from "../runtime/core.js";
 
 const HEAD_BYTES = 1 << 16;
 const PIECE_BYTES = 1 << 18;

@@ -9,4 +9,4 @@ export { detectorSettings, isBackgroundLabel, type DetectionEvent, type Detector
 export { SensorStream, type SensorOptions } from "./sensor.js";
 export { defaultFrontendConfig, FEATURE_SCALE, FRONTEND_SAMPLE_RATE_HZ, type FrontendConfig } from "./frontend.js";
 export { KeywordSpotter, frontendSettings, type SpotterOptions, type FrontendSettings } from "./spotter.js";
-export { readWav, SUPPORTED_RATES_HZ, type Pcm } from "./wav.js";
+export { readWav, readWavHeader, decodeWavFrames, SUPPORTED_RATES_HZ, type Pcm, type WavFormat } from "./wav.js";
