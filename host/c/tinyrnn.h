@@ -544,8 +544,8 @@ typedef struct tinyrnn tinyrnn; /* one instance of the module (opaque) */
 
 typedef struct tinyrnn_options {
     uint32_t stack_bytes;      /* the runtime's stack for calls into the module; 0: 32 KiB */
-    uint32_t max_memory_pages; /* linear memory at most, 64 KiB pages; 0: the runtime's own limit
-                                  (WAMR only: wasm3 takes d_m3MaxLinearMemoryPages at build time) */
+    uint32_t max_memory_pages; /* linear memory at most, 64 KiB pages; 0: the runtime's own limit.
+                                  Past it memAlloc returns 0: TINYRNN_ERR_OUT_OF_MEMORY */
     void *pool;                /* WAMR: the arena every runtime allocation comes from (linear
                                   memory too on RTOS ports; on Linux WAMR maps it apart); NULL:
                                   one of pool_bytes is malloc'd. WAMR has one pool per process:

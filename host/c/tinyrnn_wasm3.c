@@ -1,6 +1,8 @@
 /*
  * The C layer's backend on wasm3 (github.com/wasm3/wasm3): an interpreter that compiles the
  * module's code at open, reads the module's bytes in place, and takes its memory from malloc.
+ * Besides wasm3.h it reads one field of wasm3's own runtime struct (m3_env.h): the memory's page
+ * limit, for tinyrnn_options.max_memory_pages.
  * Link with the .c files of wasm3's source/ (its libm3.a); examples/mcu/build.sh shows how.
  */
 #include "tinyrnn_backend.h"
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "wasm3.h"
+#include "m3_env.h" /* struct M3Runtime: its memory's page limit, which wasm3 has no call for */
 
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
 #include <malloc.h>
@@ -104,6 +107,15 @@ int tinyrnn_backend_open(tinyrnn *rt, const uint8_t *wasm, uint32_t wasm_bytes, 
         m3_FreeModule(module); /* not the runtime's until loaded */
         snprintf(why, why_bytes, "wasm3 cannot load the module: %s", r);
         goto failed;
+    }
+    if (options->max_memory_pages) {
+        /* what wasm3 does with a module's declared maximum (InitMemory), with ours */
+        if (options->max_memory_pages < b->runtime->memory.numPages) {
+            snprintf(why, why_bytes, "wasm3: the module starts with %lu pages of memory, over the limit of %lu",
+                     (unsigned long)b->runtime->memory.numPages, (unsigned long)options->max_memory_pages);
+            goto failed;
+        }
+        if (options->max_memory_pages < b->runtime->memory.maxPages) b->runtime->memory.maxPages = options->max_memory_pages;
     }
     /* compile every function now, so that no call compiles (and allocates) later */
     if ((r = m3_CompileModule(module))) {
