@@ -7,7 +7,7 @@
  *   #include "tinyrnn.h"
  *
  *   // the module (build/tinyrnn.mvp.wasm) and a model (.tinyrnn), as bytes: a file's contents, or
- *   // const arrays in flash; both must stay valid until tinyrnn_close
+ *   // const arrays in flash. The module's must stay valid until tinyrnn_close; the model is copied
  *   char why[256];
  *   tinyrnn *rt = tinyrnn_open(wasm, wasm_bytes, NULL, why, sizeof why);   // NULL: default options
  *   if (!rt) { fprintf(stderr, "%s\n", why); return 1; }
@@ -35,6 +35,7 @@
  *   int32_t *label1 = cfg + TINYRNN_PC_LABELS + 1 * TINYRNN_PC_LABEL_WORDS;
  *   label1[TINYRNN_PCL_FIRES] = 1;              // label 0 (background) never fires
  *   label1[TINYRNN_PCL_SUM_THRESHOLD] = tinyrnn_sum_threshold(0.72, 10, model.output_scale);
+ *   tinyrnn_config_set_f64(label1, TINYRNN_PCL_THRESHOLD_F64, 0.72);   // f32 models read this one
  *   tinyrnn_pipeline p;
  *   if (tinyrnn_pipeline_open(&model, cfg, sizeof cfg / 4, 0, &p) < 0) { ... tinyrnn_last_error(rt) ... }
  *   int n = tinyrnn_pipeline_push_i16(&p, pcm, count, on_event, user);   // events so far, or < 0
@@ -45,8 +46,8 @@
  *
  * Every call returns 0 (or a count, a size) on success and a negated error code on failure: the
  * module's (TINYRNN_ERR_*, with tinyrnn_last_detail() saying which layer, byte, field or argument
- * it concerns) or the C layer's own TINYRNN_WASM_FAILED (a trap, a missing export, the runtime's
- * memory exhausted). tinyrnn_last_error() then says, in words, what failed; the words are the
+ * it concerns) or the C layer's own TINYRNN_WASM_FAILED (a trap, or the runtime out of its own
+ * memory). tinyrnn_last_error() then says, in words, what failed; the words are the
  * TypeScript host's (host/runtime/abi.ts), so both hosts report a bad file alike.
  *
  * One tinyrnn is one instance of the module: its own linear memory, any number of models, and
@@ -237,8 +238,9 @@ extern "C" {
 #define TINYRNN_SH_BODY_CRC 24                   /* CRC-32 of the bytes after the header */
 /* END GENERATED constants */
 
-/* The C layer's own failure, beside the module's codes: the WebAssembly runtime failed (a trap, a
- * missing export, out of the runtime's own memory). tinyrnn_last_error() names what and where. */
+/* The C layer's own failure, beside the module's codes: the WebAssembly runtime failed in a call
+ * (a trap, or out of its own memory). tinyrnn_last_error() names the export and the runtime's
+ * words. (A module without the exports tinyrnn.h lists is refused by tinyrnn_open itself.) */
 #define TINYRNN_WASM_FAILED 100
 
 /* ==== Errors in words ======================================================================== */
@@ -531,7 +533,9 @@ static inline void tinyrnn_config_set_f64(int32_t *words, int32_t at, double val
 static inline int32_t tinyrnn_sum_threshold(double threshold, int32_t window_steps, float output_scale) {
     const double scale = output_scale, w = window_steps;
     double t = threshold * w / scale;
-    int64_t T = t >= 2147483647.0 ? 2147483647 : t <= -2147483648.0 ? -2147483647 - 1 : (int64_t)t;
+    int64_t T;
+    if (t != t) return 0; /* NaN: as the TypeScript host's DataView.setInt32 stores it */
+    T = t >= 2147483647.0 ? 2147483647 : t <= -2147483648.0 ? -2147483647 - 1 : (int64_t)t;
     if ((double)T < t && T < 2147483647) T++; /* ceil */
     while (T > -2147483647 - 1 && ((double)(T - 1) * scale) / w >= threshold) T--;
     while (T < 2147483647 && ((double)T * scale) / w < threshold) T++;
