@@ -119,7 +119,7 @@ int tinyrnn_backend_open(tinyrnn *rt, const uint8_t *wasm, uint32_t wasm_bytes, 
     }
     /* compile every function now, so that no call compiles (and allocates) later */
     if ((r = m3_CompileModule(module))) {
-        snprintf(why, why_bytes, "wasm3 cannot compile the module: %s", r);
+        snprintf(why, why_bytes, "wasm3 cannot compile the module: %s (wasm3 has no SIMD: give it build/tinyrnn.mvp.wasm)", r);
         goto failed;
     }
     for (i = 0; i < TINYRNN_FN_COUNT; i++) {
