@@ -3,13 +3,14 @@
 // list of those numbers to it, so that none can drift.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import * as C from "../assembly/constants.js";
 import { ERRORS, FRONTEND_CONFIG_FIELDS } from "../host/runtime/abi.js";
 import { KIND } from "../host/runtime/format.js";
 import { LAYERS } from "../host/build/layers/index.js";
 import { ACTIVATION_CODE } from "../host/build/layers/dense.js";
+import { defaultFrontendConfig, encodeFrontendConfig } from "../host/runtime/frontend.js";
 
 const all = C as unknown as Record<string, number>;
 const named = (prefix: string) => Object.entries(all).filter(([k]) => k.startsWith(prefix));
@@ -52,4 +53,44 @@ test("the recipes read the same numbers (models/train/constants.py)", () => {
   const py = spawnSync("python3", ["models/train/constants.py"], { encoding: "utf8" });
   assert.equal(py.status, 0, py.stderr);
   assert.deepEqual(JSON.parse(py.stdout), all);
+});
+
+test("the C header (host/c/tinyrnn.h) is what host/c/make-header.mjs makes from these files", () => {
+  const r = spawnSync(process.execPath, ["host/c/make-header.mjs", "--check"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test("compiled, the C header's numbers, messages and default frontend config are the host's", (t) => {
+  if (spawnSync("cc", ["--version"]).status !== 0) return t.skip("no C compiler (cc) here");
+  const rates = [8000, 16000, 22050, 32000, 44100, 48000];
+  const program = [
+    '#include <stdio.h>',
+    '#include "tinyrnn.h"',
+    "int main(void) {",
+    '    int32_t fe[TINYRNN_FE_CONFIG_FIELDS];',
+    '    int i, r;',
+    `    static const int rates[] = { ${rates.join(", ")} };`,
+    '    printf("{\\"constants\\": {");',
+    ...Object.keys(all).map((k, i) => `    printf("${i ? "," : ""}\\"${k}\\": %.17g", (double)TINYRNN_${k});`),
+    '    printf("}, \\"errors\\": {");',
+    '    for (i = 1; i <= TINYRNN_ERR_BAD_METADATA; i++) printf("%s\\"%s\\": [%d, \\"%s\\"]", i > 1 ? "," : "", tinyrnn_error_name(-i), i, tinyrnn_error_message(i));',
+    '    printf("}, \\"frontend\\": [");',
+    '    for (r = 0; r < 6; r++) {',
+    '        tinyrnn_default_frontend_config(fe, rates[r]);',
+    '        for (i = 0; i < TINYRNN_FE_CONFIG_FIELDS; i++) printf("%s%ld", r + i ? "," : "", (long)fe[i]);',
+    "    }",
+    '    printf("]}\\n");',
+    "    return 0;",
+    "}",
+  ].join("\n");
+  mkdirSync("build/test-c", { recursive: true });
+  writeFileSync("build/test-c/header.c", program);
+  const cc = spawnSync("cc", ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-Ihost/c", "build/test-c/header.c", "-o", "build/test-c/header"], { encoding: "utf8" });
+  assert.equal(cc.status, 0, `the header does not compile cleanly (C99, -Wall -Wextra -Wpedantic):\n${cc.stderr}`);
+  const out = spawnSync("build/test-c/header", { encoding: "utf8" });
+  assert.equal(out.status, 0, out.stderr);
+  const got = JSON.parse(out.stdout) as { constants: Record<string, number>; errors: Record<string, [number, string]>; frontend: number[] };
+  assert.deepEqual(got.constants, all);
+  assert.deepEqual(got.errors, Object.fromEntries(Object.entries(ERRORS).map(([k, e]) => [k, [e.code, e.message]])));
+  assert.deepEqual(got.frontend, rates.flatMap((rate) => [...encodeFrontendConfig(defaultFrontendConfig(rate))]));
 });

@@ -1,0 +1,281 @@
+// The C host (host/c/, examples/mcu/tinyrnn-c.c) on wasm3 and on WAMR's fast interpreter, built
+// from their sources in ../shared/runtimes (extracted and built once into build/c/, git-ignored),
+// gives what Node gives on the same module (build/tinyrnn.mvp.wasm), byte for byte:
+//   run     every shipped model, and a model of every layer kind (f32 and int8), stepped as a raw
+//           stream over float32 rows (real features, then saturating ones) and over int16 rows;
+//           a stream state saved half-way (the TypeScript host's format) and continued
+//   detect  the sample recording through hey-jarvis with its detector settings given as window
+//           sums, and again as probabilities; a 48 kHz stereo 24-bit recording through an f32
+//           spotter: the events as `tinyrnn detect --json` prints them, and the pipeline's
+//           state after them
+//   errors  a corrupt model and a foreign state refused in the TypeScript host's words; a
+//           pipeline refused when linear memory is capped below what it needs
+// The two runtimes are checked side by side. Where ../shared/runtimes is absent (a fresh clone
+// elsewhere) the test says so and is skipped.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { spawn, spawnSync } from "node:child_process";
+import { createRuntime, KeywordSpotter, readWav, type Model, type Runtime } from "../../host/runtime/index.js";
+import { decodeWavFrames, readWavHeader, writeWav } from "../../host/runtime/wav.js";
+import { pipelineWords } from "../../host/runtime/pipeline.js";
+import { encodeFrontendConfig } from "../../host/runtime/frontend.js";
+import * as C from "../../host/runtime/constants.js";
+import { buildModel, Frontend } from "../../host/build/index.js";
+import { mixedModel, rng, signal, uniform } from "../../host/build/random.js";
+import { readNpyMatrix } from "../../host/cli/npy.js";
+import { beepModel, beepTrack, noise } from "../kws-fixture.js";
+import { jsonLines } from "./tools.js";
+
+const SHARED = resolve("../shared/runtimes");
+const OUT = resolve("build/c");
+const DIR = join(OUT, "test");
+const WASM = "build/tinyrnn.mvp.wasm";
+const SKIP = existsSync(SHARED) ? false : `${SHARED} (the wasm3 and WAMR sources) is absent here: the C host is not built or tested`;
+const RUNTIMES = [
+  { name: "wasm3", what: "wasm3" },
+  { name: "wamr", what: "WAMR (fast interpreter)" },
+] as const;
+type RuntimeName = (typeof RUNTIMES)[number]["name"];
+const SHIPPED = [
+  "models/hey-jarvis/hey-jarvis.tinyrnn",
+  "models/commands/commands-gru.tinyrnn",
+  "models/commands/commands-lstm.tinyrnn",
+  "models/commands/commands-ssm.tinyrnn",
+  "models/sensor/vibration.tinyrnn",
+];
+const ROWS = 400; // real feature rows per model (4 s of audio frames), then WIDE saturating ones
+const WIDE = 48;
+
+/** Extract `<name>-*.tar.gz` into build/c/ (once) and build tinyrnn-c against it with examples/mcu/build.sh. */
+function buildHost(name: RuntimeName): string {
+  const tarball = readdirSync(SHARED).find((f) => f.startsWith(`${name}-`) && f.endsWith(".tar.gz"));
+  if (!tarball) throw new Error(`${SHARED} has no ${name}-*.tar.gz`);
+  const src = join(OUT, tarball.replace(/\.tar\.gz$/, ""));
+  const t0 = performance.now();
+  if (!existsSync(join(src, ".extracted"))) {
+    process.stderr.write(`# extracting ${tarball} into ${src}\n`);
+    rmSync(src, { recursive: true, force: true });
+    mkdirSync(src, { recursive: true });
+    const tar = spawnSync("tar", ["-xzf", join(SHARED, tarball), "-C", src], { encoding: "utf8" });
+    assert.equal(tar.status, 0, `tar -xzf ${tarball}: ${tar.stderr}`);
+    writeFileSync(join(src, ".extracted"), tarball + "\n");
+  }
+  const bin = join(OUT, `tinyrnn-c-${name}`);
+  process.stderr.write(`# building ${name} (once; its CMake build stays in ${src}/build-tinyrnn) and tinyrnn-c…\n`);
+  const b = spawnSync("sh", ["examples/mcu/build.sh", name, src, bin], { encoding: "utf8" });
+  process.stderr.write(b.stderr.replace(/^(?=.)/gm, "#   "));
+  assert.equal(b.status, 0, `examples/mcu/build.sh ${name} failed:\n${b.stderr}`);
+  assert.doesNotMatch(b.stderr, /warning:/, "the C host compiles without warnings (C99, -Wall -Wextra -Wpedantic)");
+  process.stderr.write(`# ${name}: tinyrnn-c ready in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  return bin;
+}
+
+/** Run tinyrnn-c; asynchronous, so that the two runtimes run side by side. */
+function tinyrnnC(bin: string, model: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, failed) => {
+    const p = spawn(bin, [WASM, model, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    p.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+    p.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    p.on("error", failed);
+    p.on("close", (status) => done({ status, stdout, stderr }));
+  });
+}
+
+const bytesOf = (a: Float32Array | Int16Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+/** Where two outputs first differ, in words. */
+function firstDifference(got: Uint8Array, want: Uint8Array, kind: "f32" | "i16", width: number): string {
+  if (got.length !== want.length) return `${got.length} bytes, not ${want.length}`;
+  const elem = kind === "f32" ? 4 : 2;
+  for (let i = 0; i < got.length; i++) {
+    if (got[i] === want[i]) continue;
+    const at = i - (i % elem);
+    const v = (b: Uint8Array) => (kind === "f32" ? new DataView(b.buffer, b.byteOffset).getFloat32(at, true) : new DataView(b.buffer, b.byteOffset).getInt16(at, true));
+    return `step ${Math.floor(at / elem / width)}, output ${(at / elem) % width}: ${v(got)}, Node ${v(want)}`;
+  }
+  return "nowhere";
+}
+
+/** Node's outputs of Stream.step (f32 rows) or stepInt16 (int16 rows), from step `from` to `to`, as bytes. */
+function nodeRun(m: Model, rows: Float32Array | Int16Array, from: number, to: number, stream = m.openStream()): Uint8Array {
+  const F = m.inputLen, K = m.outputLen;
+  const out = rows instanceof Int16Array ? new Int16Array((to - from) * K) : new Float32Array((to - from) * K);
+  for (let t = from; t < to; t++) {
+    const x = rows.subarray(t * F, (t + 1) * F);
+    if (rows instanceof Int16Array) (out as Int16Array).set(stream.stepInt16(x), (t - from) * K);
+    else (out as Float32Array).set(stream.step(x as Float32Array), (t - from) * K);
+  }
+  return bytesOf(out);
+}
+
+interface Run { what: string; model: string; args: string[]; out: string; want: Uint8Array; kind: "f32" | "i16"; width: number }
+interface Detect { what: string; model: string; args: string[]; events: string; state: Uint8Array; stateMask?: [number, number] }
+interface Expected {
+  runs: Run[];
+  state: { model: string; first: string; rest: string; saved: Uint8Array; continued: Uint8Array; foreign: string };
+  detects: Detect[];
+  corrupt: { model: string; message: string };
+}
+
+/** Every input file, written once into build/c/test/, with what Node makes of it. */
+async function expectations(): Promise<Expected> {
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+  const file = (name: string, bytes: Uint8Array) => (writeFileSync(join(DIR, name), bytes), join(DIR, name));
+  const rt: Runtime = await createRuntime({ wasm: readFileSync(WASM) });
+
+  // run: real rows (the sample's frontend features; a test machine's feature rows), then rows
+  // past the int16 range at the input scale (saturation, rounding at the edges)
+  const audio = readWav(readFileSync("models/sample/morning.wav"));
+  const fe = new Frontend(rt);
+  const features = fe.features(audio.samples).subarray(0, ROWS * 40);
+  fe.dispose();
+  const machine = readNpyMatrix(readFileSync("models/sensor/test/machine00.npy"), "machine00.npy").data.subarray(0, ROWS * 51);
+  const r = rng(7);
+  const models: { name: string; bytes: Uint8Array; rows: Float32Array }[] = SHIPPED.map((path) => {
+    const bytes = new Uint8Array(readFileSync(path));
+    const m = rt.loadModel(bytes);
+    const real = m.inputLen === 40 ? features : machine;
+    const rows = new Float32Array(real.length + WIDE * m.inputLen);
+    rows.set(real);
+    rows.set(uniform(r, WIDE * m.inputLen, 4 * 32767 * m.info.inputScale), real.length);
+    m.dispose();
+    return { name: path.split("/").pop()!.replace(/\.tinyrnn$/, ""), bytes, rows };
+  });
+  // every layer kind (GRU, LSTM, SSM, RMSNorm, dense softmax), f32 and int8
+  const specs = mixedModel(11, 12, 16, 5), x = signal(rng(3), 300, 12);
+  models.push({ name: "mixed-f32", bytes: buildModel(specs, { numType: "f32" }), rows: x });
+  models.push({ name: "mixed-int8", bytes: buildModel(specs, { numType: "int8", calibration: [signal(rng(4), 400, 12)] }), rows: x });
+  const runs: Run[] = [];
+  for (const { name, bytes, rows } of models) {
+    const model = file(`${name}.tinyrnn`, bytes);
+    const m = rt.loadModel(bytes);
+    const T = rows.length / m.inputLen;
+    runs.push({ what: `${name}, f32 rows`, model, args: ["run", file(`${name}.f32`, bytesOf(rows))], out: `${name}.f32.out`, want: nodeRun(m, rows, 0, T), kind: "f32", width: m.outputLen });
+    if (m.numType === "int8") {
+      const q = Int16Array.from(rows, (v) => Math.max(-32768, Math.min(32767, Math.round(v / m.info.inputScale))));
+      runs.push({ what: `${name}, int16 rows`, model, args: ["run", file(`${name}.i16`, bytesOf(q)), "--i16"], out: `${name}.i16.out`, want: nodeRun(m, q, 0, T), kind: "i16", width: m.outputLen });
+    }
+    m.dispose();
+  }
+
+  // a stream state saved half-way through hey-jarvis's rows, and the rest continued from it
+  const hj = models[0], m = rt.loadModel(hj.bytes);
+  const T = hj.rows.length / m.inputLen, half = T >> 1;
+  const s = m.openStream();
+  nodeRun(m, hj.rows, 0, half, s);
+  const saved = s.saveState();
+  const continued = nodeRun(m, hj.rows, half, T, s);
+  const other = rt.loadModel(readFileSync(SHIPPED[1]));
+  const state = {
+    model: join(DIR, "hey-jarvis.tinyrnn"), saved, continued,
+    first: file("first-half.f32", bytesOf(hj.rows.subarray(0, half * m.inputLen))),
+    rest: file("second-half.f32", bytesOf(hj.rows.subarray(half * m.inputLen))),
+    foreign: file("commands-gru.state", other.openStream().saveState()),
+  };
+  other.dispose();
+
+  // detect: Node's spotter with the model's own detector settings, given to tinyrnn-c in steps
+  const detects: Detect[] = [];
+  const spot = (what: string, model: string, wavPath: string, as: "sums" | "probabilities") => {
+    const mm = rt.loadModel(readFileSync(model));
+    // decoded as `tinyrnn detect` decodes it: 16-bit mono as int16, anything else as f32
+    const wav = readFileSync(wavPath), f = readWavHeader(wav, wav.length, wavPath);
+    const samples = decodeWavFrames(f, wav.subarray(f.dataOffset, f.dataOffset + f.frames * f.frameBytes));
+    const spotter = new KeywordSpotter(mm);
+    const events = jsonLines(spotter.push(samples, f.sampleRateHz));
+    const d = spotter.detector;
+    const labels = ["--labels", d.labels.join(","), "--smoothing-steps", String(d.windowSteps), "--refractory-steps", String(d.refractorySteps)];
+    if (as === "sums") {
+      // the window sums the TypeScript host derives; "-": never fires. The f64 thresholds are
+      // not among the words then, so the config's CRC in the saved state differs from Node's
+      const words = new DataView(pipelineWords(mm, C.PIPE_AUDIO, d, encodeFrontendConfig({ ...spotter.frontendSettings, sampleRateHz: f.sampleRateHz })));
+      const sums = d.labels.map((_, l) => (d.fires[l] ? String(words.getInt32((C.PC_LABELS + l * C.PC_LABEL_WORDS + C.PCL_SUM_THRESHOLD) * 4, true)) : "-"));
+      detects.push({ what, model, args: ["detect", wavPath, ...labels, "--sum-thresholds", sums.join(",")], events, state: spotter.saveState(), stateMask: [C.SH_CONFIG_CRC, C.SH_CONFIG_CRC + 4] });
+    } else {
+      const background = d.labels.filter((_, l) => !d.fires[l]);
+      detects.push({ what, model, args: ["detect", wavPath, ...labels, "--thresholds", Array.from(d.thresholds, String).join(","), ...(background.length ? ["--background", background.join(",")] : [])], events, state: spotter.saveState() });
+    }
+    spotter.dispose();
+    mm.dispose();
+  };
+  spot("hey-jarvis on morning.wav, window sums", SHIPPED[0], "models/sample/morning.wav", "sums");
+  spot("hey-jarvis on morning.wav, probabilities", SHIPPED[0], "models/sample/morning.wav", "probabilities");
+  // f32 end to end: 48 kHz stereo 24-bit (decoded to f32, resampled), f64 thresholds
+  const left = beepTrack(48000, 6, [1, 3.5]), hiss = noise(left.length, 0.01, 9);
+  spot("an f32 beep spotter on 48 kHz stereo 24-bit", file("beep-f32.tinyrnn", beepModel("f32", [])),
+    file("beeps-48k-stereo-24bit.wav", writeWav([left, left.map((v, i) => 0.5 * v + hiss[i])], 48000, "24")), "probabilities");
+  assert.equal(detects[0].events.split("\n").length - 1, 3, "hey-jarvis hears its three wake words in morning.wav");
+  assert.equal(detects[2].events.split("\n").length - 1, 2, "the beep spotter hears both beeps");
+
+  // a corrupt model (one bit of its weights): Node's words for it
+  const corrupt = new Uint8Array(readFileSync(SHIPPED[0]));
+  corrupt[200] ^= 0x40;
+  let message = "";
+  try { rt.loadModel(corrupt); } catch (e) { message = (e as Error).message; }
+  assert.equal(message, "loading the model: the model file is corrupt (checksum mismatch) (header byte 16)");
+  m.dispose();
+  return { runs, state, detects, corrupt: { model: file("corrupt.tinyrnn", corrupt), message } };
+}
+
+/** Everything checked on one runtime; returns what it measured, for the diagnostics. */
+async function check(name: RuntimeName, bin: string, e: Expected): Promise<string> {
+  const out = (f: string) => join(DIR, `${name}.${f}`);
+  for (const r of e.runs) {
+    const p = await tinyrnnC(bin, r.model, [...r.args, "-o", out(r.out)]);
+    assert.equal(p.status, 0, `run ${r.what}: ${p.stderr}`);
+    const got = new Uint8Array(readFileSync(out(r.out)));
+    assert.ok(same(got, r.want), `run ${r.what}: differs from Node at ${firstDifference(got, r.want, r.kind, r.width)}`);
+  }
+
+  let p = await tinyrnnC(bin, e.state.model, ["run", e.state.first, "-o", out("first-half.out"), "--state-out", out("half.state")]);
+  assert.equal(p.status, 0, p.stderr);
+  assert.ok(same(new Uint8Array(readFileSync(out("half.state"))), e.state.saved), "the stream state saved half-way is Node's, byte for byte");
+  p = await tinyrnnC(bin, e.state.model, ["run", e.state.rest, "-o", out("second-half.out"), "--state-in", out("half.state")]);
+  assert.equal(p.status, 0, p.stderr);
+  assert.ok(same(new Uint8Array(readFileSync(out("second-half.out"))), e.state.continued), "continued from the saved state, the outputs are Node's");
+  p = await tinyrnnC(bin, e.state.model, ["run", e.state.rest, "-o", out("refused.out"), "--state-in", e.state.foreign]);
+  assert.notEqual(p.status, 0, "a state of another model is refused");
+  assert.equal(p.stderr, "tinyrnn-c: stream restore: the state was saved from a different model: invalid saved state\n");
+
+  let memory = "";
+  for (const d of e.detects) {
+    p = await tinyrnnC(bin, d.model, [...d.args, "--state-out", out("pipeline.state")]);
+    assert.equal(p.status, 0, `detect ${d.what}: ${p.stderr}`);
+    assert.equal(p.stdout, d.events, `detect ${d.what}: Node's events`);
+    const got = new Uint8Array(readFileSync(out("pipeline.state")));
+    const [a, b] = d.stateMask ?? [0, 0];
+    got.set(d.state.subarray(a, b), a); // bytes known to differ, and why, in expectations()
+    assert.ok(same(got, d.state), `detect ${d.what}: the pipeline's state after the audio is Node's, byte for byte`);
+    memory ||= `${/memory: (.*)/.exec(p.stderr)?.[1]}; ${/\d+ steps, [\d.]+ us per 10 ms hop/.exec(p.stderr)?.[0]}`;
+  }
+
+  p = await tinyrnnC(bin, e.corrupt.model, ["info"]);
+  assert.notEqual(p.status, 0, "a corrupt model is refused");
+  assert.equal(p.stderr, `tinyrnn-c: ${e.corrupt.model}: ${e.corrupt.message}\n`, "in the TypeScript host's words");
+
+  // linear memory capped at one page (the pipeline needs two): memAlloc returns 0, and the
+  // pipeline is refused cleanly, the model it was opened on still loaded
+  p = await tinyrnnC(bin, e.detects[0].model, [...e.detects[0].args, "--max-pages", "1"]);
+  assert.notEqual(p.status, 0);
+  assert.equal(p.stderr, "tinyrnn-c: opening the pipeline: out of WebAssembly memory\n");
+  return memory;
+}
+
+test("the C host on wasm3 and on WAMR gives Node's outputs, events and states, byte for byte", { skip: SKIP, concurrency: true }, async (t) => {
+  const t0 = performance.now();
+  const bins = Object.fromEntries(RUNTIMES.map(({ name }) => [name, buildHost(name)])) as Record<RuntimeName, string>;
+  const built = performance.now();
+  const expected = await expectations();
+  const ready = performance.now();
+  t.diagnostic(`runtimes and tinyrnn-c built in ${((built - t0) / 1000).toFixed(1)} s; Node's side in ${((ready - built) / 1000).toFixed(1)} s`);
+  await Promise.all(RUNTIMES.map(({ name, what }) => t.test(what, async (s) => {
+    const t1 = performance.now();
+    const hj = await check(name, bins[name], expected);
+    s.diagnostic(`${what}: checked in ${((performance.now() - t1) / 1000).toFixed(1)} s (side by side); hey-jarvis on morning.wav: ${hj}`);
+  })));
+});
