@@ -162,3 +162,11 @@ export const SH_MODEL_CRC = 12; // the model file's checksum
 export const SH_CONFIG_CRC = 16; // CRC-32 of the config words and the model's number type
 export const SH_RATE_HZ = 20; // audio: the input rate; sensor: 0
 export const SH_BODY_CRC = 24; // CRC-32 of the bytes after the header
+// A raw stream's saved state (Stream.saveState, tinyrnn_stream_save): this header, then its state block
+export const STREAM_STATE_MAGIC = 0x534e5254; // "TRNS"
+export const STREAM_STATE_VERSION = 1;
+export const STREAM_STATE_HEADER_BYTES = 16;
+export const SS_MAGIC = 0;
+export const SS_VERSION = 4;
+export const SS_MODEL_CRC = 8; // the model file's checksum
+export const SS_STATE_BYTES = 12; // the state block's bytes

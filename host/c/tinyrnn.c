@@ -309,10 +309,10 @@ int tinyrnn_stream_save(tinyrnn_stream *stream, void *dst, uint32_t capacity) {
     bytes = tinyrnn_stream_state_bytes(stream);
     if (!dst || capacity < bytes) return fail(stream->model->rt, what, TINYRNN_ERR_BAD_ARGUMENT, dst ? 2 : 1);
     if (!(p = state_block(stream, what, &err))) return err;
-    put_u32(out, TINYRNN_STREAM_STATE_MAGIC);
-    put_u32(out + 4, TINYRNN_STREAM_STATE_VERSION);
-    put_u32(out + 8, stream->model->checksum);
-    put_u32(out + 12, (uint32_t)stream->model->state_bytes);
+    put_u32(out + TINYRNN_SS_MAGIC, TINYRNN_STREAM_STATE_MAGIC);
+    put_u32(out + TINYRNN_SS_VERSION, TINYRNN_STREAM_STATE_VERSION);
+    put_u32(out + TINYRNN_SS_MODEL_CRC, stream->model->checksum);
+    put_u32(out + TINYRNN_SS_STATE_BYTES, (uint32_t)stream->model->state_bytes);
     memcpy(out + TINYRNN_STREAM_STATE_HEADER_BYTES, memory(stream->model->rt) + p, (uint32_t)stream->model->state_bytes);
     return (int)bytes;
 }
@@ -325,11 +325,11 @@ int tinyrnn_stream_restore(tinyrnn_stream *stream, const void *src, uint32_t byt
     if (!stream || !stream->model || !stream->model->rt) return -TINYRNN_ERR_BAD_ARGUMENT;
     rt = stream->model->rt;
     /* the TypeScript host's checks and words (Stream.loadState) */
-    if (!src || bytes < TINYRNN_STREAM_STATE_HEADER_BYTES || get_u32(in) != TINYRNN_STREAM_STATE_MAGIC || get_u32(in + 4) != TINYRNN_STREAM_STATE_VERSION)
+    if (!src || bytes < TINYRNN_STREAM_STATE_HEADER_BYTES || get_u32(in + TINYRNN_SS_MAGIC) != TINYRNN_STREAM_STATE_MAGIC || get_u32(in + TINYRNN_SS_VERSION) != TINYRNN_STREAM_STATE_VERSION)
         return fail(rt, "stream restore: not a saved tinyrnn state", TINYRNN_ERR_BAD_STATE, 1);
-    if (get_u32(in + 8) != stream->model->checksum)
+    if (get_u32(in + TINYRNN_SS_MODEL_CRC) != stream->model->checksum)
         return fail(rt, "stream restore: the state was saved from a different model", TINYRNN_ERR_BAD_STATE, 2);
-    if (get_u32(in + 12) != (uint32_t)stream->model->state_bytes || bytes != tinyrnn_stream_state_bytes(stream))
+    if (get_u32(in + TINYRNN_SS_STATE_BYTES) != (uint32_t)stream->model->state_bytes || bytes != tinyrnn_stream_state_bytes(stream))
         return fail(rt, "stream restore: wrong state size", TINYRNN_ERR_BAD_STATE, 3);
     if (!(p = state_block(stream, "stream restore", &err))) return err;
     memcpy(memory(rt) + p, in + TINYRNN_STREAM_STATE_HEADER_BYTES, (uint32_t)stream->model->state_bytes);

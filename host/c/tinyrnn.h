@@ -236,6 +236,14 @@ extern "C" {
 #define TINYRNN_SH_CONFIG_CRC 16                 /* CRC-32 of the config words and the model's number type */
 #define TINYRNN_SH_RATE_HZ 20                    /* audio: the input rate; sensor: 0 */
 #define TINYRNN_SH_BODY_CRC 24                   /* CRC-32 of the bytes after the header */
+/* A raw stream's saved state (Stream.saveState, tinyrnn_stream_save): this header, then its state block */
+#define TINYRNN_STREAM_STATE_MAGIC 0x534e5254    /* "TRNS" */
+#define TINYRNN_STREAM_STATE_VERSION 1
+#define TINYRNN_STREAM_STATE_HEADER_BYTES 16
+#define TINYRNN_SS_MAGIC 0
+#define TINYRNN_SS_VERSION 4
+#define TINYRNN_SS_MODEL_CRC 8                   /* the model file's checksum */
+#define TINYRNN_SS_STATE_BYTES 12                /* the state block's bytes */
 /* END GENERATED constants */
 
 /* The C layer's own failure, beside the module's codes: the WebAssembly runtime failed in a call
@@ -656,10 +664,8 @@ int tinyrnn_stream_save(tinyrnn_stream *stream, void *dst, uint32_t capacity);
 int tinyrnn_stream_restore(tinyrnn_stream *stream, const void *src, uint32_t bytes);
 int tinyrnn_stream_free(tinyrnn_stream *stream);
 
-/* A saved stream state: this header (little-endian u32s), then the state block. */
-#define TINYRNN_STREAM_STATE_MAGIC 0x534e5254 /* "TRNS" (host/runtime/runtime.ts) */
-#define TINYRNN_STREAM_STATE_VERSION 1
-#define TINYRNN_STREAM_STATE_HEADER_BYTES 16 /* magic, version, the model's checksum, state bytes */
+/* A saved stream state: a TINYRNN_STREAM_STATE_HEADER_BYTES header (TINYRNN_SS_*, little-endian
+ * u32s), then the state block. */
 
 /* Open a pipeline from `words` config words (TINYRNN_PC_*, built by the caller). `max_push`: the
  * most samples (sensor: values) handed to the module per call, which sizes its buffers (0:

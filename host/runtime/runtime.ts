@@ -20,8 +20,6 @@ export interface RuntimeOptions {
   wasm?: WasmSource | WasmBuilds<WasmSource>;
 }
 
-const STATE_MAGIC = 0x534e5254; // "TRNS"
-const STATE_HEADER_BYTES = 16;
 
 // Globals that some hosts lack (an AudioWorkletGlobalScope has no URL, fetch or Response) are
 // looked up, never named bare.
@@ -287,14 +285,14 @@ export class Stream {
   saveState(): Uint8Array {
     const rt = this.live();
     const m = this.model;
-    const out = new Uint8Array(STATE_HEADER_BYTES + m.stateBytes);
+    const out = new Uint8Array(C.STREAM_STATE_HEADER_BYTES + m.stateBytes);
     const v = new DataView(out.buffer);
-    v.setUint32(0, STATE_MAGIC, true);
-    v.setUint32(4, 1, true);
-    v.setUint32(8, m.fingerprint, true);
-    v.setUint32(12, m.stateBytes, true);
+    v.setUint32(C.SS_MAGIC, C.STREAM_STATE_MAGIC, true);
+    v.setUint32(C.SS_VERSION, C.STREAM_STATE_VERSION, true);
+    v.setUint32(C.SS_MODEL_CRC, m.fingerprint, true);
+    v.setUint32(C.SS_STATE_BYTES, m.stateBytes, true);
     const p = rt.exports.streamState(this.handle);
-    out.set(rt.u8.subarray(p, p + m.stateBytes), STATE_HEADER_BYTES);
+    out.set(rt.u8.subarray(p, p + m.stateBytes), C.STREAM_STATE_HEADER_BYTES);
     return out;
   }
 
@@ -302,13 +300,13 @@ export class Stream {
     const rt = this.live();
     const m = this.model;
     const bad = (why: string) => new TinyrnnError(ERROR_CODES.badState, 0, `loadState: ${why}`);
-    if (!(bytes instanceof Uint8Array) || bytes.length < STATE_HEADER_BYTES) throw bad("not a saved tinyrnn state");
+    if (!(bytes instanceof Uint8Array) || bytes.length < C.STREAM_STATE_HEADER_BYTES) throw bad("not a saved tinyrnn state");
     const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (v.getUint32(0, true) !== STATE_MAGIC || v.getUint32(4, true) !== 1) throw bad("not a saved tinyrnn state");
-    if (v.getUint32(8, true) !== m.fingerprint) throw bad("the state was saved from a different model");
-    if (v.getUint32(12, true) !== m.stateBytes || bytes.length !== STATE_HEADER_BYTES + m.stateBytes) throw bad("wrong state size");
+    if (v.getUint32(C.SS_MAGIC, true) !== C.STREAM_STATE_MAGIC || v.getUint32(C.SS_VERSION, true) !== C.STREAM_STATE_VERSION) throw bad("not a saved tinyrnn state");
+    if (v.getUint32(C.SS_MODEL_CRC, true) !== m.fingerprint) throw bad("the state was saved from a different model");
+    if (v.getUint32(C.SS_STATE_BYTES, true) !== m.stateBytes || bytes.length !== C.STREAM_STATE_HEADER_BYTES + m.stateBytes) throw bad("wrong state size");
     const p = rt.exports.streamState(this.handle);
-    rt.u8.set(bytes.subarray(STATE_HEADER_BYTES), p);
+    rt.u8.set(bytes.subarray(C.STREAM_STATE_HEADER_BYTES), p);
   }
 
   dispose(): void {
