@@ -60,6 +60,11 @@ test("the C header (host/c/tinyrnn.h) is what host/c/make-header.mjs makes from 
   assert.equal(r.status, 0, r.stderr);
 });
 
+test("the C self-test (host/c/tinyrnn_selftest.h) is what host/c/make-selftest.mjs makes from this build", () => {
+  const r = spawnSync(process.execPath, ["host/c/make-selftest.mjs", "--check"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+});
+
 test("compiled, the C header's numbers, messages and default frontend config are the host's", (t) => {
   if (spawnSync("cc", ["--version"]).status !== 0) return t.skip("no C compiler (cc) here");
   const rates = [8000, 16000, 22050, 32000, 44100, 48000];

@@ -22,6 +22,12 @@
  *
  *   tinyrnn-c <module.wasm> <model.tinyrnn> info
  *
+ *   tinyrnn-c <module.wasm> selftest
+ *       only the self-test (host/c/tinyrnn_selftest.h): prints "selftest: ok", or why not.
+ *
+ * Every command runs the self-test first, right after the module is opened: if this engine does
+ * not give Node's outputs, bit for bit, it says where and exits with status 1.
+ *
  * On stderr: what ran, how fast, and the memory it took. --repeat N runs the input N times
  * (a reset between), for timing; outputs and events are those of the first run. --max-pages N
  * caps linear memory at N 64 KiB pages; --max-push N hands the pipeline
@@ -37,6 +43,7 @@
 #include <time.h>
 
 #include "tinyrnn.h"
+#include "tinyrnn_selftest.h"
 
 #define MAX_VALUES 4096 /* per input or output vector (TINYRNN_MAX_DIM is 8192) */
 #define MAX_LABELS 1024
@@ -59,8 +66,9 @@ static void usage(void) {
             "       %s <module.wasm> <model.tinyrnn> detect <audio.wav> --labels a,b (--sum-thresholds T,T | --thresholds P,P)\n"
             "                 [--background a] [--smoothing-steps W] [--refractory-steps R] [--state-in F] [--state-out F] [--repeat N]\n"
             "       %s <module.wasm> <model.tinyrnn> info\n"
+            "       %s <module.wasm> selftest\n"
             "       any: [--max-pages N]   detect: [--max-push N]\n",
-            prog, prog, prog);
+            prog, prog, prog, prog);
     exit(2);
 }
 
@@ -327,6 +335,15 @@ int main(int argc, char **argv) {
     tinyrnn_model model;
 
     setvbuf(stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer);
+    if (argc == 3 && strcmp(argv[2], "selftest") == 0) {
+        wasm = read_file(argv[1], "module", &wasm_bytes);
+        if (!(rt = tinyrnn_open(wasm, wasm_bytes, NULL, why, sizeof why))) die("%s: %s", argv[1], why);
+        if (tinyrnn_selftest(rt) < 0) die("%s", tinyrnn_last_error(rt));
+        printf("selftest: ok\n");
+        tinyrnn_close(rt);
+        free(wasm);
+        return 0;
+    }
     if (argc < 4) usage();
     wasm_path = argv[1];
     model_path = argv[2];
@@ -359,6 +376,7 @@ int main(int argc, char **argv) {
     if (state_in_path) state_in = read_file(state_in_path, "state", &state_in_bytes);
 
     if (!(rt = tinyrnn_open(wasm, wasm_bytes, &options, why, sizeof why))) die("%s: %s", wasm_path, why);
+    if (tinyrnn_selftest(rt) < 0) die("%s", tinyrnn_last_error(rt)); /* first: is this engine Node's, bit for bit? */
     if (tinyrnn_load_model(rt, model_file, model_bytes, &model) < 0) die("%s: %s", model_path, tinyrnn_last_error(rt));
 
     if (strcmp(command, "info") == 0) {

@@ -156,6 +156,13 @@ void tinyrnn_close(tinyrnn *rt) {
 
 const char *tinyrnn_runtime_name(void) { return tinyrnn_backend_name(); }
 const char *tinyrnn_last_error(const tinyrnn *rt) { return rt ? rt->error : "no tinyrnn instance"; }
+
+int tinyrnn_set_error(tinyrnn *rt, int code, const char *message) {
+    if (!rt) return -code;
+    rt->detail = 0;
+    snprintf(rt->error, sizeof rt->error, "%s", message ? message : "");
+    return -code;
+}
 int32_t tinyrnn_last_detail(const tinyrnn *rt) { return rt ? rt->detail : 0; }
 
 int32_t tinyrnn_build_features(tinyrnn *rt) {

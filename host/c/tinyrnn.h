@@ -250,6 +250,9 @@ extern "C" {
  * (a trap, or out of its own memory). tinyrnn_last_error() names the export and the runtime's
  * words. (A module without the exports tinyrnn.h lists is refused by tinyrnn_open itself.) */
 #define TINYRNN_WASM_FAILED 100
+/* tinyrnn_selftest() (tinyrnn_selftest.h): this engine's outputs are not Node's; tinyrnn_last_error()
+ * names the first that differs. */
+#define TINYRNN_SELFTEST_FAILED 101
 
 /* ==== Errors in words ======================================================================== */
 
@@ -632,6 +635,9 @@ const char *tinyrnn_runtime_name(void);
 const char *tinyrnn_last_error(const tinyrnn *rt);
 /* errorDetail() of the last failure (0 for the C layer's own). */
 int32_t tinyrnn_last_detail(const tinyrnn *rt);
+/* Record a failure of the caller's own (the self-test's, an application's): tinyrnn_last_error()
+ * then returns `message`, tinyrnn_last_detail() 0. Returns -code. */
+int tinyrnn_set_error(tinyrnn *rt, int code, const char *message);
 /* TINYRNN_BUILD_* bits of the module (TINYRNN_BUILD_SIMD: the simd build; runtimes here run mvp). */
 int32_t tinyrnn_build_features(tinyrnn *rt);
 /* Linear memory and the runtime's heap now. 0 or -TINYRNN_WASM_FAILED. */

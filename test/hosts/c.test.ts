@@ -10,6 +10,9 @@
 //           state after them
 //   errors  a corrupt model and a foreign state refused in the TypeScript host's words; a
 //           pipeline refused when linear memory is capped below what it needs
+//   selftest  `tinyrnn-c <module> selftest` (host/c/tinyrnn_selftest.h, which every command runs
+//           first) passes on both; built with one expected output of its header changed, it
+//           fails, naming that output
 // The two runtimes are checked side by side. Where ../shared/runtimes is absent (a fresh clone
 // elsewhere) the test says so and is skipped.
 import { test } from "node:test";
@@ -49,7 +52,7 @@ const ROWS = 400; // real feature rows per model (4 s of audio frames), then WID
 const WIDE = 48;
 
 /** Extract `<name>-*.tar.gz` into build/c/ (once) and build tinyrnn-c against it with examples/mcu/build.sh. */
-function buildHost(name: RuntimeName): string {
+function buildHost(name: RuntimeName, variant?: { suffix: string; cflags: string }): string {
   const tarball = readdirSync(SHARED).find((f) => f.startsWith(`${name}-`) && f.endsWith(".tar.gz"));
   if (!tarball) throw new Error(`${SHARED} has no ${name}-*.tar.gz`);
   const src = join(OUT, tarball.replace(/\.tar\.gz$/, ""));
@@ -62,9 +65,10 @@ function buildHost(name: RuntimeName): string {
     assert.equal(tar.status, 0, `tar -xzf ${tarball}: ${tar.stderr}`);
     writeFileSync(join(src, ".extracted"), tarball + "\n");
   }
-  const bin = join(OUT, `tinyrnn-c-${name}`);
+  const bin = join(OUT, `tinyrnn-c-${name}${variant?.suffix ?? ""}`);
   process.stderr.write(`# building ${name} (once; its CMake build stays in ${src}/build-tinyrnn) and tinyrnn-c…\n`);
-  const b = spawnSync("sh", ["examples/mcu/build.sh", name, src, bin], { encoding: "utf8" });
+  const env = variant ? { ...process.env, CFLAGS: `${process.env.CFLAGS ?? ""} ${variant.cflags}` } : process.env;
+  const b = spawnSync("sh", ["examples/mcu/build.sh", name, src, bin], { encoding: "utf8", env });
   process.stderr.write(b.stderr.replace(/^(?=.)/gm, "#   "));
   assert.equal(b.status, 0, `examples/mcu/build.sh ${name} failed:\n${b.stderr}`);
   assert.doesNotMatch(b.stderr, /warning:/, "the C host compiles without warnings (C99, -Wall -Wextra -Wpedantic)");
@@ -225,6 +229,10 @@ async function expectations(): Promise<Expected> {
 /** Everything checked on one runtime; returns what it measured, for the diagnostics. */
 async function check(name: RuntimeName, bin: string, e: Expected): Promise<string> {
   const out = (f: string) => join(DIR, `${name}.${f}`);
+  const st = await tinyrnnC(bin, "selftest", []); // tinyrnn-c <module> selftest
+  assert.equal(st.stderr, "", "the self-test says nothing on stderr when it passes");
+  assert.equal(st.stdout, "selftest: ok\n");
+  assert.equal(st.status, 0);
   for (const r of e.runs) {
     const p = await tinyrnnC(bin, r.model, [...r.args, "-o", out(r.out)]);
     assert.equal(p.status, 0, `run ${r.what}: ${p.stderr}`);
@@ -269,6 +277,21 @@ async function check(name: RuntimeName, bin: string, e: Expected): Promise<strin
 test("the C host on wasm3 and on WAMR gives Node's outputs, events and states, byte for byte", { skip: SKIP, concurrency: true }, async (t) => {
   const t0 = performance.now();
   const bins = Object.fromEntries(RUNTIMES.map(({ name }) => [name, buildHost(name)])) as Record<RuntimeName, string>;
+  // the self-test can fail: one expected int16 output changed in a copy of its header, put
+  // before host/c/ on the include path
+  const flipped = join(OUT, "selftest-flipped");
+  mkdirSync(flipped, { recursive: true });
+  const header = readFileSync("host/c/tinyrnn_selftest.h", "utf8");
+  const at = /tinyrnn_selftest_out_i16\[\d+\] = \{\s*(-?\d+)/.exec(header)!;
+  const first = Number(at[1]);
+  writeFileSync(join(flipped, "tinyrnn_selftest.h"), header.slice(0, at.index + at[0].length - at[1].length) + String(first ^ 1) + header.slice(at.index + at[0].length));
+  const bad = buildHost("wasm3", { suffix: "-selftest-flipped", cflags: `-I${flipped}` });
+  const failed = spawnSync(bad, [WASM, "selftest"], { encoding: "utf8" });
+  assert.equal(failed.status, 1, "a self-test whose expectation is changed fails");
+  assert.equal(failed.stderr, `tinyrnn-c: self-test: int16 step 0, output 0 is ${first}, not ${first ^ 1} (Node's): this engine computes differently\n`);
+  const refused = spawnSync(bad, [WASM, SHIPPED[0], "info"], { encoding: "utf8" });
+  assert.equal(refused.status, 1, "and every command refuses to run after it");
+  assert.equal(refused.stdout, "");
   const built = performance.now();
   const expected = await expectations();
   const ready = performance.now();
