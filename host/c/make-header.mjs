@@ -13,28 +13,18 @@
 // hand. The header is committed (a C user needs no Node), so this runs by hand, not in every
 // build: test/constants.test.ts runs it with --check and fails while the header is stale.
 // Usage: node host/c/make-header.mjs [--check]
-import { build } from "esbuild";
-import { readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { root, importTs, writeOrCheck } from "../generate.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "../..");
-const HEADER = join(here, "tinyrnn.h");
+const HEADER = join(root, "host/c/tinyrnn.h");
 const rel = (p) => relative(root, p);
 
 /** The TypeScript side, bundled on the fly (the host's own objects, not a parse of its text). */
-async function hostModule() {
-  const r = await build({
-    stdin: {
-      contents: `export { ERRORS, ABI_FUNCTIONS, FRONTEND_CONFIG_FIELDS } from "./host/runtime/abi.ts";
-        export { defaultFrontendConfig, encodeFrontendConfig } from "./host/runtime/frontend.ts";
-        export * as C from "./assembly/constants.ts";`,
-      resolveDir: root, loader: "ts", sourcefile: "make-header-entry.ts",
-    },
-    bundle: true, format: "esm", platform: "neutral", write: false, logLevel: "error",
-  });
-  return import("data:text/javascript;base64," + Buffer.from(r.outputFiles[0].text).toString("base64"));
+function hostModule() {
+  return importTs(`export { ERRORS, ABI_FUNCTIONS, FRONTEND_CONFIG_FIELDS } from "./host/runtime/abi.ts";
+    export { defaultFrontendConfig, encodeFrontendConfig } from "./host/runtime/frontend.ts";
+    export * as C from "./assembly/constants.ts";`, "make-header-entry.ts");
 }
 
 const comment = (text) => `/* ${text.replace(/\*\//g, "* /")} */`;
@@ -187,20 +177,5 @@ export async function makeHeader(current = readFileSync(HEADER, "utf8")) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  try {
-    const current = readFileSync(HEADER, "utf8");
-    const text = await makeHeader(current);
-    if (process.argv.includes("--check")) {
-      if (text !== current) {
-        console.error(`${rel(HEADER)} is stale: run node host/c/make-header.mjs`);
-        process.exit(1);
-      }
-    } else if (text !== current) {
-      writeFileSync(HEADER, text);
-      console.error(`wrote ${rel(HEADER)}`);
-    }
-  } catch (e) {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  }
+  await writeOrCheck(HEADER, makeHeader, "node host/c/make-header.mjs");
 }

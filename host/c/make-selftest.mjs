@@ -10,15 +10,11 @@
 // `npm run build` when the module's arithmetic changes: test/constants.test.ts runs it with
 // --check and fails while the header is stale.
 // Usage: node host/c/make-selftest.mjs [--check]
-import { build } from "esbuild";
-import { readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { root, importTs, writeOrCheck } from "../generate.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "../..");
-const HEADER = join(here, "tinyrnn_selftest.h");
-const rel = (p) => relative(root, p);
+const HEADER = join(root, "host/c/tinyrnn_selftest.h");
 
 // the model: I inputs, H hidden, O outputs; the SSM with N states and expand E (small, as every
 // tensor is 16-byte aligned and a layer's fixed tables dominate at this size)
@@ -26,17 +22,11 @@ const I = 4, H = 4, O = 3, N = 2, E = 1;
 const SMOOTH = 6, WIDE = 2; // input rows: smooth feature-like ones, then saturating ones
 const SEED = 20240601;
 
-async function hostModule() {
-  const r = await build({
-    stdin: {
-      contents: `export { createRuntimeSync } from "./host/runtime/index.ts";
-        export { buildModel } from "./host/build/index.ts";
-        export { rng, randn, signal, uniform, torchGru, torchLstm, mambaBlock, torchLinear } from "./host/build/random.ts";`,
-      resolveDir: root, loader: "ts", sourcefile: "make-selftest-entry.ts",
-    },
-    bundle: true, format: "esm", platform: "node", target: "node20", write: false, logLevel: "error", loader: { ".wasm": "binary" },
-  });
-  return import("data:text/javascript;base64," + Buffer.from(r.outputFiles[0].text).toString("base64"));
+function hostModule() {
+  return importTs(`export { createRuntimeSync } from "./host/runtime/index.ts";
+    export { buildModel } from "./host/build/index.ts";
+    export { rng, randn, signal, uniform, torchGru, torchLstm, mambaBlock, torchLinear } from "./host/build/random.ts";`,
+  "make-selftest-entry.ts", { platform: "node", target: "node20", loader: { ".wasm": "binary" } });
 }
 
 /** The model, its inputs, and Node's outputs for them on one build of the module. */
@@ -188,21 +178,5 @@ done:
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  try {
-    const text = await makeSelftest();
-    let current = "";
-    try { current = readFileSync(HEADER, "utf8"); } catch { /* not written yet */ }
-    if (process.argv.includes("--check")) {
-      if (text !== current) {
-        console.error(`${rel(HEADER)} is stale: run node host/c/make-selftest.mjs (after npm run build)`);
-        process.exit(1);
-      }
-    } else if (text !== current) {
-      writeFileSync(HEADER, text);
-      console.error(`wrote ${rel(HEADER)}`);
-    }
-  } catch (e) {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  }
+  await writeOrCheck(HEADER, () => makeSelftest(), "node host/c/make-selftest.mjs (after npm run build)");
 }

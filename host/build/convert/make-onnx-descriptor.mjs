@@ -2,8 +2,10 @@
 // host/build/convert/onnx.proto, the copy of onnx/onnx.proto shipped with python3-onnx 1.12 (Apache-2.0).
 // The importer loads the descriptor with protobufjs/light, so the library needs neither the .proto
 // parser nor a file loader. Usage: node host/build/convert/make-onnx-descriptor.mjs [--check]
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
+import { writeOrCheck } from "../../generate.mjs";
 
 const dir = new URL(".", import.meta.url);
 const proto = readFileSync(new URL("onnx.proto", dir), "utf8");
@@ -13,7 +15,4 @@ const text =
   "// Do not edit: protobufjs's JSON descriptor of the ONNX schema, loaded with protobufjs/light.\n" +
   "// typed loosely, so that its type declaration is one line, not the whole schema again\n" +
   "export const onnxDescriptor: { nested: Record<string, unknown> } = " + JSON.stringify(root.toJSON(), null, 1) + ";\n";
-const out = new URL("onnx-descriptor.ts", dir);
-if (process.argv.includes("--check")) {
-  if (readFileSync(out, "utf8") !== text) { console.error("host/build/convert/onnx-descriptor.ts is stale; run node host/build/convert/make-onnx-descriptor.mjs"); process.exit(1); }
-} else writeFileSync(out, text);
+await writeOrCheck(fileURLToPath(new URL("onnx-descriptor.ts", dir)), () => text, "node host/build/convert/make-onnx-descriptor.mjs");
