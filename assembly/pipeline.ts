@@ -19,7 +19,7 @@
 import { memAlloc, memFree, isTagged } from "./alloc";
 import * as E from "./errors";
 import {
-  NUM_INT8, SAMPLE_I16, SAMPLE_F32, FEATURE_SCALE, HDR_CHECKSUM, FE_CONFIG_FIELDS, FE_SAMPLE_RATE_HZ, FE_CHANNELS,
+  NUM_INT8, SAMPLE_I16, SAMPLE_F32, FEATURE_SCALE, HDR_CHECKSUM, FE_SAMPLE_RATE_HZ, FE_CHANNELS,
   PIPE_AUDIO, PIPE_SENSOR, PIPE_MAX_SMOOTHING_STEPS, PC_KIND, PC_WINDOW_STEPS, PC_REFRACTORY_STEPS, PC_FLAGS,
   PC_FLAG_NORMALISE, PC_FRONTEND, PC_LABELS, PC_LABEL_WORDS, PCL_FIRES, PCL_SUM_THRESHOLD, PCL_THRESHOLD_F64,
   EVENT_BYTES, EV_LABEL, EV_STEP, EV_SCORE, STATE_MAGIC, STATE_VERSION, STATE_HEADER_BYTES, SH_MAGIC, SH_VERSION,
@@ -27,7 +27,7 @@ import {
 } from "./constants";
 import { crc32Update } from "./crc32";
 import { ModelCtx, isModel } from "./model";
-import { streamOpen, streamFree, streamReset, streamState, streamInput, streamSetInput, streamRun } from "./stream";
+import { streamOpen, streamFree, streamReset, streamState, streamInput, streamSetInput, streamRun, outputToF32 } from "./stream";
 import {
   frontendOpen, frontendFree, frontendReset, frontendPush, frontendMaxFrames, frontendStateBytes, frontendSave,
   frontendCheck, frontendLoad,
@@ -227,10 +227,7 @@ function step(c: PipelineCtx, mc: ModelCtx, events: usize, n: i32, outputs: usiz
   const y = streamRun(c.stream);
   const at = load<u64>(c.detState, DET_STATE_STEPS);
   const int8 = mc.numType == NUM_INT8;
-  if (outputs != 0) {
-    const o = outputs + (<usize>(k * K) << 2);
-    for (let i = 0; i < K; i++) store<f32>(o + (<usize>i << 2), int8 ? <f32>load<i16>(y + (<usize>i << 1)) * mc.outputScale : load<f32>(y + (<usize>i << 2)));
-  }
+  if (outputs != 0) outputToF32(c.model, y, outputs + (<usize>(k * K) << 2));
   const label = int8 ? detectorStepInt8(d, c.detState, y) : detectorStepF32(d, c.detState, y, c.sums);
   if (label < 0) return n;
   const e = events + <usize>n * EVENT_BYTES;

@@ -68,8 +68,8 @@ export function streamState(s: usize): usize {
 }
 
 /**
- * Where the stream's input vector lives (int16 for int8 models, f32 for f32 models, padded):
- * a frontend writes its features here, then streamStepPrepared runs the model on them, so
+ * Where the stream's input vector lives (int16 for int8 models, f32 for f32 models, padded): a
+ * pipeline's frontend writes its features here, then streamRun runs the model on them, so
  * features never leave linear memory. It is the start of the state block.
  */
 export function streamInput(s: usize): usize {
@@ -103,7 +103,10 @@ function runLayers(m: usize, state: usize): usize {
 export function streamStep(s: usize, input: usize, output: usize): i32 {
   if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
   const r = streamSetInput(s, input);
-  return r < 0 ? r : streamStepPrepared(s, output);
+  if (r < 0) return r;
+  const sc = changetype<StreamCtx>(s);
+  outputToF32(sc.model, runLayers(sc.model, sc.state), output);
+  return 0;
 }
 
 /**
@@ -133,23 +136,18 @@ export function streamSetInput(s: usize, input: usize): i32 {
 }
 
 /**
- * One step on the input already in streamInput(s) (written there by a frontend), output as f32
- * (int8 models dequantise with the model's output scale). The input is trusted: it comes from the
- * module's own frontend, not from the host.
+ * A step's output vector `y` (int16 | f32) as f32 [outputLen] at `output`: int8 models dequantise
+ * with the model's output scale (an f32 product, as the hosts' yardsticks do).
  */
-export function streamStepPrepared(s: usize, output: usize): i32 {
-  if (!isStream(s)) return E.fail(E.ERR_BAD_HANDLE, 0);
-  const sc = changetype<StreamCtx>(s), m = sc.model, mc = changetype<ModelCtx>(m);
-  const state = sc.state;
+export function outputToF32(m: usize, y: usize, output: usize): void {
+  const mc = changetype<ModelCtx>(m);
   const outLen = mc.outputLen;
-  const y = runLayers(m, state);
   if (mc.numType == NUM_INT8) {
     const scale = mc.outputScale;
     for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), <f32>load<i16>(y + (<usize>i << 1)) * scale);
   } else {
     for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), load<f32>(y + (<usize>i << 2)));
   }
-  return 0;
 }
 
 /**

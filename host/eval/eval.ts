@@ -268,7 +268,7 @@ export class KeywordEval {
     try {
       const x = s.features as Int16Array;
       if (m.numType === "int8") {
-        // as streamStepPrepared dequantises: an f32 product of the int16 output and the f32 output scale
+        // as the module dequantises (outputToF32, assembly/stream.ts): an f32 product of the int16 output and the f32 output scale
         const scale = m.info.outputScale, q = new Int16Array(K);
         for (let t = 0; t < s.steps; t++) {
           stream.stepInt16(x.subarray(t * C, (t + 1) * C), q);
