@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { writeWav } from "../../host/runtime/wav.js";
 import { sampleAt48k } from "./worklet-scope.js";
+import { debian } from "./tools.js";
 
 const PLAYWRIGHT_CORE = "1.65.1";
 const TOOLS = "build/tools";
@@ -62,21 +63,11 @@ function chromiumPath(): string | undefined {
   return [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => p && existsSync(p));
 }
 
-/** Debian's chromium: there already, or apt-get update once, then apt-get install -y chromium. */
+/** Debian's chromium: there already, or installed with apt-get (see debian() in tools.ts). */
 function installChromium(): string {
   const found = chromiumPath();
   if (found) return found;
-  say("Debian's chromium is missing: apt-get update, then apt-get install -y chromium (a minute or so, 300 MB)");
-  const apt = (args: string[]) => {
-    const r = spawnSync("apt-get", args, { stdio: ["ignore", 2, 2], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" }, timeout: 900_000 });
-    if (r.status !== 0) {
-      const why = r.error ? r.error.message : `exit status ${r.status}`;
-      throw new Error(`could not install chromium: apt-get ${args.join(" ")} failed (${why}). This test needs Debian's chromium ` +
-        "(root and Debian's package servers): install it with apt-get install chromium, or set CHROMIUM_PATH to a Chromium binary.");
-    }
-  };
-  apt(["update", "-q"]);
-  apt(["install", "-y", "-q", "chromium"]);
+  debian(["chromium"], "this test needs Debian's chromium: install it with apt-get install chromium, or set CHROMIUM_PATH to a Chromium binary");
   const installed = chromiumPath();
   if (!installed) throw new Error("apt-get installed chromium, but no /usr/bin/chromium is there");
   return installed;

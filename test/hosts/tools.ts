@@ -2,7 +2,8 @@
 // them: installed when missing into build/tools/<name>/ (git-ignored, outside the project's lock)
 // with npm, at a pinned version. A tool that cannot be installed fails the test with the reason.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 
 /**
  * The binary of `name`@`version`, installed first if it is not there yet: `bin` (under the install
@@ -26,6 +27,32 @@ export function tool(name: "deno" | "bun" | "workerd", version: string, opts: { 
   }
   process.stderr.write(`# ${name} ${version} installed in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   return bin;
+}
+
+/**
+ * Debian's `packages`, installed with apt-get where one is missing (`dpkg -s` says): `apt-get update`
+ * at most once an hour (build/tools/apt-updated), then `apt-get install -y`, waiting for another
+ * test's apt-get to let go of the lock. Needs root and Debian's package servers; `hint` says what
+ * the test needs them for, in the error when they cannot be had.
+ */
+export function debian(packages: string[], hint: string): void {
+  const missing = packages.filter((p) => spawnSync("dpkg", ["-s", p], { stdio: "ignore" }).status !== 0);
+  if (missing.length === 0) return;
+  const apt = (args: string[]) => {
+    const r = spawnSync("apt-get", ["-o", "DPkg::Lock::Timeout=900", ...args], { stdio: ["ignore", 2, 2], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" }, timeout: 1_800_000 });
+    if (r.status !== 0) throw new Error(`apt-get ${args.join(" ")} failed (${r.error ? r.error.message : `exit status ${r.status}`}): ${hint}`);
+  };
+  const stamp = resolve("build/tools/apt-updated");
+  if (!existsSync(stamp) || Date.now() - statSync(stamp).mtimeMs > 3_600_000) {
+    process.stderr.write(`# ${missing.join(", ")} missing: apt-get update…\n`);
+    apt(["update", "-q"]);
+    mkdirSync(dirname(stamp), { recursive: true });
+    writeFileSync(stamp, new Date().toISOString() + "\n");
+  }
+  process.stderr.write(`# apt-get install -y ${missing.join(" ")}…\n`);
+  const t0 = performance.now();
+  apt(["install", "-y", "-q", ...missing]);
+  process.stderr.write(`# installed in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
 /** Run a command from the repository's root; its stdout and stderr as text. */
