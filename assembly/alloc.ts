@@ -11,6 +11,7 @@
 const HEADER: usize = (offsetof<BlockHeader>() + 15) & ~15; // 16: keeps payloads 16-aligned
 let heapStart: usize = 0;
 let heapEnd: usize = 0;
+let limit: usize = 0; // memLimit's cap on heapEnd; 0: none
 
 function init(): void {
   if (heapStart == 0) {
@@ -48,6 +49,7 @@ export function memAlloc(bytes: u32): usize {
   }
   const p = heapEnd;
   const end = p + HEADER + size;
+  if (limit != 0 && end > limit) return 0;
   const havePages = <usize>memory.size();
   const needPages = (end + 0xffff) >> 16;
   if (needPages > havePages && memory.grow(<i32>(needPages - havePages)) < 0) return 0;
@@ -56,6 +58,18 @@ export function memAlloc(bytes: u32): usize {
   heapEnd = end;
   zero(p + HEADER, size);
   return p + HEADER;
+}
+
+/**
+ * Cap the heap at `bytes` of linear memory (0: no cap but the runtime's): past it memAlloc returns
+ * 0 before it grows memory, for a runtime whose memory limit is not whole pages (wasm3's
+ * memoryLimit), where touching memory past the limit would trap. Returns the heap's end now:
+ * the linear memory in use, static data and stack included.
+ */
+export function memLimit(bytes: u32): usize {
+  init();
+  limit = <usize>bytes;
+  return heapEnd;
 }
 
 /** Free a block from memAlloc; merges it with free neighbours. Unknown pointers are ignored. */

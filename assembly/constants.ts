@@ -68,10 +68,11 @@ export const GRU_FLAG_RESET_AFTER = 1; // PyTorch's form: r applied after the hi
 export const LSTM_FLAG_GATE_REQUANT32 = 1; // int8 only: TFLite's 8x8_16 gate requantisation
 
 // ---- The model file (.tinyrnn, v1, little-endian): a header, a layer table, the layers' data
-// (each tensor 16-byte aligned), then UTF-8 JSON metadata read by the host only.
+// (each tensor 16-byte aligned), UTF-8 JSON metadata read by the host only, then (v1.1) the host
+// section: what a host without a JSON parser needs, labels and the default pipeline.
 export const FILE_MAGIC = 0x4e4e5254; // "TRNN"
 export const FILE_VERSION_MAJOR = 1;
-export const FILE_VERSION_MINOR = 0;
+export const FILE_VERSION_MINOR = 1; // 1: HDR_HOST_SECTION may point at a host section
 export const FILE_HEADER_BYTES = 64;
 export const FILE_TENSOR_ALIGN = 16;
 export const MAX_LAYERS = 64;
@@ -93,7 +94,8 @@ export const HDR_METADATA_OFFSET = 40;
 export const HDR_METADATA_BYTES = 44;
 export const HDR_INPUT_SCALE = 48; // f32; int8: real input = int16 · scale
 export const HDR_OUTPUT_SCALE = 52; // f32; int8: real output = int16 · scale
-export const HDR_FLAGS = 56; // 0; 60..64 reserved, 0
+export const HDR_FLAGS = 56; // 0
+export const HDR_HOST_SECTION = 60; // offset of the host section; 0: none (files of v1.0)
 // A layer record (the table holds layerCount of them)
 export const LAYER_RECORD_BYTES = 64;
 export const REC_KIND = 0; // KIND_*
@@ -146,6 +148,20 @@ export const PCL_FIRES = 0; // 1: the label may fire, 0: background
 export const PCL_SUM_THRESHOLD = 1; // int8 models: fires when the window's sum of int16 outputs ≥ this
 export const PCL_THRESHOLD_F64 = 2; // f32 models: fires when the window's mean ≥ this f64 (2 words)
 // after the labels, sensor with PC_FLAG_NORMALISE: f32 [inputLen] means, then f32 [inputLen] 1/std
+// The model file's host section (at HDR_HOST_SECTION, 4-byte aligned; the module never reads it):
+// the labels and the default pipeline, as the TypeScript host makes them from the JSON metadata
+export const HOST_MAGIC = 0x484e5254; // "TRNH"
+export const HOST_HEADER_BYTES = 48;
+export const HS_MAGIC = 0;
+export const HS_BYTES = 4; // the section's bytes, header included
+export const HS_PIPE_KIND = 8; // PIPE_AUDIO, PIPE_SENSOR, or 0: the metadata describes no pipeline
+export const HS_LABEL_COUNT = 12; // the model's outputs, or 0: no labels
+export const HS_LABELS = 16; // offset in the section: HS_LABEL_COUNT NUL-terminated UTF-8 names
+export const HS_CONFIG = 20; // offset in the section: the default pipeline's config words (PC_*)
+export const HS_CONFIG_WORDS = 24; // how many; 0 with no pipeline. Audio: FE_SAMPLE_RATE_HZ is 16000, set the input's
+export const HS_RESERVED = 28; // 0
+export const HS_HOP_MS = 32; // f64: ms between steps; an event of step k ends at window + k · hop ms
+export const HS_WINDOW_MS = 40; // f64: ms of input one step sees; it starts max(0, end − (window + (W − 1) · hop))
 // An event (pipelinePush writes them to `events`)
 export const EVENT_BYTES = 24;
 export const EV_LABEL = 0; // i32: the label's index

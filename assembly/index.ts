@@ -3,7 +3,7 @@
 // (errors.ts), with errorDetail() saying which layer or byte offset it concerns.
 // Memory grows only in memAlloc (model load, stream open); a step never allocates.
 
-export { memAlloc, memFree } from "./alloc";
+export { memAlloc, memFree, memLimit } from "./alloc";
 export { errorDetail } from "./errors";
 export { modelLoad, modelFree } from "./model";
 export { streamOpen, streamFree, streamReset, streamState, streamStep, streamStepI16 } from "./stream";

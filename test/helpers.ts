@@ -1,6 +1,8 @@
 // Shared test helpers: both builds of the module, seeded random data, comparisons.
 
 import { createRuntime, buildModel, ReferenceModel, type Runtime, type LayerSpec } from "./tinyrnn.js";
+import { modelChecksum } from "../host/build/write.js";
+import * as C from "../host/runtime/constants.js";
 
 // Seeded random data and PyTorch-initialised layer specs, shared with bench/.
 export { rng, randn, uniform, signal, mambaBlock, torchGru, torchLstm, torchLinear, mixedModel } from "../host/build/random.js";
@@ -55,4 +57,17 @@ export async function int8VsF32(build: Build, specs: LayerSpec[], calibration: F
   f32.dispose();
   i8.dispose();
   return cos;
+}
+
+/** A model file as format 1.0 would have it: without its host section (host/build/host-section.ts). */
+export function asVersion10(file: Uint8Array): Uint8Array {
+  const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const meta = v.getUint32(C.HDR_METADATA_OFFSET, true) + v.getUint32(C.HDR_METADATA_BYTES, true);
+  const old = file.slice(0, meta);
+  const w = new DataView(old.buffer);
+  w.setUint16(C.HDR_VERSION_MINOR, 0, true);
+  w.setUint32(C.HDR_FILE_BYTES, meta, true);
+  w.setUint32(C.HDR_HOST_SECTION, 0, true);
+  w.setUint32(C.HDR_CHECKSUM, modelChecksum(old), true);
+  return old;
 }

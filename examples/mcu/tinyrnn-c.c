@@ -8,17 +8,22 @@
  *       and out (an int8 model's integer-only step). --state-in/--state-out: continue from, and
  *       save, the stream's state (the TypeScript host's format).
  *
- *   tinyrnn-c <module.wasm> <model.tinyrnn> detect <audio.wav> --labels a,b,...
- *             (--sum-thresholds T,... | --thresholds P,...) [--background a,...]
- *             [--smoothing-steps W] [--refractory-steps R] [--state-in <file>] [--state-out <file>]
- *             [--repeat N]
- *       keyword spotting with the default frontend (30 ms window, 10 ms hop, 40 channels,
- *       125-7500 Hz, noise reduction, PCAN, log): one JSON object per event on stdout, as
- *       `tinyrnn detect --json` prints them. One threshold per label: an int8 model's window sum
+ *   tinyrnn-c <module.wasm> <model.tinyrnn> [detect] <audio.wav> [--json] [--threshold P]
+ *       keyword spotting as `tinyrnn detect` does it, with the model's own labels, frontend and
+ *       detector settings (its host section, format 1.1): one line per event on stdout, then a
+ *       summary; --json: one JSON object per event, the summary on stderr. --threshold P: every
+ *       label's threshold.
+ *
+ *       The settings can be given instead (a file of format 1.0 has no host section):
+ *         --labels a,b,... (--sum-thresholds T,... | --thresholds P,...) [--background a,...]
+ *         [--smoothing-steps W] [--refractory-steps R]
+ *       with the default frontend (30 ms window, 10 ms hop, 40 channels, 125-7500 Hz, noise
+ *       reduction, PCAN, log). One threshold per label: an int8 model's window sum
  *       (--sum-thresholds) or a probability (--thresholds: the sum threshold is derived as the
  *       TypeScript host derives it, and the f64 word set too, so the config words, and thus the
  *       saved states, are the TypeScript host's); "-" for a label that never fires, or name such
  *       labels in --background. W defaults to 1 step (no smoothing), R to 100 steps (1 s).
+ *       Either way: [--state-in <file>] [--state-out <file>] [--repeat N] [--max-push N]
  *
  *   tinyrnn-c <module.wasm> <model.tinyrnn> info
  *
@@ -28,10 +33,12 @@
  * Every command runs the self-test first, right after the module is opened: if this engine does
  * not give Node's outputs, bit for bit, it says where and exits with status 1.
  *
- * On stderr: what ran, how fast, and the memory it took. --repeat N runs the input N times
- * (a reset between), for timing; outputs and events are those of the first run. --max-pages N
- * caps linear memory at N 64 KiB pages; --max-push N hands the pipeline
- * at most N samples per call (default 4096), which sizes its buffers in linear memory.
+ * On stderr: what ran, how fast, and the memory it took (linear memory, the runtime's own heap,
+ * the stack given to the module). --repeat N runs the input N times (a reset between), for
+ * timing; outputs and events are those of the first run. --max-memory BYTES caps linear memory
+ * (--max-pages N: at N 64 KiB pages), where the module refuses to allocate: an error, not a trap;
+ * --pool-bytes N sizes WAMR's pool (default 1 MiB); --max-push N hands the pipeline at most N
+ * samples per call (default 4096), which sizes its buffers in linear memory.
  */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
 
@@ -63,11 +70,11 @@ static void die(const char *fmt, ...) {
 static void usage(void) {
     fprintf(stderr,
             "usage: %s <module.wasm> <model.tinyrnn> run <input.f32> [-o <output.f32>] [--i16] [--state-in F] [--state-out F] [--repeat N]\n"
-            "       %s <module.wasm> <model.tinyrnn> detect <audio.wav> --labels a,b (--sum-thresholds T,T | --thresholds P,P)\n"
-            "                 [--background a] [--smoothing-steps W] [--refractory-steps R] [--state-in F] [--state-out F] [--repeat N]\n"
+            "       %s <module.wasm> <model.tinyrnn> [detect] <audio.wav> [--json] [--threshold P] [--state-in F] [--state-out F] [--repeat N]\n"
+            "                 [--labels a,b (--sum-thresholds T,T | --thresholds P,P) [--background a] [--smoothing-steps W] [--refractory-steps R]]\n"
             "       %s <module.wasm> <model.tinyrnn> info\n"
             "       %s <module.wasm> selftest\n"
-            "       any: [--max-pages N]   detect: [--max-push N]\n",
+            "       any: [--max-memory BYTES | --max-pages N] [--pool-bytes N]   detect: [--max-push N]\n",
             prog, prog, prog, prog);
     exit(2);
 }
@@ -104,6 +111,8 @@ static void check(tinyrnn *rt, int result) {
     if (result < 0) die("%s", tinyrnn_last_error(rt));
 }
 
+static uint32_t stack_bytes; /* tinyrnn_options.stack_bytes, for the memory report */
+
 static void report_memory(tinyrnn *rt) {
     tinyrnn_memory_info m;
     char heap[160] = "";
@@ -113,7 +122,8 @@ static void report_memory(tinyrnn *rt) {
                  (long long)m.heap_used_bytes, (long long)m.heap_peak_bytes, (long long)m.heap_total_bytes);
     else if (m.heap_used_bytes >= 0)
         snprintf(heap, sizeof heap, "; %s's own: %lld bytes (malloc)", tinyrnn_runtime_name(), (long long)m.heap_used_bytes);
-    fprintf(stderr, "%s: memory: linear %lu pages (%lu bytes)%s\n", prog, (unsigned long)m.linear_pages, (unsigned long)m.linear_bytes, heap);
+    fprintf(stderr, "%s: memory: linear %lu pages (%lu bytes held, %lu used)%s; the module's stack %lu bytes\n", prog, (unsigned long)m.linear_pages,
+            (unsigned long)m.linear_bytes, (unsigned long)m.linear_used_bytes, heap, (unsigned long)stack_bytes);
 }
 
 /* ---- run ------------------------------------------------------------------------------------ */
@@ -246,21 +256,28 @@ static float *decode_f32(const wav_info *w) {
 }
 
 typedef struct {
-    char **labels;
-    double window_ms, hop_ms, span_ms;
-    int print;
+    const char **labels;
+    const tinyrnn_host_section *timing; /* hop and window, for event times */
+    int32_t window_steps;
+    int print, json;
     long events;
 } detect_ctx;
 
-/* Number(x.toFixed(4)) as JSON.stringify prints it. toFixed rounds the exact value half up, as
-   printf does except on an exact tie, which for a binary double at the 5th decimal is x = j/32 for
-   an odd j: printf rounds that to even, toFixed up. */
+/* x.toFixed(digits) as JavaScript gives it, for x >= 0. toFixed rounds the exact value half up,
+   as printf does except on an exact tie, which for a binary double at the d-th decimal is
+   x = j / 2^(d+1) for an odd j: printf rounds that to even, toFixed up. */
+static void js_fixed(char *out, size_t size, double x, int digits) {
+    const double twice = ldexp(x, digits + 1);
+    if (twice == floor(twice) && fmod(twice, 2.0) != 0.0) snprintf(out, size, "%.*f", digits, (floor(x * pow(10, digits)) + 1.0) / pow(10, digits));
+    else snprintf(out, size, "%.*f", digits, x);
+}
+
+/* Number(x.toFixed(4)) as JSON.stringify prints it. */
 static void print_fixed4(double x) {
     char s[64];
     size_t n;
     if (!isfinite(x)) { fputs("null", stdout); return; }
-    if (x * 32.0 == floor(x * 32.0) && fmod(x * 32.0, 2.0) != 0.0) snprintf(s, sizeof s, "%.4f", (floor(x * 10000.0) + 1.0) / 10000.0);
-    else snprintf(s, sizeof s, "%.4f", x);
+    js_fixed(s, sizeof s, x, 4);
     n = strlen(s);
     while (n > 0 && s[n - 1] == '0') s[--n] = '\0';
     if (n > 0 && s[n - 1] == '.') s[--n] = '\0';
@@ -285,17 +302,27 @@ static void print_json_string(const char *s) {
 
 static double js_round(double x) { return floor(x + 0.5); }
 
+/* An event as `tinyrnn detect` prints it: "    0.84 s –     1.54 s  hey_jarvis  0.912", or with
+   --json as `tinyrnn detect --json` does. */
 static void on_event(void *user, const tinyrnn_event *e) {
     detect_ctx *d = (detect_ctx *)user;
-    const double end_ms = d->window_ms + (double)e->step * d->hop_ms;
-    const double start_ms = end_ms - d->span_ms > 0 ? end_ms - d->span_ms : 0;
+    double start_ms, end_ms;
+    char a[64], b[64], score[64];
+    tinyrnn_event_span(d->timing, d->window_steps, e->step, &start_ms, &end_ms);
     d->events++;
     if (!d->print) return;
-    fputs("{\"label\":", stdout);
-    print_json_string(d->labels[e->label]);
-    fputs(",\"score\":", stdout);
-    print_fixed4(e->score);
-    printf(",\"startMs\":%.0f,\"endMs\":%.0f}\n", js_round(start_ms) + 0.0, js_round(end_ms) + 0.0);
+    if (d->json) {
+        fputs("{\"label\":", stdout);
+        print_json_string(d->labels[e->label]);
+        fputs(",\"score\":", stdout);
+        print_fixed4(e->score);
+        printf(",\"startMs\":%.0f,\"endMs\":%.0f}\n", js_round(start_ms) + 0.0, js_round(end_ms) + 0.0);
+    } else {
+        js_fixed(a, sizeof a, start_ms / 1000, 2);
+        js_fixed(b, sizeof b, end_ms / 1000, 2);
+        js_fixed(score, sizeof score, e->score, 3);
+        printf("%8s s \xe2\x80\x93 %8s s  %s  %s\n", a, b, d->labels[e->label], score);
+    }
 }
 
 /* Split "a,b,c" in place. */
@@ -324,10 +351,10 @@ static long parse_long(const char *s, const char *what, long lo, long hi) {
 int main(int argc, char **argv) {
     static char stdout_buffer[1 << 16]; /* stdio would malloc its own: not while memory is measured */
     const char *wasm_path, *model_path, *command, *input_path, *out_path = NULL, *state_in_path = NULL, *state_out_path = NULL;
-    char *labels_arg = NULL, *sums_arg = NULL, *probs_arg = NULL, *background_arg = NULL;
+    char *labels_arg = NULL, *sums_arg = NULL, *probs_arg = NULL, *background_arg = NULL, *threshold_arg = NULL;
     long window_steps = 1, refractory_steps = 100, repeat = 1, max_push = 0;
     tinyrnn_options options = tinyrnn_default_options();
-    int i16 = 0, i, status = 0;
+    int i16 = 0, json = 0, i, first_option, status = 0;
     uint32_t wasm_bytes, model_bytes, input_bytes = 0, state_in_bytes = 0;
     uint8_t *wasm, *model_file, *input = NULL, *state_in = NULL;
     char why[512];
@@ -348,17 +375,29 @@ int main(int argc, char **argv) {
     wasm_path = argv[1];
     model_path = argv[2];
     command = argv[3];
-    if (strcmp(command, "info") != 0 && argc < 5) usage();
-    input_path = argc > 4 ? argv[4] : NULL;
-    for (i = 5; i < argc; i++) {
+    if (strcmp(command, "run") != 0 && strcmp(command, "detect") != 0 && strcmp(command, "info") != 0) {
+        if (command[0] == '-') usage();
+        command = "detect"; /* tinyrnn-c <module.wasm> <model.tinyrnn> <audio.wav> ... */
+        input_path = argv[3];
+        first_option = 4;
+    } else {
+        if (strcmp(command, "info") != 0 && argc < 5) usage();
+        input_path = strcmp(command, "info") != 0 ? argv[4] : NULL;
+        first_option = input_path ? 5 : 4;
+    }
+    for (i = first_option; i < argc; i++) {
         const char *a = argv[i];
         const int more = i + 1 < argc;
         if (strcmp(a, "--i16") == 0) i16 = 1;
+        else if (strcmp(a, "--json") == 0) json = 1;
+        else if (strcmp(a, "--threshold") == 0 && more) threshold_arg = argv[++i];
+        else if (strcmp(a, "--max-memory") == 0 && more) options.max_memory_bytes = (uint32_t)parse_long(argv[++i], "--max-memory", 65536, 0x7fffffffL);
+        else if (strcmp(a, "--pool-bytes") == 0 && more) options.pool_bytes = (uint32_t)parse_long(argv[++i], "--pool-bytes", 4096, 0x7fffffffL);
         else if (strcmp(a, "-o") == 0 && more) out_path = argv[++i];
         else if (strcmp(a, "--state-in") == 0 && more) state_in_path = argv[++i];
         else if (strcmp(a, "--state-out") == 0 && more) state_out_path = argv[++i];
         else if (strcmp(a, "--repeat") == 0 && more) repeat = parse_long(argv[++i], "--repeat", 1, 1000000);
-        else if (strcmp(a, "--max-pages") == 0 && more) options.max_memory_pages = (uint32_t)parse_long(argv[++i], "--max-pages", 1, 65536);
+        else if (strcmp(a, "--max-pages") == 0 && more) options.max_memory_bytes = (uint32_t)parse_long(argv[++i], "--max-pages", 1, 32767) << 16;
         else if (strcmp(a, "--max-push") == 0 && more) max_push = parse_long(argv[++i], "--max-push", 1, 1 << 24);
         else if (strcmp(a, "--labels") == 0 && more) labels_arg = argv[++i];
         else if (strcmp(a, "--sum-thresholds") == 0 && more) sums_arg = argv[++i];
@@ -375,16 +414,31 @@ int main(int argc, char **argv) {
     if (input_path) input = read_file(input_path, strcmp(command, "detect") == 0 ? "audio" : "input", &input_bytes);
     if (state_in_path) state_in = read_file(state_in_path, "state", &state_in_bytes);
 
+    stack_bytes = options.stack_bytes;
     if (!(rt = tinyrnn_open(wasm, wasm_bytes, &options, why, sizeof why))) die("%s: %s", wasm_path, why);
     if (tinyrnn_selftest(rt) < 0) die("%s", tinyrnn_last_error(rt)); /* first: is this engine Node's, bit for bit? */
     if (tinyrnn_load_model(rt, model_file, model_bytes, &model) < 0) die("%s: %s", model_path, tinyrnn_last_error(rt));
 
     if (strcmp(command, "info") == 0) {
+        tinyrnn_host_section host;
+        const char *host_why;
+        const int have_host = tinyrnn_read_host_section(model_file, model_bytes, &host, &host_why);
+        int l;
+        if (have_host < 0) die("%s: %s", model_path, host_why);
         printf("{\"runtime\":\"%s\",\"build\":\"%s\",\"numType\":\"%s\",\"inputLen\":%d,\"outputLen\":%d,\"layerCount\":%d,"
-               "\"stateBytes\":%d,\"scratchBytes\":%d,\"weightBytes\":%d,\"inputScale\":%.9g,\"outputScale\":%.9g}\n",
+               "\"stateBytes\":%d,\"scratchBytes\":%d,\"weightBytes\":%d,\"inputScale\":%.9g,\"outputScale\":%.9g",
                tinyrnn_runtime_name(), tinyrnn_build_features(rt) & TINYRNN_BUILD_SIMD ? "simd" : "mvp",
                model.num_type == TINYRNN_NUM_INT8 ? "int8" : "f32", model.input_len, model.output_len, model.layer_count,
                model.state_bytes, model.scratch_bytes, model.weight_bytes, model.input_scale, model.output_scale);
+        if (have_host == 0) { /* the host section: the pipeline and its labels */
+            printf(",\"pipeline\":\"%s\",\"hopMs\":%.17g,\"labels\":[", host.pipe_kind == TINYRNN_PIPE_AUDIO ? "audio" : host.pipe_kind == TINYRNN_PIPE_SENSOR ? "sensor" : "none", host.hop_ms);
+            for (l = 0; l < host.label_count; l++) {
+                if (l) putchar(',');
+                print_json_string(tinyrnn_host_label(&host, l));
+            }
+            putchar(']');
+        }
+        printf("}\n");
         report_memory(rt);
     } else if (strcmp(command, "run") == 0) {
         status = run(rt, &model, model_path, input, input_bytes, i16, out_path, state_in, state_in_bytes, state_out_path, repeat);
@@ -392,50 +446,80 @@ int main(int argc, char **argv) {
         const int K = model.output_len;
         const wav_info w = read_wav(input, input_bytes, input_path);
         const int as_i16 = w.bits == 16 && w.channels == 1 && !w.is_float; /* as the TypeScript host: 16-bit mono as it is */
+        const int given = labels_arg || sums_arg || probs_arg || background_arg;
         int16_t *pcm16 = NULL;
         float *pcm32 = NULL;
-        char *labels[MAX_LABELS], *thresholds[MAX_LABELS], *background[MAX_LABELS];
+        char *thresholds[MAX_LABELS], *background[MAX_LABELS];
+        const char *labels[MAX_LABELS];
         int32_t *cfg;
-        const int32_t words = TINYRNN_PIPELINE_WORDS(K, 0);
+        int32_t words = TINYRNN_PIPELINE_WORDS(K, 0);
         uint8_t *state = NULL;
+        tinyrnn_host_section host;
+        const char *host_why;
+        const int have_host = tinyrnn_read_host_section(model_file, model_bytes, &host, &host_why);
         tinyrnn_pipeline p;
         detect_ctx d;
         double t0, wall, audio_s;
         uint64_t steps = 0;
         long r;
         int l, n, b, backgrounds = 0;
-        if (!labels_arg || (!sums_arg && !probs_arg) || (sums_arg && probs_arg)) die("detect needs --labels and one of --sum-thresholds and --thresholds");
         if (K > MAX_LABELS) die("this example handles at most %d labels", MAX_LABELS);
-        if (split(labels_arg, labels, MAX_LABELS) != K) die("--labels must name the model's %d outputs", K);
-        if (split(sums_arg ? sums_arg : probs_arg, thresholds, MAX_LABELS) != K) die("%s needs one threshold per label (\"-\": never fires)", sums_arg ? "--sum-thresholds" : "--thresholds");
-        if (sums_arg && model.num_type != TINYRNN_NUM_INT8) die("--sum-thresholds are for int8 models; use --thresholds");
-        if (background_arg) backgrounds = split(background_arg, background, MAX_LABELS);
-        for (b = 0; b < backgrounds; b++) {
-            for (l = 0; l < K && strcmp(labels[l], background[b]) != 0; l++) continue;
-            if (l == K) die("--background names %s, which is not in --labels", background[b]);
-        }
-        /* the pipeline's config words: audio, the detector, the default frontend, the labels */
-        cfg = (int32_t *)calloc((size_t)words, sizeof *cfg);
-        if (!cfg) die("out of memory");
-        cfg[TINYRNN_PC_KIND] = TINYRNN_PIPE_AUDIO;
-        cfg[TINYRNN_PC_WINDOW_STEPS] = (int32_t)window_steps;
-        cfg[TINYRNN_PC_REFRACTORY_STEPS] = (int32_t)refractory_steps;
-        cfg[TINYRNN_PC_FLAGS] = 0;
-        tinyrnn_default_frontend_config(cfg + TINYRNN_PC_FRONTEND, (int32_t)w.rate_hz);
-        for (l = 0; l < K; l++) {
-            int32_t *label = cfg + TINYRNN_PC_LABELS + l * TINYRNN_PC_LABEL_WORDS;
-            const char *t = thresholds[l];
-            char *end;
-            if (strcmp(t, "-") == 0) continue; /* never fires */
-            label[TINYRNN_PCL_FIRES] = 1;
-            for (b = 0; b < backgrounds; b++) if (strcmp(labels[l], background[b]) == 0) label[TINYRNN_PCL_FIRES] = 0;
-            if (sums_arg) {
-                label[TINYRNN_PCL_SUM_THRESHOLD] = (int32_t)parse_long(t, "a sum threshold", -0x7fffffffL - 1, 0x7fffffffL);
-            } else {
-                const double prob = strtod(t, &end);
-                if (*t == '\0' || *end != '\0' || !(prob >= 0 && prob <= 1)) die("threshold %s is not a probability in [0, 1]", t);
-                label[TINYRNN_PCL_SUM_THRESHOLD] = tinyrnn_sum_threshold(prob, (int32_t)window_steps, model.output_scale);
-                tinyrnn_config_set_f64(label, TINYRNN_PCL_THRESHOLD_F64, prob);
+        if (have_host < 0) die("%s: %s", model_path, host_why);
+        if (given || have_host == 1) {
+            /* the settings from the command line: audio, the detector, the default frontend, the labels */
+            if (!labels_arg || (!sums_arg && !probs_arg) || (sums_arg && probs_arg))
+                die("%s%s: give --labels and one of --sum-thresholds and --thresholds", have_host == 1 ? model_path : "", have_host == 1 ? " has no host section (format 1.0)" : "detect");
+            if (threshold_arg) die("--threshold is for the model's own settings; give --thresholds");
+            if (split(labels_arg, (char **)labels, MAX_LABELS) != K) die("--labels must name the model's %d outputs", K);
+            if (split(sums_arg ? sums_arg : probs_arg, thresholds, MAX_LABELS) != K) die("%s needs one threshold per label (\"-\": never fires)", sums_arg ? "--sum-thresholds" : "--thresholds");
+            if (sums_arg && model.num_type != TINYRNN_NUM_INT8) die("--sum-thresholds are for int8 models; use --thresholds");
+            if (background_arg) backgrounds = split(background_arg, background, MAX_LABELS);
+            for (b = 0; b < backgrounds; b++) {
+                for (l = 0; l < K && strcmp(labels[l], background[b]) != 0; l++) continue;
+                if (l == K) die("--background names %s, which is not in --labels", background[b]);
+            }
+            cfg = (int32_t *)calloc((size_t)words, sizeof *cfg);
+            if (!cfg) die("out of memory");
+            cfg[TINYRNN_PC_KIND] = TINYRNN_PIPE_AUDIO;
+            cfg[TINYRNN_PC_WINDOW_STEPS] = (int32_t)window_steps;
+            cfg[TINYRNN_PC_REFRACTORY_STEPS] = (int32_t)refractory_steps;
+            cfg[TINYRNN_PC_FLAGS] = 0;
+            tinyrnn_default_frontend_config(cfg + TINYRNN_PC_FRONTEND, (int32_t)w.rate_hz);
+            for (l = 0; l < K; l++) {
+                int32_t *label = cfg + TINYRNN_PC_LABELS + l * TINYRNN_PC_LABEL_WORDS;
+                const char *t = thresholds[l];
+                char *end;
+                if (strcmp(t, "-") == 0) continue; /* never fires */
+                label[TINYRNN_PCL_FIRES] = 1;
+                for (b = 0; b < backgrounds; b++) if (strcmp(labels[l], background[b]) == 0) label[TINYRNN_PCL_FIRES] = 0;
+                if (sums_arg) {
+                    label[TINYRNN_PCL_SUM_THRESHOLD] = (int32_t)parse_long(t, "a sum threshold", -0x7fffffffL - 1, 0x7fffffffL);
+                } else {
+                    const double prob = strtod(t, &end);
+                    if (*t == '\0' || *end != '\0' || !(prob >= 0 && prob <= 1)) die("threshold %s is not a probability in [0, 1]", t);
+                    label[TINYRNN_PCL_SUM_THRESHOLD] = tinyrnn_sum_threshold(prob, (int32_t)window_steps, model.output_scale);
+                    tinyrnn_config_set_f64(label, TINYRNN_PCL_THRESHOLD_F64, prob);
+                }
+            }
+            host.hop_ms = cfg[TINYRNN_PC_FRONTEND + TINYRNN_FE_HOP_SAMPLES] / 16.0;
+            host.window_ms = cfg[TINYRNN_PC_FRONTEND + TINYRNN_FE_WINDOW_SAMPLES] / 16.0;
+        } else {
+            /* the model's own settings, from its host section, as KeywordSpotter makes them */
+            if (host.pipe_kind != TINYRNN_PIPE_AUDIO) die("%s is not a keyword-spotting model (its metadata describes no audio pipeline)", model_path);
+            words = host.config_words;
+            cfg = (int32_t *)calloc((size_t)words, sizeof *cfg);
+            if (!cfg) die("out of memory");
+            check(rt, tinyrnn_host_config(&host, (int32_t)w.rate_hz, cfg, words));
+            for (l = 0; l < K; l++) labels[l] = tinyrnn_host_label(&host, l);
+            if (threshold_arg) { /* as `tinyrnn detect --threshold`: every label's */
+                char *end;
+                const double prob = strtod(threshold_arg, &end);
+                if (*threshold_arg == '\0' || *end != '\0' || !(prob >= 0 && prob <= 1)) die("--threshold %s is not a probability in [0, 1]", threshold_arg);
+                for (l = 0; l < K; l++) {
+                    int32_t *label = cfg + TINYRNN_PC_LABELS + l * TINYRNN_PC_LABEL_WORDS;
+                    label[TINYRNN_PCL_SUM_THRESHOLD] = tinyrnn_sum_threshold(prob, cfg[TINYRNN_PC_WINDOW_STEPS], model.output_scale);
+                    tinyrnn_config_set_f64(label, TINYRNN_PCL_THRESHOLD_F64, prob);
+                }
             }
         }
         if (as_i16) {
@@ -447,9 +531,9 @@ int main(int argc, char **argv) {
         }
         if (state_out_path) state = (uint8_t *)malloc(1 << 20);
         d.labels = labels;
-        d.window_ms = cfg[TINYRNN_PC_FRONTEND + TINYRNN_FE_WINDOW_SAMPLES] / 16.0;
-        d.hop_ms = cfg[TINYRNN_PC_FRONTEND + TINYRNN_FE_HOP_SAMPLES] / 16.0;
-        d.span_ms = d.window_ms + (double)(window_steps - 1) * d.hop_ms;
+        d.timing = &host;
+        d.window_steps = cfg[TINYRNN_PC_WINDOW_STEPS];
+        d.json = json;
         d.events = 0;
         check(rt, tinyrnn_pipeline_open(&model, cfg, words, (uint32_t)max_push, &p));
         t0 = now_s();
@@ -473,10 +557,11 @@ int main(int argc, char **argv) {
         report_memory(rt);
         check(rt, tinyrnn_pipeline_free(&p));
         audio_s = (double)w.frames / w.rate_hz;
-        fprintf(stderr, "%s: %ld event%s in %.2f s of audio (%lu Hz), %.3f s wall, %.0fx real time; %.0f steps, %.2f us per %g ms hop (%s, %s build)\n",
-                prog, d.events / repeat, d.events / repeat == 1 ? "" : "s", audio_s, (unsigned long)w.rate_hz, wall / repeat,
-                audio_s * repeat / wall, (double)steps, 1e6 * wall / ((double)steps * repeat), d.hop_ms, tinyrnn_runtime_name(),
-                tinyrnn_build_features(rt) & TINYRNN_BUILD_SIMD ? "simd" : "mvp");
+        /* the summary `tinyrnn detect` prints: on stdout after the events, or with --json on stderr */
+        fprintf(json ? stderr : stdout, "%s%ld event%s in %.2f s of audio (%lu Hz), %.3f s wall, %.0f\xc3\x97 real time (%s build, %s)\n",
+                json ? "tinyrnn-c: " : "", d.events / repeat, d.events / repeat == 1 ? "" : "s", audio_s, (unsigned long)w.rate_hz, wall / repeat,
+                audio_s * repeat / wall, tinyrnn_build_features(rt) & TINYRNN_BUILD_SIMD ? "simd" : "mvp", tinyrnn_runtime_name());
+        fprintf(stderr, "%s: %.0f steps, %.2f us per %g ms hop\n", prog, (double)steps, 1e6 * wall / ((double)steps * repeat), host.hop_ms);
         free(cfg);
         free(pcm16);
         free(pcm32);

@@ -5,6 +5,7 @@
 
 export { buildModel, calibrate, checkLayers, layerOutputLen, ReferenceModel, type LayerSpec, type BuildOptions, type Clipping } from "./builder.js";
 export { writeModel } from "./write.js";
+export { withHostSection, readHostSection, hostSection, type HostSection } from "./host-section.js";
 export { KIND, padLen, type ModelImage, type LayerRecord } from "../runtime/format.js";
 export { Frontend } from "./frontend.js";
 export { FrontendReference } from "./frontend-reference.js";

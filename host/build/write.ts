@@ -1,8 +1,10 @@
 // The .tinyrnn writer. The layout's numbers are assembly/constants.ts's (FILE_*, HDR_*, REC_*),
-// the same names the module's reader (assembly/model.ts) and host/runtime/format.ts use.
+// the same names the module's reader (assembly/model.ts) and host/runtime/format.ts use; the
+// host section's are HS_* (host-section.ts).
 
 import * as C from "../runtime/constants.js";
 import { NUM_TYPE_CODE, type ModelImage } from "../runtime/format.js";
+import { withHostSection } from "./host-section.js";
 
 let crcTable: Uint32Array | undefined;
 /** CRC-32 (IEEE), as assembly/crc32.ts computes it; pass a previous result to continue. */
@@ -27,7 +29,8 @@ export function modelChecksum(file: Uint8Array): number {
 
 const align16 = (n: number) => (n + C.FILE_TENSOR_ALIGN - 1) & ~(C.FILE_TENSOR_ALIGN - 1);
 
-/** Serialise a model image to the bytes of a .tinyrnn file. */
+/** Serialise a model image to the bytes of a .tinyrnn file (v1.1: with its host section). Throws
+ * an Error when the metadata describes a pipeline the host would refuse (hostSection). */
 export function writeModel(img: ModelImage): Uint8Array {
   const layerTableOffset = C.FILE_HEADER_BYTES;
   let offset = align16(layerTableOffset + C.LAYER_RECORD_BYTES * img.layers.length);
@@ -78,8 +81,8 @@ export function writeModel(img: ModelImage): Uint8Array {
     });
   });
   out.set(metaBytes, metadataOffset);
-  u32(C.HDR_CHECKSUM, modelChecksum(out));
-  return out;
+  // then the host section (made from the metadata) and the checksum
+  return withHostSection(out);
 }
 
 /** Copy a row-major [rows, cols] matrix into [rows, colsPadded] with zero padding. */

@@ -113,12 +113,77 @@ static void release(tinyrnn *rt, uint32_t ptr) {
 static uint32_t get_u32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static void put_u32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
+/* ---- the host section ------------------------------------------------------------------------ */
+
+static double get_f64(const uint8_t *p) { double v; memcpy(&v, p, 8); return v; }
+
+int tinyrnn_read_host_section(const void *file, uint32_t bytes, tinyrnn_host_section *section, const char **why) {
+    const uint8_t *f = (const uint8_t *)file, *s, *p, *end;
+    uint32_t file_bytes, at, size, labels_at, config_at, words, count, i;
+    const char *unused;
+    if (!why) why = &unused;
+    *why = "";
+    if (!f || bytes < TINYRNN_FILE_HEADER_BYTES) { *why = "shorter than a model file's header"; return -TINYRNN_ERR_TRUNCATED; }
+    if (get_u32(f + TINYRNN_HDR_MAGIC) != TINYRNN_FILE_MAGIC) { *why = "not a .tinyrnn file (no TRNN magic)"; return -TINYRNN_ERR_BAD_MAGIC; }
+    if ((get_u32(f + TINYRNN_HDR_VERSION_MAJOR) & 0xffffu) != TINYRNN_FILE_VERSION_MAJOR) { *why = "another major version of the format"; return -TINYRNN_ERR_BAD_VERSION; }
+    file_bytes = get_u32(f + TINYRNN_HDR_FILE_BYTES);
+    if (file_bytes > bytes) { *why = "shorter than its header says"; return -TINYRNN_ERR_TRUNCATED; }
+    at = (get_u32(f + TINYRNN_HDR_VERSION_MAJOR) >> 16) >= 1 ? get_u32(f + TINYRNN_HDR_HOST_SECTION) : 0;
+    if (at == 0) { *why = "the file has no host section (format 1.0): give its labels and settings yourself, or convert it again"; return 1; }
+    if ((at & 3) != 0 || at > file_bytes || file_bytes - at < TINYRNN_HOST_HEADER_BYTES) { *why = "its host section is outside the file or unaligned"; return -TINYRNN_ERR_BAD_HEADER; }
+    s = f + at;
+    size = get_u32(s + TINYRNN_HS_BYTES);
+    if (get_u32(s + TINYRNN_HS_MAGIC) != TINYRNN_HOST_MAGIC || size < TINYRNN_HOST_HEADER_BYTES || size > file_bytes - at) { *why = "its host section has a bad magic or size"; return -TINYRNN_ERR_BAD_HEADER; }
+    count = get_u32(s + TINYRNN_HS_LABEL_COUNT);
+    labels_at = get_u32(s + TINYRNN_HS_LABELS);
+    config_at = get_u32(s + TINYRNN_HS_CONFIG);
+    words = get_u32(s + TINYRNN_HS_CONFIG_WORDS);
+    if (count != 0 && count != get_u32(f + TINYRNN_HDR_OUTPUT_LEN)) { *why = "its host section's labels are not one per output"; return -TINYRNN_ERR_BAD_HEADER; }
+    if (labels_at > size || (config_at & 3) != 0 || config_at > size || words > (size - config_at) / 4) { *why = "its host section's parts are outside it"; return -TINYRNN_ERR_BAD_HEADER; }
+    for (p = s + labels_at, end = s + size, i = 0; i < count; i++, p++) {
+        while (p < end && *p != 0) p++;
+        if (p == end) { *why = "its host section's labels run out of it"; return -TINYRNN_ERR_BAD_HEADER; }
+    }
+    section->pipe_kind = (int32_t)get_u32(s + TINYRNN_HS_PIPE_KIND);
+    section->label_count = (int32_t)count;
+    section->config_words = (int32_t)words;
+    section->hop_ms = get_f64(s + TINYRNN_HS_HOP_MS);
+    section->window_ms = get_f64(s + TINYRNN_HS_WINDOW_MS);
+    section->labels = s + labels_at;
+    section->config = s + config_at;
+    if ((section->pipe_kind != 0) != (words >= TINYRNN_PC_LABELS) || (words && (int32_t)get_u32(section->config + 4 * TINYRNN_PC_KIND) != section->pipe_kind)) {
+        *why = "its host section's pipeline does not match its kind"; return -TINYRNN_ERR_BAD_HEADER;
+    }
+    return 0;
+}
+
+const char *tinyrnn_host_label(const tinyrnn_host_section *section, int32_t i) {
+    const char *p;
+    if (!section || i < 0 || i >= section->label_count) return NULL;
+    for (p = (const char *)section->labels; i > 0; i--) p += strlen(p) + 1;
+    return p;
+}
+
+int32_t tinyrnn_host_config(const tinyrnn_host_section *section, int32_t input_rate_hz, int32_t *words, int32_t capacity) {
+    if (!section || section->config_words == 0 || !words || capacity < section->config_words) return -TINYRNN_ERR_BAD_ARGUMENT;
+    memcpy(words, section->config, (size_t)section->config_words * 4);
+    if (section->pipe_kind == TINYRNN_PIPE_AUDIO) words[TINYRNN_PC_FRONTEND + TINYRNN_FE_SAMPLE_RATE_HZ] = input_rate_hz;
+    return section->config_words;
+}
+
+void tinyrnn_event_span(const tinyrnn_host_section *section, int32_t window_steps, uint64_t step, double *start_ms, double *end_ms) {
+    const double span = section->window_ms + (double)(window_steps - 1) * section->hop_ms;
+    const double end = section->window_ms + (double)step * section->hop_ms;
+    *end_ms = end;
+    *start_ms = end - span > 0 ? end - span : 0;
+}
+
 /* ---- the instance --------------------------------------------------------------------------- */
 
 tinyrnn_options tinyrnn_default_options(void) {
     tinyrnn_options o;
     o.stack_bytes = DEFAULT_STACK_BYTES;
-    o.max_memory_pages = 0;
+    o.max_memory_bytes = 0;
     o.pool = NULL;
     o.pool_bytes = DEFAULT_POOL_BYTES;
     return o;
@@ -144,6 +209,18 @@ tinyrnn *tinyrnn_open(const uint8_t *wasm, uint32_t wasm_bytes, const tinyrnn_op
     if (tinyrnn_backend_open(rt, wasm, wasm_bytes, &o, why, why_bytes) < 0) {
         free(rt);
         return NULL;
+    }
+    /* the module stops short of the limit itself: a runtime may trap past it (wasm3) */
+    rt->memory_limit = o.max_memory_bytes;
+    if (o.max_memory_bytes) {
+        int32_t args[1], end = 0;
+        args[0] = (int32_t)o.max_memory_bytes;
+        if (tinyrnn_backend_call(rt, TINYRNN_FN_memLimit, args, &end, NULL) < 0 || (uint32_t)end > o.max_memory_bytes) {
+            snprintf(why, why_bytes, "tinyrnn_open: the module's static data and stack take %ld bytes, over the limit of %lu bytes",
+                     (long)end, (unsigned long)o.max_memory_bytes);
+            tinyrnn_close(rt);
+            return NULL;
+        }
     }
     return rt;
 }
@@ -172,8 +249,12 @@ int32_t tinyrnn_build_features(tinyrnn *rt) {
 }
 
 int tinyrnn_memory(tinyrnn *rt, tinyrnn_memory_info *info) {
+    int32_t args[1], end = 0;
     if (!rt || !info) return -TINYRNN_ERR_BAD_ARGUMENT;
     tinyrnn_backend_memory_info(rt, info);
+    args[0] = (int32_t)rt->memory_limit; /* as it is: memLimit reads the heap's end */
+    if (call(rt, "reading the memory in use", TINYRNN_FN_memLimit, args, &end) < 0) return -TINYRNN_WASM_FAILED;
+    info->linear_used_bytes = (uint32_t)end;
     return 0;
 }
 

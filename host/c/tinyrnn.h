@@ -142,10 +142,11 @@ extern "C" {
 #define TINYRNN_LSTM_FLAG_GATE_REQUANT32 1       /* int8 only: TFLite's 8x8_16 gate requantisation */
 
 /* ---- The model file (.tinyrnn, v1, little-endian): a header, a layer table, the layers' data */
-/* (each tensor 16-byte aligned), then UTF-8 JSON metadata read by the host only. */
+/* (each tensor 16-byte aligned), UTF-8 JSON metadata read by the host only, then (v1.1) the host */
+/* section: what a host without a JSON parser needs, labels and the default pipeline. */
 #define TINYRNN_FILE_MAGIC 0x4e4e5254            /* "TRNN" */
 #define TINYRNN_FILE_VERSION_MAJOR 1
-#define TINYRNN_FILE_VERSION_MINOR 0
+#define TINYRNN_FILE_VERSION_MINOR 1             /* 1: HDR_HOST_SECTION may point at a host section */
 #define TINYRNN_FILE_HEADER_BYTES 64
 #define TINYRNN_FILE_TENSOR_ALIGN 16
 #define TINYRNN_MAX_LAYERS 64
@@ -167,7 +168,8 @@ extern "C" {
 #define TINYRNN_HDR_METADATA_BYTES 44
 #define TINYRNN_HDR_INPUT_SCALE 48               /* f32; int8: real input = int16 · scale */
 #define TINYRNN_HDR_OUTPUT_SCALE 52              /* f32; int8: real output = int16 · scale */
-#define TINYRNN_HDR_FLAGS 56                     /* 0; 60..64 reserved, 0 */
+#define TINYRNN_HDR_FLAGS 56                     /* 0 */
+#define TINYRNN_HDR_HOST_SECTION 60              /* offset of the host section; 0: none (files of v1.0) */
 /* A layer record (the table holds layerCount of them) */
 #define TINYRNN_LAYER_RECORD_BYTES 64
 #define TINYRNN_REC_KIND 0                       /* KIND_* */
@@ -220,6 +222,20 @@ extern "C" {
 #define TINYRNN_PCL_SUM_THRESHOLD 1              /* int8 models: fires when the window's sum of int16 outputs ≥ this */
 #define TINYRNN_PCL_THRESHOLD_F64 2              /* f32 models: fires when the window's mean ≥ this f64 (2 words) */
 /* after the labels, sensor with PC_FLAG_NORMALISE: f32 [inputLen] means, then f32 [inputLen] 1/std */
+/* The model file's host section (at HDR_HOST_SECTION, 4-byte aligned; the module never reads it): */
+/* the labels and the default pipeline, as the TypeScript host makes them from the JSON metadata */
+#define TINYRNN_HOST_MAGIC 0x484e5254            /* "TRNH" */
+#define TINYRNN_HOST_HEADER_BYTES 48
+#define TINYRNN_HS_MAGIC 0
+#define TINYRNN_HS_BYTES 4                       /* the section's bytes, header included */
+#define TINYRNN_HS_PIPE_KIND 8                   /* PIPE_AUDIO, PIPE_SENSOR, or 0: the metadata describes no pipeline */
+#define TINYRNN_HS_LABEL_COUNT 12                /* the model's outputs, or 0: no labels */
+#define TINYRNN_HS_LABELS 16                     /* offset in the section: HS_LABEL_COUNT NUL-terminated UTF-8 names */
+#define TINYRNN_HS_CONFIG 20                     /* offset in the section: the default pipeline's config words (PC_*) */
+#define TINYRNN_HS_CONFIG_WORDS 24               /* how many; 0 with no pipeline. Audio: FE_SAMPLE_RATE_HZ is 16000, set the input's */
+#define TINYRNN_HS_RESERVED 28                   /* 0 */
+#define TINYRNN_HS_HOP_MS 32                     /* f64: ms between steps; an event of step k ends at window + k · hop ms */
+#define TINYRNN_HS_WINDOW_MS 40                  /* f64: ms of input one step sees; it starts max(0, end − (window + (W − 1) · hop)) */
 /* An event (pipelinePush writes them to `events`) */
 #define TINYRNN_EVENT_BYTES 24
 #define TINYRNN_EV_LABEL 0                       /* i32: the label's index */
@@ -381,6 +397,11 @@ static inline const char *tinyrnn_frontend_field_name(int field) {
  *   memAlloc(bytes) -> ptr          16-aligned, zero-filled; 0 when memory cannot grow (the
  *                                   module grows memory only here, never in a step or a push)
  *   memFree(ptr)                    first-fit free list; an unknown pointer is ignored
+ *   memLimit(bytes) -> end          cap the heap at `bytes` of linear memory (0: none): past it
+ *                                   memAlloc returns 0 before growing memory, for a runtime
+ *                                   limit that is not whole pages (wasm3's memoryLimit), past
+ *                                   which a touch would trap. Returns the heap's end: the
+ *                                   linear memory in use (static data and stack included)
  *   errorDetail() -> i32            the detail of the last error (ERRORS: its kind per code)
  *   buildFeatures() -> bits         BUILD_SIMD in the simd build
  *
@@ -476,8 +497,9 @@ static inline const char *tinyrnn_frontend_field_name(int field) {
     X(pipelineSteps, 1) \
     X(pipelineStateBytes, 1) \
     X(pipelineSave, 2) \
-    X(pipelineLoad, 3)
-#define TINYRNN_EXPORT_COUNT 25
+    X(pipelineLoad, 3) \
+    X(memLimit, 1)
+#define TINYRNN_EXPORT_COUNT 26
 /* END GENERATED exports */
 
 /* ==== The pipeline's config words ==============================================================
@@ -559,8 +581,10 @@ typedef struct tinyrnn tinyrnn; /* one instance of the module (opaque) */
 
 typedef struct tinyrnn_options {
     uint32_t stack_bytes;      /* the runtime's stack for calls into the module; 0: 32 KiB */
-    uint32_t max_memory_pages; /* linear memory at most, 64 KiB pages; 0: the runtime's own limit.
-                                  Past it memAlloc returns 0: TINYRNN_ERR_OUT_OF_MEMORY */
+    uint32_t max_memory_bytes; /* linear memory at most (0: the runtime's own limit). Past it the
+                                  module's memAlloc returns 0 (TINYRNN_ERR_OUT_OF_MEMORY) before it
+                                  grows memory. wasm3 holds memory to it (memoryLimit); WAMR and
+                                  the wasm page size to whole 64 KiB pages, rounded up */
     void *pool;                /* WAMR: the arena every runtime allocation comes from (linear
                                   memory too on RTOS ports; on Linux WAMR maps it apart); NULL:
                                   one of pool_bytes is malloc'd. WAMR has one pool per process:
@@ -613,7 +637,8 @@ typedef void (*tinyrnn_event_fn)(void *user, const tinyrnn_event *event);
  * compiled code, stacks), linear memory left out, when it can be known. A device needs both. */
 typedef struct tinyrnn_memory_info {
     uint32_t linear_pages;     /* 64 KiB pages of linear memory */
-    uint32_t linear_bytes;
+    uint32_t linear_bytes;     /* the memory the runtime holds for them (wasm3: up to its memoryLimit) */
+    uint32_t linear_used_bytes; /* of which the module uses: static data, stack and heap */
     int64_t heap_used_bytes;   /* the runtime's own allocations now; -1: unknown (wasm3 off glibc) */
     int64_t heap_peak_bytes;   /* their high-water mark; -1: unknown (wasm3: malloc keeps none) */
     int64_t heap_total_bytes;  /* the pool they come from (WAMR); -1: malloc (wasm3) */
@@ -650,6 +675,39 @@ int tinyrnn_load_model(tinyrnn *rt, const void *bytes, uint32_t len, tinyrnn_mod
 /* Free a model; its streams and pipelines must be freed first (else TINYRNN_ERR_BAD_HANDLE,
  * detail: how many are open). */
 int tinyrnn_model_free(tinyrnn_model *model);
+
+/* ---- The model file's host section (format 1.1): labels and the default pipeline ---------------
+ * What the TypeScript host reads from a model's JSON metadata, for a host without a JSON parser:
+ * the labels, and the config words KeywordSpotter (audio) or SensorStream (sensor) would open
+ * their pipeline with by default (TINYRNN_HS_*, written by `tinyrnn convert` and every writer
+ * from the metadata). Needs no instance: it reads the file's bytes in place. */
+typedef struct tinyrnn_host_section {
+    int32_t pipe_kind;         /* TINYRNN_PIPE_AUDIO, TINYRNN_PIPE_SENSOR, or 0: a raw model */
+    int32_t label_count;       /* the model's outputs, or 0: no labels */
+    int32_t config_words;      /* the default pipeline's config words; 0 with no pipeline */
+    double hop_ms;             /* ms between steps */
+    double window_ms;          /* ms of input one step sees */
+    const uint8_t *labels;     /* in the file: label_count NUL-terminated UTF-8 names */
+    const uint8_t *config;     /* in the file: config_words little-endian int32 (TINYRNN_PC_*) */
+} tinyrnn_host_section;
+
+/* Read the host section of the model file `file` (`bytes` long), which must outlive `section`.
+ * 0; 1 when the file has none (format 1.0: give the labels and settings yourself); or
+ * -TINYRNN_ERR_BAD_MAGIC, -TINYRNN_ERR_BAD_VERSION, -TINYRNN_ERR_TRUNCATED or -TINYRNN_ERR_BAD_HEADER,
+ * with what is wrong in `why` (when not NULL; static text). The file's checksum is
+ * tinyrnn_load_model's to check. */
+int tinyrnn_read_host_section(const void *file, uint32_t bytes, tinyrnn_host_section *section, const char **why);
+/* Label i (0 <= i < label_count), or NULL. */
+const char *tinyrnn_host_label(const tinyrnn_host_section *section, int32_t i);
+/* Copy the default pipeline's config words to `words` (room for `capacity`), for audio at
+ * `input_rate_hz` (its TINYRNN_FE_SAMPLE_RATE_HZ word; sensor: ignored). Change them as you like
+ * (thresholds: TINYRNN_PCL_*, tinyrnn_sum_threshold) and hand them to tinyrnn_pipeline_open.
+ * Returns the word count, or -TINYRNN_ERR_BAD_ARGUMENT (no pipeline, or too little room). */
+int32_t tinyrnn_host_config(const tinyrnn_host_section *section, int32_t input_rate_hz, int32_t *words, int32_t capacity);
+/* An event's span in ms, as the TypeScript host gives it (DetectionEvent.startMs, .endMs): it
+ * ends at window + step * hop and starts (window + (W - 1) * hop) before, at 0 at the earliest,
+ * W being the config's TINYRNN_PC_WINDOW_STEPS. */
+void tinyrnn_event_span(const tinyrnn_host_section *section, int32_t window_steps, uint64_t step, double *start_ms, double *end_ms);
 
 /* Open a stream with zero state. 0 or a negated error. */
 int tinyrnn_stream_open(tinyrnn_model *model, tinyrnn_stream *stream);

@@ -32,6 +32,7 @@ struct tinyrnn_backend; /* the runtime's objects: defined by each backend */
 struct tinyrnn {
     struct tinyrnn_backend *backend;
     int32_t detail;                    /* errorDetail() of the last failure */
+    uint32_t memory_limit;             /* tinyrnn_options.max_memory_bytes, as memLimit holds it */
     char error[TINYRNN_ERROR_BYTES];   /* the last failure in words */
     char trap[TINYRNN_TRAP_BYTES];     /* the runtime's words for its last failed call */
 };

@@ -128,7 +128,7 @@ int tinyrnn_backend_open(tinyrnn *rt, const uint8_t *wasm, uint32_t wasm_bytes, 
     memset(&inst, 0, sizeof inst);
     inst.default_stack_size = options->stack_bytes;
     inst.host_managed_heap_size = 0; /* the module has its own allocator (memAlloc) */
-    inst.max_memory_pages = options->max_memory_pages;
+    inst.max_memory_pages = (uint32_t)(((uint64_t)options->max_memory_bytes + 0xffff) >> 16); /* whole pages */
     if (!(b->instance = wasm_runtime_instantiate_ex(b->module, &inst, error, sizeof error))) {
         snprintf(why, why_bytes, "WAMR cannot instantiate the module: %s", error);
         goto failed;

@@ -1,8 +1,8 @@
 /*
  * The C layer's backend on wasm3 (github.com/wasm3/wasm3): an interpreter that compiles the
  * module's code at open, reads the module's bytes in place, and takes its memory from malloc.
- * Besides wasm3.h it reads one field of wasm3's own runtime struct (m3_env.h): the memory's page
- * limit, for tinyrnn_options.max_memory_pages.
+ * Besides wasm3.h it sets two fields of wasm3's own runtime struct (m3_env.h), the memory's byte
+ * and page limits, for tinyrnn_options.max_memory_bytes.
  * Link with the .c files of wasm3's source/ (its libm3.a); examples/mcu/build.sh shows how.
  */
 #include "tinyrnn_backend.h"
@@ -108,14 +108,16 @@ int tinyrnn_backend_open(tinyrnn *rt, const uint8_t *wasm, uint32_t wasm_bytes, 
         snprintf(why, why_bytes, "wasm3 cannot load the module: %s", r);
         goto failed;
     }
-    if (options->max_memory_pages) {
+    if (options->max_memory_bytes) {
         /* what wasm3 does with a module's declared maximum (InitMemory), with ours */
-        if (options->max_memory_pages < b->runtime->memory.numPages) {
-            snprintf(why, why_bytes, "wasm3: the module starts with %lu pages of memory, over the limit of %lu",
-                     (unsigned long)b->runtime->memory.numPages, (unsigned long)options->max_memory_pages);
+        const uint32_t pages = (uint32_t)(((uint64_t)options->max_memory_bytes + 0xffff) >> 16);
+        if ((uint64_t)b->runtime->memory.numPages << 16 > options->max_memory_bytes) {
+            snprintf(why, why_bytes, "wasm3: the module starts with %lu pages of memory (%lu bytes), over the limit of %lu bytes",
+                     (unsigned long)b->runtime->memory.numPages, (unsigned long)b->runtime->memory.numPages << 16, (unsigned long)options->max_memory_bytes);
             goto failed;
         }
-        if (options->max_memory_pages < b->runtime->memory.maxPages) b->runtime->memory.maxPages = options->max_memory_pages;
+        if (pages < b->runtime->memory.maxPages) b->runtime->memory.maxPages = pages;
+        b->runtime->memoryLimit = options->max_memory_bytes; /* a last page is allocated only up to it */
     }
     /* compile every function now, so that no call compiles (and allocates) later */
     if ((r = m3_CompileModule(module))) {
@@ -190,8 +192,8 @@ void tinyrnn_backend_memory_info(tinyrnn *rt, tinyrnn_memory_info *info) {
     struct tinyrnn_backend *b = rt->backend;
     uint32_t bytes = 0;
     m3_GetMemory(b->runtime, &bytes, 0);
-    info->linear_bytes = bytes;
-    info->linear_pages = bytes >> 16;
+    info->linear_bytes = bytes; /* up to memoryLimit */
+    info->linear_pages = b->runtime->memory.numPages;
     info->heap_total_bytes = -1;
     info->heap_used_bytes = b->heap_at_open; /* all of it taken at open (compiled code, stack, module) */
     info->heap_peak_bytes = -1;              /* malloc keeps no high-water mark */

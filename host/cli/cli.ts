@@ -7,9 +7,10 @@ import { setFlagsFromString } from "node:v8";
 // The package's entries, imported at run time from dist/ (host/bundle.mjs): the CLI carries only
 // its own code, not another copy of the runtime, the converter or the evaluation.
 import { Runtime, readModel, TinyrnnError, KeywordSpotter, frontendSettings, readWav, FEATURE_SCALE, type ParsedModel, type FrontendSettings } from "../runtime/core.js";
-import { describeLayer, convert, formatReport, importModel, archPathFor, Frontend, type Clipping } from "../build/index.js";
+import { describeLayer, convert, formatReport, importModel, archPathFor, Frontend, hostSection, readHostSection, type Clipping } from "../build/index.js";
 import { formatEval } from "../eval/index.js";
 import { readWavPieces } from "./wav-file.js";
+import * as C from "../runtime/constants.js";
 import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
 import { evalFiles, readBytes as readFile } from "./eval-files.js";
 
@@ -281,6 +282,9 @@ async function convertCommand(args: string[]): Promise<void> {
   } catch (e) {
     throw new Error(`cannot write ${out}: ${(e as Error).message}`);
   }
+  // metadata that a keyword spotter or sensor stream would refuse: say so now, not at first use
+  const refused = (metadata.frontend !== undefined || metadata.sampleRateHz !== undefined) && hostSection(readModel(model)).refused;
+  if (refused) process.stderr.write(`tinyrnn: note: ${out} runs as a raw stream only: ${refused}\n`);
   const reportPath = flags.get("report") as string | undefined;
   if (reportPath) writeFileSync(reportPath, JSON.stringify({ ...report, layers: report.layers?.map((l) => ({ ...l, sqnrDb: Number.isFinite(l.sqnrDb) ? l.sqnrDb : null })) }, null, 2) + "\n");
   process.stdout.write([`wrote ${out} (${imported.format}, ${imported.specs.length} layers: ${imported.specs.map((s) => s.kind).join(" → ")})`, ...formatReport(report)].join("\n") + "\n");
@@ -295,6 +299,7 @@ async function inspect(args: string[]): Promise<void> {
   const rt = await createRuntime();
   const model = rt.loadModel(bytes);
   const layers = info.layers.map((l, i) => ({ index: i, ...describeLayer(l, info.numType) }));
+  const host = readHostSection(bytes);
   const summary = {
     file: positional[0],
     formatVersion: info.version,
@@ -309,6 +314,7 @@ async function inspect(args: string[]): Promise<void> {
     scratchBytes: model.scratchBytes,
     layers,
     metadata: info.metadata,
+    hostSection: host && { pipeline: host.pipeKind === C.PIPE_AUDIO ? "audio" : host.pipeKind === C.PIPE_SENSOR ? "sensor" : "none", labels: host.labels, configWords: host.config.length / 4, hopMs: host.hopMs, windowMs: host.windowMs },
   };
   model.dispose();
   if (flags.has("json")) {
@@ -323,6 +329,8 @@ async function inspect(args: string[]): Promise<void> {
     `  layers:`,
     ...layers.map((l) => `    ${String(l.index).padStart(2)}  ${l.kind.padEnd(6)} ${`${l.inputLen} → ${l.outputLen}`.padEnd(12)} ${l.summary.padEnd(44)} ${l.dtypes.padEnd(34)} ${l.dataBytes} bytes`),
   ];
+  const hs = summary.hostSection;
+  lines.push(hs ? `  host section: ${hs.pipeline === "none" ? "no pipeline" : `${hs.pipeline} pipeline, ${hs.configWords} config words, a step every ${hs.hopMs} ms`}; labels ${hs.labels.join(", ") || "none"}` : "  host section: none (format 1.0)");
   const meta = Object.entries(info.metadata).filter(([k]) => k !== "layers");
   if (meta.length) lines.push(`  metadata:`, ...meta.map(([k, v]) => `    ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`));
   process.stdout.write(lines.join("\n") + "\n");

@@ -36,6 +36,8 @@ export interface TinyrnnExports {
   pipelineStateBytes(pipeline: number): number;
   pipelineSave(pipeline: number, dst: number): number;
   pipelineLoad(pipeline: number, src: number, bytes: number): number;
+  /** cap the heap at `bytes` of linear memory (0: none); returns the heap's end now */
+  memLimit(bytes: number): number;
 }
 
 export const ABI_FUNCTIONS = [
@@ -43,6 +45,7 @@ export const ABI_FUNCTIONS = [
   "streamFree", "streamReset", "streamState", "streamStep", "streamStepI16",
   "frontendOpen", "frontendFree", "frontendReset", "frontendPush", "buildFeatures",
   "pipelineOpen", "pipelineFree", "pipelineReset", "pipelinePush", "pipelineSteps", "pipelineStateBytes", "pipelineSave", "pipelineLoad",
+  "memLimit",
 ] as const;
 
 /** What errorDetail() names for an error, in words. */

@@ -6,6 +6,7 @@
 import { TinyrnnError, ERROR_CODES } from "./abi.js";
 import * as C from "./constants.js";
 import type { DetectorSettings } from "./detector.js";
+import type { ParsedModel } from "./format.js";
 import type { Model, Runtime } from "./runtime.js";
 
 // Looked up once: a push runs per 128-sample render quantum in a worklet, where a global lookup is
@@ -15,11 +16,17 @@ export const F32 = Float32Array, I16 = Int16Array;
 /** Samples (or sensor values) copied into the module per push call. */
 export const PIECE_VALUES = 4096;
 
+/** What a pipeline's settings depend on: a model file's header and metadata (Model.info). */
+export type ModelShape = Pick<ParsedModel, "numType" | "inputLen" | "outputLen" | "inputScale" | "outputScale" | "metadata">;
+
+/** A sensor pipeline's normalisation: (x − mean) · invStd per feature. */
+export interface Normalise { mean: Float64Array; invStd: Float64Array }
+
 /** A detection by label index and step, as the module reports it. */
 export interface RawEvent { label: number; step: number; score: number }
 
 /** The config words (C.PC_*) for a model and detector, with the frontend's words for audio. */
-export function pipelineWords(model: Model, kind: number, d: DetectorSettings, frontend?: Int32Array, normalise?: { mean: Float64Array; invStd: Float64Array }): ArrayBuffer {
+export function pipelineWords(model: ModelShape, kind: number, d: DetectorSettings, frontend?: Int32Array, normalise?: Normalise): ArrayBuffer {
   const K = model.outputLen, F = model.inputLen;
   const words = C.PC_LABELS + K * C.PC_LABEL_WORDS + (normalise ? 2 * F : 0);
   const buf = new ArrayBuffer(words * 4);
@@ -30,7 +37,7 @@ export function pipelineWords(model: Model, kind: number, d: DetectorSettings, f
   w(C.PC_REFRACTORY_STEPS, d.refractorySteps);
   w(C.PC_FLAGS, normalise ? C.PC_FLAG_NORMALISE : 0);
   if (frontend) frontend.forEach((x, i) => w(C.PC_FRONTEND + i, x));
-  const scale = model.numType === "int8" ? model.info.outputScale : 1;
+  const scale = model.numType === "int8" ? model.outputScale : 1;
   for (let l = 0; l < K; l++) {
     const at = C.PC_LABELS + l * C.PC_LABEL_WORDS, t = d.thresholds[l], W = d.windowSteps;
     w(at + C.PCL_FIRES, d.fires[l] ? 1 : 0);

@@ -8,12 +8,30 @@
 //   detector?: DetectorOptions defaults (smoothingMs, threshold(s), refractoryMs, background)
 
 import { detectorSettings, type DetectionEvent, type DetectorOptions, type DetectorSettings } from "./detector.js";
-import { Pipeline, pipelineWords, PIECE_VALUES } from "./pipeline.js";
+import { Pipeline, pipelineWords, PIECE_VALUES, type ModelShape, type Normalise } from "./pipeline.js";
 import { TinyrnnError, ERROR_CODES } from "./abi.js";
 import * as C from "./constants.js";
 import type { Model } from "./runtime.js";
 
 export type SensorOptions = Partial<Omit<DetectorOptions, "labels" | "hopMs" | "windowMs">>;
+
+/** What a sensor stream on this model runs with, checked, and its pipeline's config words; throws an Error naming what does not fit. */
+export function sensorSetup(model: ModelShape, options: SensorOptions = {}): { sampleRateHz: number; labels: string[]; detector: DetectorSettings; words: ArrayBuffer } {
+  const meta = model.metadata as { sampleRateHz?: number; labels?: string[]; normalise?: { mean: number[]; std: number[] }; detector?: SensorOptions };
+  const F = model.inputLen;
+  if (!(typeof meta.sampleRateHz === "number" && meta.sampleRateHz > 0)) throw new Error("the model's metadata has no sampleRateHz: it is not a sensor-stream model");
+  const labels = meta.labels ?? (model.outputLen === 1 ? ["score"] : Array.from({ length: model.outputLen }, (_, i) => `class${i}`));
+  if (labels.length !== model.outputLen) throw new Error(`the model has ${model.outputLen} outputs but ${labels.length} labels`);
+  let normalise: Normalise | undefined;
+  if (meta.normalise) {
+    const { mean, std } = meta.normalise;
+    if (mean?.length !== F || std?.length !== F || std.some((s) => !(s > 0))) throw new Error(`the model's normalise entry needs ${F} means and ${F} positive standard deviations`);
+    normalise = { mean: Float64Array.from(mean), invStd: Float64Array.from(std, (s) => 1 / s) };
+  }
+  const hopMs = 1000 / meta.sampleRateHz;
+  const detector = detectorSettings({ ...(meta.detector ?? {}), ...options, labels, hopMs, windowMs: hopMs });
+  return { sampleRateHz: meta.sampleRateHz, labels, detector, words: pipelineWords(model, C.PIPE_SENSOR, detector, undefined, normalise) };
+}
 
 export class SensorStream {
   readonly model: Model;
@@ -27,24 +45,13 @@ export class SensorStream {
 
   constructor(model: Model, options: SensorOptions = {}) {
     model.assertLive();
-    const meta = model.metadata as { sampleRateHz?: number; labels?: string[]; normalise?: { mean: number[]; std: number[] }; detector?: SensorOptions };
-    const F = model.inputLen;
-    if (!(typeof meta.sampleRateHz === "number" && meta.sampleRateHz > 0)) throw new Error("the model's metadata has no sampleRateHz: it is not a sensor-stream model");
+    const setup = sensorSetup(model.info, options);
     this.model = model;
-    this.sampleRateHz = meta.sampleRateHz;
-    this.labels = meta.labels ?? (model.outputLen === 1 ? ["score"] : Array.from({ length: model.outputLen }, (_, i) => `class${i}`));
-    if (this.labels.length !== model.outputLen) throw new Error(`the model has ${model.outputLen} outputs but ${this.labels.length} labels`);
-    let normalise: { mean: Float64Array; invStd: Float64Array } | undefined;
-    if (meta.normalise) {
-      const { mean, std } = meta.normalise;
-      if (mean?.length !== F || std?.length !== F || std.some((s) => !(s > 0))) throw new Error(`the model's normalise entry needs ${F} means and ${F} positive standard deviations`);
-      normalise = { mean: Float64Array.from(mean), invStd: Float64Array.from(std, (s) => 1 / s) };
-    }
-    const hopMs = 1000 / this.sampleRateHz;
-    this.detector = detectorSettings({ ...(meta.detector ?? {}), ...options, labels: this.labels, hopMs, windowMs: hopMs });
-    this.piece = Math.max(1, Math.floor(PIECE_VALUES / F));
-    const words = pipelineWords(model, C.PIPE_SENSOR, this.detector, undefined, normalise);
-    this.pipeline = new Pipeline(model, words, this.piece, true, "sensor stream");
+    this.sampleRateHz = setup.sampleRateHz;
+    this.labels = setup.labels;
+    this.detector = setup.detector;
+    this.piece = Math.max(1, Math.floor(PIECE_VALUES / model.inputLen));
+    this.pipeline = new Pipeline(model, setup.words, this.piece, true, "sensor stream");
   }
 
   private live(): Pipeline {
@@ -68,7 +75,8 @@ export class SensorStream {
     const raw = p.push(x, this.piece * F, scores && ((y) => scores.set(y, O * t++)));
     if (raw.length === 0) return raw as unknown as DetectionEvent[];
     return raw.map((e) => {
-      const endMs = (1000 * (e.step + 1)) / this.sampleRateHz;
+      // as the spotter's (and a C host's, from the model's host section): the window + step · hop
+      const endMs = this.detector.hopMs + e.step * this.detector.hopMs;
       return { label: this.labels[e.label], score: e.score, startMs: Math.max(0, endMs - this.detector.spanMs), endMs };
     });
   }

@@ -7,7 +7,7 @@
 
 import { detectorSettings, type DetectionEvent, type DetectorOptions, type DetectorSettings } from "./detector.js";
 import { defaultFrontendConfig, encodeFrontendConfig, FEATURE_SCALE, type FrontendConfig } from "./frontend.js";
-import { Pipeline, pipelineWords, stateRateHz, PIECE_VALUES, F32, I16, type RawEvent } from "./pipeline.js";
+import { Pipeline, pipelineWords, stateRateHz, PIECE_VALUES, F32, I16, type ModelShape, type RawEvent } from "./pipeline.js";
 import { TinyrnnError, ERROR_CODES } from "./abi.js";
 import * as C from "./constants.js";
 import type { Model } from "./runtime.js";
@@ -26,6 +26,27 @@ export interface SpotterOptions extends Partial<Omit<DetectorOptions, "labels" |
   onPosteriors?: (posteriors: Float32Array, endMs: number) => void;
 }
 
+/** What a keyword spotter on this model runs with, checked; throws an Error naming what does not fit. */
+export function spotterSetup(model: ModelShape, options: Partial<Omit<DetectorOptions, "labels" | "hopMs" | "windowMs">> = {}): { labels: string[]; frontendSettings: FrontendSettings; detector: DetectorSettings } {
+  const meta = model.metadata as { labels?: string[]; frontend?: Partial<FrontendSettings>; detector?: SpotterOptions };
+  if (!meta.frontend) throw new Error("the model's metadata has no frontend settings: it is not a keyword-spotting model");
+  if (!meta.labels || meta.labels.length !== model.outputLen) {
+    throw new Error(`the model has ${model.outputLen} outputs but its metadata names ${meta.labels?.length ?? 0} labels`);
+  }
+  const settings = frontendSettings(meta.frontend);
+  if (settings.channels !== model.inputLen) {
+    throw new Error(`the frontend gives ${settings.channels} features per frame but the model takes ${model.inputLen}`);
+  }
+  if (model.numType === "int8" && Math.abs(model.inputScale / FEATURE_SCALE - 1) > 1e-6) {
+    throw new Error(`the model's input scale ${model.inputScale} is not the frontend's feature scale ${FEATURE_SCALE}: build it with inputScale: FEATURE_SCALE`);
+  }
+  const { windowMs, hopMs } = settings;
+  const detector = detectorSettings({ ...(meta.detector ?? {}), ...options, labels: meta.labels, hopMs, windowMs });
+  // the frontend's settings are checked now, whatever the rate the audio will come at
+  encodeFrontendConfig({ ...settings, sampleRateHz: C.FRONTEND_SAMPLE_RATE_HZ });
+  return { labels: meta.labels, frontendSettings: settings, detector };
+}
+
 export class KeywordSpotter {
   readonly model: Model;
   readonly labels: string[];
@@ -41,26 +62,14 @@ export class KeywordSpotter {
 
   constructor(model: Model, options: SpotterOptions = {}) {
     model.assertLive();
-    const meta = model.metadata as { labels?: string[]; frontend?: Partial<FrontendSettings>; detector?: SpotterOptions };
-    if (!meta.frontend) throw new Error("the model's metadata has no frontend settings: it is not a keyword-spotting model");
-    if (!meta.labels || meta.labels.length !== model.outputLen) {
-      throw new Error(`the model has ${model.outputLen} outputs but its metadata names ${meta.labels?.length ?? 0} labels`);
-    }
-    this.frontendSettings = frontendSettings(meta.frontend);
-    if (this.frontendSettings.channels !== model.inputLen) {
-      throw new Error(`the frontend gives ${this.frontendSettings.channels} features per frame but the model takes ${model.inputLen}`);
-    }
-    if (model.numType === "int8" && Math.abs(model.info.inputScale / FEATURE_SCALE - 1) > 1e-6) {
-      throw new Error(`the model's input scale ${model.info.inputScale} is not the frontend's feature scale ${FEATURE_SCALE}: build it with inputScale: FEATURE_SCALE`);
-    }
+    const setup = spotterSetup(model.info, options);
     this.model = model;
-    this.labels = meta.labels;
+    this.labels = setup.labels;
+    this.frontendSettings = setup.frontendSettings;
+    this.detector = setup.detector;
     const { windowMs, hopMs } = this.frontendSettings;
-    this.detector = detectorSettings({ ...(meta.detector ?? {}), ...options, labels: meta.labels, hopMs, windowMs });
     this.onPosteriors = options.onPosteriors;
     if (this.onPosteriors) this.onOutputs = (y) => this.onPosteriors!(y, windowMs + this.frame++ * hopMs);
-    // the frontend's settings are checked now, whatever the rate the audio will come at
-    encodeFrontendConfig({ ...this.frontendSettings, sampleRateHz: C.FRONTEND_SAMPLE_RATE_HZ });
   }
 
   private live(): void {
@@ -74,7 +83,7 @@ export class KeywordSpotter {
     const hop = Math.round(f.hopMs * 16), win = Math.round(f.windowMs * 16);
     // the most frames one piece can complete: its 16 kHz samples plus a window's worth buffered
     const maxSteps = Math.floor((win + Math.ceil((PIECE_VALUES * C.FRONTEND_SAMPLE_RATE_HZ) / rateHz) + 2) / hop) + 2;
-    const words = pipelineWords(this.model, C.PIPE_AUDIO, this.detector, encodeFrontendConfig({ ...f, sampleRateHz: rateHz }));
+    const words = pipelineWords(this.model.info, C.PIPE_AUDIO, this.detector, encodeFrontendConfig({ ...f, sampleRateHz: rateHz }));
     return new Pipeline(this.model, words, maxSteps, this.onPosteriors !== undefined, "keyword spotter");
   }
 

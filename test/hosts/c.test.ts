@@ -4,12 +4,14 @@
 //   run     every shipped model, and a model of every layer kind (f32 and int8), stepped as a raw
 //           stream over float32 rows (real features, then saturating ones) and over int16 rows;
 //           a stream state saved half-way (the TypeScript host's format) and continued
-//   detect  the sample recording through hey-jarvis with its detector settings given as window
-//           sums, and again as probabilities; a 48 kHz stereo 24-bit recording through an f32
-//           spotter: the events as `tinyrnn detect --json` prints them, and the pipeline's
-//           state after them
+//   detect  every shipped keyword model on the sample recording (and hey-jarvis on it at 48 kHz)
+//           with the settings of the model's host section, as `tinyrnn detect` prints the
+//           events (and with --json), and the pipeline's state after them (so the config words
+//           too); hey-jarvis with its settings given on the command line as window sums, and
+//           as probabilities; a 48 kHz stereo 24-bit recording through an f32 spotter
 //   errors  a corrupt model and a foreign state refused in the TypeScript host's words; a
-//           pipeline refused when linear memory is capped below what it needs
+//           pipeline refused when linear memory is capped below what it needs, in pages or in
+//           bytes (wasm3's memoryLimit: the module stops short of it, where touching it would trap)
 //   selftest  `tinyrnn-c <module> selftest` (host/c/tinyrnn_selftest.h, which every command runs
 //           first) passes on both; built with one expected output of its header changed, it
 //           fails, naming that output
@@ -30,6 +32,9 @@ import { mixedModel, rng, signal, uniform } from "../../host/build/random.js";
 import { readNpyMatrix } from "../../host/cli/npy.js";
 import { beepModel, beepTrack, noise } from "../kws-fixture.js";
 import { jsonLines } from "./tools.js";
+import { sampleAt48k } from "./worklet-scope.js";
+import { readModel } from "../../host/runtime/format.js";
+import { asVersion10 } from "../helpers.js";
 
 const SHARED = resolve("../shared/runtimes");
 const OUT = resolve("build/c");
@@ -122,6 +127,8 @@ interface Expected {
   runs: Run[];
   state: { model: string; first: string; rest: string; saved: Uint8Array; continued: Uint8Array; foreign: string };
   detects: Detect[];
+  printed: { model: string; wav: string; lines: string };
+  old: string;
   corrupt: { model: string; message: string };
 }
 
@@ -185,7 +192,7 @@ async function expectations(): Promise<Expected> {
 
   // detect: Node's spotter with the model's own detector settings, given to tinyrnn-c in steps
   const detects: Detect[] = [];
-  const spot = (what: string, model: string, wavPath: string, as: "sums" | "probabilities") => {
+  const spot = (what: string, model: string, wavPath: string, as: "own" | "sums" | "probabilities") => {
     const mm = rt.loadModel(readFileSync(model));
     // decoded as `tinyrnn detect` decodes it: 16-bit mono as int16, anything else as f32
     const wav = readFileSync(wavPath), f = readWavHeader(wav, wav.length, wavPath);
@@ -193,16 +200,23 @@ async function expectations(): Promise<Expected> {
     const spotter = new KeywordSpotter(mm);
     const events = jsonLines(spotter.push(samples, f.sampleRateHz));
     const d = spotter.detector;
+    if (as === "own") {
+      // the model's own settings, from its host section: the pipeline's config words are Node's
+      detects.push({ what, model, args: [wavPath, "--json"], events, state: spotter.saveState() });
+      spotter.dispose();
+      mm.dispose();
+      return;
+    }
     const labels = ["--labels", d.labels.join(","), "--smoothing-steps", String(d.windowSteps), "--refractory-steps", String(d.refractorySteps)];
     if (as === "sums") {
       // the window sums the TypeScript host derives; "-": never fires. The f64 thresholds are
       // not among the words then, so the config's CRC in the saved state differs from Node's
-      const words = new DataView(pipelineWords(mm, C.PIPE_AUDIO, d, encodeFrontendConfig({ ...spotter.frontendSettings, sampleRateHz: f.sampleRateHz })));
+      const words = new DataView(pipelineWords(mm.info, C.PIPE_AUDIO, d, encodeFrontendConfig({ ...spotter.frontendSettings, sampleRateHz: f.sampleRateHz })));
       const sums = d.labels.map((_, l) => (d.fires[l] ? String(words.getInt32((C.PC_LABELS + l * C.PC_LABEL_WORDS + C.PCL_SUM_THRESHOLD) * 4, true)) : "-"));
-      detects.push({ what, model, args: ["detect", wavPath, ...labels, "--sum-thresholds", sums.join(",")], events, state: spotter.saveState(), stateMask: [C.SH_CONFIG_CRC, C.SH_CONFIG_CRC + 4] });
+      detects.push({ what, model, args: ["detect", wavPath, "--json", ...labels, "--sum-thresholds", sums.join(",")], events, state: spotter.saveState(), stateMask: [C.SH_CONFIG_CRC, C.SH_CONFIG_CRC + 4] });
     } else {
       const background = d.labels.filter((_, l) => !d.fires[l]);
-      detects.push({ what, model, args: ["detect", wavPath, ...labels, "--thresholds", Array.from(d.thresholds, String).join(","), ...(background.length ? ["--background", background.join(",")] : [])], events, state: spotter.saveState() });
+      detects.push({ what, model, args: ["detect", wavPath, "--json", ...labels, "--thresholds", Array.from(d.thresholds, String).join(","), ...(background.length ? ["--background", background.join(",")] : [])], events, state: spotter.saveState() });
     }
     spotter.dispose();
     mm.dispose();
@@ -213,8 +227,18 @@ async function expectations(): Promise<Expected> {
   const left = beepTrack(48000, 6, [1, 3.5]), hiss = noise(left.length, 0.01, 9);
   spot("an f32 beep spotter on 48 kHz stereo 24-bit", file("beep-f32.tinyrnn", beepModel("f32", [])),
     file("beeps-48k-stereo-24bit.wav", writeWav([left, left.map((v, i) => 0.5 * v + hiss[i])], 48000, "24")), "probabilities");
+  const sample48k = file("morning-48k.wav", writeWav([sampleAt48k()], 48000, "32f"));
+  for (const path of SHIPPED.filter((p) => readModel(readFileSync(p)).metadata.frontend)) {
+    spot(`${path.split("/").pop()} on morning.wav, its own settings`, path, "models/sample/morning.wav", "own");
+  }
+  spot("hey-jarvis on morning.wav at 48 kHz, its own settings", SHIPPED[0], sample48k, "own");
   assert.equal(detects[0].events.split("\n").length - 1, 3, "hey-jarvis hears its three wake words in morning.wav");
   assert.equal(detects[2].events.split("\n").length - 1, 2, "the beep spotter hears both beeps");
+  assert.deepEqual(detects.filter((d) => d.args[1] === "--json").map((d) => d.what.split(" ")[0]), ["hey-jarvis.tinyrnn", "commands-gru.tinyrnn", "commands-lstm.tinyrnn", "commands-ssm.tinyrnn", "hey-jarvis"]);
+  // as `tinyrnn detect` prints them (the summary line after them aside)
+  const cli = spawnSync(process.execPath, ["dist/cli.js", "detect", SHIPPED[0], "models/sample/morning.wav"], { encoding: "utf8" });
+  assert.equal(cli.status, 0, cli.stderr);
+  const printed = { model: SHIPPED[0], wav: "models/sample/morning.wav", lines: cli.stdout.split("\n").slice(0, -2).join("\n") + "\n" };
 
   // a corrupt model (one bit of its weights): Node's words for it
   const corrupt = new Uint8Array(readFileSync(SHIPPED[0]));
@@ -223,7 +247,8 @@ async function expectations(): Promise<Expected> {
   try { rt.loadModel(corrupt); } catch (e) { message = (e as Error).message; }
   assert.equal(message, "loading the model: the model file is corrupt (checksum mismatch) (header byte 16)");
   m.dispose();
-  return { runs, state, detects, corrupt: { model: file("corrupt.tinyrnn", corrupt), message } };
+  const old = file("hey-jarvis-1.0.tinyrnn", asVersion10(new Uint8Array(readFileSync(SHIPPED[0]))));
+  return { runs, state, detects, printed, old, corrupt: { model: file("corrupt.tinyrnn", corrupt), message } };
 }
 
 /** Everything checked on one runtime; returns what it measured, for the diagnostics. */
@@ -262,6 +287,16 @@ async function check(name: RuntimeName, bin: string, e: Expected): Promise<strin
     memory ||= `${/memory: (.*)/.exec(p.stderr)?.[1]}; ${/\d+ steps, [\d.]+ us per 10 ms hop/.exec(p.stderr)?.[0]}`;
   }
 
+  p = await tinyrnnC(bin, e.printed.model, [e.printed.wav]);
+  assert.equal(p.status, 0, p.stderr);
+  assert.equal(p.stdout.split("\n").slice(0, -2).join("\n") + "\n", e.printed.lines, "the events as `tinyrnn detect` prints them");
+  assert.match(p.stdout.split("\n").at(-2)!, /^3 events in 24\.79 s of audio \(16000 Hz\), [\d.]+ s wall, \d+× real time \(mvp build, (wasm3|wamr)\)$/);
+
+  // a file of format 1.0 has no host section: its settings must be given
+  p = await tinyrnnC(bin, e.old, ["models/sample/morning.wav"]);
+  assert.equal(p.status, 1);
+  assert.equal(p.stderr, `tinyrnn-c: ${e.old} has no host section (format 1.0): give --labels and one of --sum-thresholds and --thresholds\n`);
+
   p = await tinyrnnC(bin, e.corrupt.model, ["info"]);
   assert.notEqual(p.status, 0, "a corrupt model is refused");
   assert.equal(p.stderr, `tinyrnn-c: ${e.corrupt.model}: ${e.corrupt.message}\n`, "in the TypeScript host's words");
@@ -271,6 +306,15 @@ async function check(name: RuntimeName, bin: string, e: Expected): Promise<strin
   p = await tinyrnnC(bin, e.detects[0].model, [...e.detects[0].args, "--max-pages", "1"]);
   assert.notEqual(p.status, 0);
   assert.equal(p.stderr, "tinyrnn-c: opening the pipeline: out of WebAssembly memory\n");
+  // in bytes: the pipeline needs ~95 KB; at 90,000 the module refuses before it touches past
+  // the limit (wasm3 holds memory to it; WAMR to whole pages), at 96 KiB it runs as before
+  p = await tinyrnnC(bin, SHIPPED[0], ["models/sample/morning.wav", "--json", "--max-memory", "90000"]);
+  assert.notEqual(p.status, 0);
+  assert.equal(p.stderr, "tinyrnn-c: opening the pipeline: out of WebAssembly memory\n");
+  p = await tinyrnnC(bin, SHIPPED[0], ["models/sample/morning.wav", "--json", "--max-memory", String(96 << 10)]);
+  assert.equal(p.status, 0, p.stderr);
+  assert.equal(p.stdout, e.detects[0].events);
+  assert.match(p.stderr, name === "wasm3" ? /memory: linear 2 pages \(98304 bytes held, \d+ used\)/ : /memory: linear 2 pages \(131072 bytes held, \d+ used\)/);
   return memory;
 }
 
