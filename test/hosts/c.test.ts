@@ -2,7 +2,7 @@
 // from their sources in ../shared/runtimes (extracted and built once into build/c/, git-ignored),
 // gives what Node gives on the same module (build/tinyrnn.mvp.wasm), byte for byte:
 //   run     every shipped model, and a model of every layer kind (f32 and int8), stepped as a raw
-//           stream over float32 rows (real features, then saturating ones) and over int16 rows;
+//           stream over float32 rows (its own test input, then saturating rows) and over int16 rows;
 //           a stream state saved half-way (the TypeScript host's format) and continued
 //   detect  every shipped keyword model on the sample recording (and hey-jarvis on it at 48 kHz)
 //           with the settings of the model's host section, as `tinyrnn detect` prints the
@@ -52,6 +52,8 @@ const SHIPPED = [
   "models/commands/commands-lstm.tinyrnn",
   "models/commands/commands-ssm.tinyrnn",
   "models/sensor/vibration.tinyrnn",
+  "models/sensor/ecg-anomaly/ecg-anomaly.tinyrnn",
+  "models/demo/activity.tinyrnn",
 ];
 const ROWS = 400; // real feature rows per model (4 s of audio frames), then WIDE saturating ones
 const WIDE = 48;
@@ -145,12 +147,20 @@ async function expectations(): Promise<Expected> {
   const fe = new Frontend(rt);
   const features = fe.features(audio.samples).subarray(0, ROWS * 40);
   fe.dispose();
-  const machine = readNpyMatrix(readFileSync("models/sensor/test/machine00.npy"), "machine00.npy").data.subarray(0, ROWS * 51);
+  // the sensor models' own test inputs
+  const npy = (path: string, width: number) => readNpyMatrix(readFileSync(path), path).data.subarray(0, ROWS * width);
+  const inputs: Record<number, Float32Array> = {
+    40: features,
+    51: npy("models/sensor/test/machine00.npy", 51),
+    1: npy("models/sensor/ecg-anomaly/test/record208-second-half.npy", 1),
+    3: npy("models/demo/sample.npy", 3),
+  };
   const r = rng(7);
   const models: { name: string; bytes: Uint8Array; rows: Float32Array }[] = SHIPPED.map((path) => {
     const bytes = new Uint8Array(readFileSync(path));
     const m = rt.loadModel(bytes);
-    const real = m.inputLen === 40 ? features : machine;
+    const real = inputs[m.inputLen];
+    assert.ok(real, `${path}: no test input of ${m.inputLen} features here`);
     const rows = new Float32Array(real.length + WIDE * m.inputLen);
     rows.set(real);
     rows.set(uniform(r, WIDE * m.inputLen, 4 * 32767 * m.info.inputScale), real.length);
