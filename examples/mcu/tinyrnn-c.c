@@ -129,7 +129,7 @@ static int run(tinyrnn *rt, tinyrnn_model *model, const char *model_path, const 
     double t0, wall;
     if (input_bytes % row_in != 0) {
         fprintf(stderr, "%s: the input has %lu bytes: not a whole number of %lu-byte rows (%d %s values)\n", prog,
-                (unsigned long)input_bytes, (unsigned long)row_in, model->input_len, i16 ? "int16" : "float32");
+                (unsigned long)input_bytes, (unsigned long)row_in, (int)model->input_len, i16 ? "int16" : "float32");
         return 1;
     }
     if (model->input_len > MAX_VALUES || model->output_len > MAX_VALUES) die("this example steps at most %d values", MAX_VALUES);
@@ -383,8 +383,8 @@ int main(int argc, char **argv) {
         printf("{\"runtime\":\"%s\",\"build\":\"%s\",\"numType\":\"%s\",\"inputLen\":%d,\"outputLen\":%d,\"layerCount\":%d,"
                "\"stateBytes\":%d,\"scratchBytes\":%d,\"weightBytes\":%d,\"inputScale\":%.9g,\"outputScale\":%.9g}\n",
                tinyrnn_runtime_name(), tinyrnn_build_features(rt) & TINYRNN_BUILD_SIMD ? "simd" : "mvp",
-               model.num_type == TINYRNN_NUM_INT8 ? "int8" : "f32", model.input_len, model.output_len, model.layer_count,
-               model.state_bytes, model.scratch_bytes, model.weight_bytes, model.input_scale, model.output_scale);
+               model.num_type == TINYRNN_NUM_INT8 ? "int8" : "f32", (int)model.input_len, (int)model.output_len, (int)model.layer_count,
+               (int)model.state_bytes, (int)model.scratch_bytes, (int)model.weight_bytes, model.input_scale, model.output_scale);
         report_memory(rt);
     } else if (strcmp(command, "run") == 0) {
         status = run(rt, &model, model_path, input, input_bytes, i16, out_path, state_in, state_in_bytes, state_out_path, repeat);
