@@ -23,7 +23,8 @@
 #
 # Environment: OPT (default -O2; -Os is the other one measured), WASM3_FLAGS (wasm3's d_m3* knobs;
 # default below), MEMORY_LIMIT (bytes of linear memory wasm3 allocates at most, less than whole
-# 64 KiB pages: its memoryLimit; default 0, none), JOBS, QEMU (default qemu-system-arm),
+# 64 KiB pages: its memoryLimit; default 0, none), STACK_BYTES (wasm3's stack for the module's
+# calls; default 0: the C layer's 32 KiB), JOBS, QEMU (default qemu-system-arm),
 # TIMEOUT (seconds QEMU may run, default 600). Needs gcc-arm-none-eabi, libnewlib-arm-none-eabi
 # and qemu-system-arm (Debian's).
 set -eu
@@ -47,6 +48,7 @@ OPT=${OPT:--O2}
 # (on the C stack while compiling) 256 slots deep (not 2,000)
 WASM3_FLAGS=${WASM3_FLAGS:--Dd_m3CodePageAlignSize=1024 -Dd_m3MaxFunctionStackHeight=256}
 MEMORY_LIMIT=${MEMORY_LIMIT:-0}
+STACK_BYTES=${STACK_BYTES:-0}
 JOBS=${JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 QEMU=${QEMU:-qemu-system-arm}
 TIMEOUT=${TIMEOUT:-600}
@@ -63,7 +65,7 @@ build() {
   obj="$out.obj"
   mkdir -p "$obj"
   common="$CPU $OPT -g -ffunction-sections -fdata-sections"
-  stamp="$common | $WASM3_FLAGS | $MEMORY_LIMIT | $src"
+  stamp="$common | $WASM3_FLAGS | $src"
   if [ ! -f "$obj/flags" ] || [ "$(cat "$obj/flags")" != "$stamp" ]; then rm -f "$obj"/*.o "$obj"/*.a; fi
   echo "$stamp" >"$obj/flags"
 
@@ -84,7 +86,7 @@ build() {
   arm-none-eabi-objcopy $rename "$obj/tinyrnn.o"
   arm-none-eabi-objcopy $rename "$obj/tinyrnn_wasm3.o"
   $CC $common $warn -I"$c" -include "$m4/clock.h" -c "$here/tinyrnn-c.c" -o "$obj/tinyrnn-c.o"
-  $CC $common $warn -I"$c" -I"$m4" -isystem "$src/source" $WASM3_FLAGS -DM4_WASM3 -DM4_MEMORY_LIMIT="$MEMORY_LIMIT" \
+  $CC $common $warn -I"$c" -I"$m4" -isystem "$src/source" $WASM3_FLAGS -DM4_WASM3 -DM4_MEMORY_LIMIT="$MEMORY_LIMIT" -DM4_STACK_BYTES="$STACK_BYTES" \
     -c "$m4/m4.c" -o "$obj/m4.o"
   $CC $CPU $OPT --specs=nano.specs --specs=rdimon.specs -nostartfiles -T "$m4/mps2-an386.ld" \
     -Wl,--gc-sections -Wl,--wrap=tinyrnn_backend_call -Wl,--wrap=tinyrnn_backend_open -Wl,--wrap=m3_NewRuntime -Wl,-Map="$obj/firmware.map" \

@@ -18,7 +18,8 @@
  *         m4_rt_* (objcopy --redefine-sym): the runtime's own heap (wasm3's code pages, stack,
  *         module, linear memory) is counted apart from tinyrnn-c's file buffers
  *       · `-Wl,--wrap=m3_NewRuntime`: M4_MEMORY_LIMIT (bytes, 0: none), when defined, caps the
- *         bytes of linear memory wasm3 allocates (its memoryLimit: less than whole 64 KiB pages)
+ *         bytes of linear memory wasm3 allocates (its memoryLimit: less than whole 64 KiB pages);
+ *         M4_STACK_BYTES (0: the C layer's 32 KiB) sizes wasm3's stack for the module's calls
  *
  * C99 with GNU inline assembly (arm-none-eabi-gcc).
  */
@@ -142,6 +143,7 @@ static stat hops;              /* pipelinePush calls that ran exactly one 10 ms 
 static uint64_t pushed;        /* samples pushed so far (16 kHz input; window 480, hop 160) */
 static uint64_t open_ns;       /* in tinyrnn_backend_open: wasm3 parsing and compiling the module */
 static uint32_t opens;
+static size_t open_heap, open_linear; /* after the first open: the runtime's heap, linear memory in it */
 
 static void stat_add(stat *s, uint64_t x) {
     if (s->calls == 0 || x < s->min) s->min = x;
@@ -193,6 +195,12 @@ int __wrap_tinyrnn_backend_open(tinyrnn *rt, const uint8_t *wasm, uint32_t wasm_
     const int r = __real_tinyrnn_backend_open(rt, wasm, wasm_bytes, options, why, why_bytes);
     open_ns += now_ns() - t0;
     opens++;
+    if (r == 0 && opens == 1) {
+        uint32_t bytes = 0;
+        tinyrnn_backend_memory(rt, &bytes);
+        open_heap = rt_now;
+        open_linear = bytes;
+    }
     stack_after_call(entry);
     return r;
 }
@@ -200,9 +208,12 @@ int __wrap_tinyrnn_backend_open(tinyrnn *rt, const uint8_t *wasm, uint32_t wasm_
 #ifndef M4_MEMORY_LIMIT
 #define M4_MEMORY_LIMIT 0
 #endif
+#ifndef M4_STACK_BYTES
+#define M4_STACK_BYTES 0
+#endif
 IM3Runtime __real_m3_NewRuntime(IM3Environment env, uint32_t stack_bytes, void *user);
 IM3Runtime __wrap_m3_NewRuntime(IM3Environment env, uint32_t stack_bytes, void *user) {
-    IM3Runtime r = __real_m3_NewRuntime(env, stack_bytes, user);
+    IM3Runtime r = __real_m3_NewRuntime(env, M4_STACK_BYTES ? M4_STACK_BYTES : stack_bytes, user);
     if (r && M4_MEMORY_LIMIT) r->memoryLimit = M4_MEMORY_LIMIT;
     return r;
 }
@@ -234,7 +245,8 @@ static void report(void) {
                 fmt_u64(hops.sum / hops.calls, a), fmt_u64(hops.max, b), fmt_u64(hops.min, c), (unsigned long)hops.calls);
     if (push->calls)
         fprintf(stderr, "m4: instructions in pipelinePush: %s in %lu calls\n", fmt_u64(push->sum, a), (unsigned long)push->calls);
-    if (opens) fprintf(stderr, "m4: instructions opening the module (wasm3 parsing and compiling it): %s\n", fmt_u64(open_ns / opens, a));
+    if (opens) fprintf(stderr, "m4: opening the module (wasm3 parsing and compiling it): %s instructions; then the runtime's heap %lu bytes, linear memory (%lu) included\n",
+                       fmt_u64(open_ns / opens, a), (unsigned long)open_heap, (unsigned long)open_linear);
     }
 #endif
     fprintf(stderr, "m4: RAM: .data %lu + .bss %lu bytes static; heap high-water %lu bytes, the runtime's own (wasm3 with linear memory, and the C layer) %lu at most; "
