@@ -21,7 +21,7 @@
 #       cuts [from, to) seconds (whole samples) out of a 16-bit mono PCM WAV with a plain 44-byte
 #       header, such as models/sample/morning.wav.
 #
-# Environment: OPT (default -O2; -Os is the other one measured), WASM3_FLAGS (wasm3's d_m3* knobs;
+# Environment: OPT (default -Os: fewer instructions and bytes than -O2 here), WASM3_FLAGS (wasm3's d_m3* knobs;
 # default below), MEMORY_LIMIT (bytes of linear memory wasm3 allocates at most, less than whole
 # 64 KiB pages: its memoryLimit; default 0, none), STACK_BYTES (wasm3's stack for the module's
 # calls; default 0: the C layer's 32 KiB), JOBS, QEMU (default qemu-system-arm),
@@ -43,7 +43,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 c="$here/../../host/c"
 m4="$here/m4"
 CC=arm-none-eabi-gcc
-OPT=${OPT:--O2}
+OPT=${OPT:--Os}
 # wasm3's knobs: compiled code in 1 KiB-aligned pages (not 32 KiB), its compiler's operand stack
 # (on the C stack while compiling) 256 slots deep (not 2,000)
 WASM3_FLAGS=${WASM3_FLAGS:--Dd_m3CodePageAlignSize=1024 -Dd_m3MaxFunctionStackHeight=256}
