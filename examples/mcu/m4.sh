@@ -1,11 +1,14 @@
 #!/bin/sh
-# tinyrnn-c (examples/mcu/tinyrnn-c.c, unchanged) on wasm3 on an emulated Cortex-M4F: QEMU's
+# tinyrnn-c (examples/mcu/tinyrnn-c.c, unchanged) on wasm3 or WAMR on an emulated Cortex-M4F: QEMU's
 # mps2-an386 board, files and stdio over semihosting.
 #
-#   examples/mcu/m4.sh build <wasm3-source-dir> <firmware.elf>
-#       builds wasm3 (its source/, without WASI) and tinyrnn-c from host/c/ and examples/mcu/ with
-#       arm-none-eabi-gcc for a Cortex-M4F (hard float), newlib-nano and librdimon (semihosting),
-#       plus examples/mcu/m4/ (startup, linker script, timer clock, figures); prints its sizes.
+#   examples/mcu/m4.sh build <wasm3|wamr> <runtime-source-dir> <firmware.elf>
+#       builds the runtime and tinyrnn-c from host/c/ and examples/mcu/ with arm-none-eabi-gcc for a
+#       Cortex-M4F (hard float), newlib-nano and librdimon (semihosting), plus examples/mcu/m4/
+#       (startup, linker script, timer clock, figures); prints its sizes.
+#         wasm3  its source/ (not its WASI or libc bindings), compiled here
+#         wamr   its fast interpreter (no WASI, libc, SIMD, threads or AOT; bounds checked in
+#                software) on examples/mcu/m4/wamr/, a bare-metal platform, built with CMake
 #       Objects are kept beside the firmware, in <firmware.elf>.obj/, and rebuilt when flags change.
 #   examples/mcu/m4.sh run <firmware.elf> <tinyrnn-c arguments>...
 #       runs it: `qemu-system-arm -M mps2-an386 -icount shift=0`, the arguments passed by
@@ -21,18 +24,18 @@
 #       cuts [from, to) seconds (whole samples) out of a 16-bit mono PCM WAV with a plain 44-byte
 #       header, such as models/sample/morning.wav.
 #
-# Environment: OPT (default -Os: fewer instructions and bytes than -O2 here), WASM3_FLAGS (wasm3's d_m3* knobs;
-# default below), MEMORY_LIMIT (bytes of linear memory wasm3 allocates at most, less than whole
-# 64 KiB pages: its memoryLimit; default 0, none), STACK_BYTES (wasm3's stack for the module's
-# calls; default 0: the C layer's 32 KiB), JOBS, QEMU (default qemu-system-arm),
-# TIMEOUT (seconds QEMU may run, default 600). Needs gcc-arm-none-eabi, libnewlib-arm-none-eabi
-# and qemu-system-arm (Debian's).
+# Environment: OPT (default -Os; WAMR's interpreter wants -O2), STACK_BYTES (the runtime's stack
+# for the module's calls; default 0: the C layer's 32 KiB), POOL_BYTES (WAMR's pool; 0: 1 MiB),
+# MEMORY_LIMIT (wasm3: bytes of linear memory it allocates at most, less than whole 64 KiB pages:
+# its memoryLimit; default 0, none), WASM3_FLAGS (wasm3's d_m3* knobs; default below), JOBS,
+# QEMU (default qemu-system-arm), TIMEOUT (seconds QEMU may run, default 600). Needs
+# gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm (Debian's); WAMR also cmake.
 set -eu
 
 prog=$0
 die() { echo "$prog: $*" >&2; exit 1; }
 usage() {
-  echo "usage: $prog build <wasm3-source-dir> <firmware.elf>" >&2
+  echo "usage: $prog build <wasm3|wamr> <runtime-source-dir> <firmware.elf>" >&2
   echo "       $prog run <firmware.elf> <tinyrnn-c arguments>..." >&2
   echo "       $prog clip <in.wav> <from-s> <to-s> <out.wav>" >&2
   echo "       $prog calibrate <firmware.elf>" >&2
@@ -49,48 +52,80 @@ OPT=${OPT:--Os}
 WASM3_FLAGS=${WASM3_FLAGS:--Dd_m3CodePageAlignSize=1024 -Dd_m3MaxFunctionStackHeight=256}
 MEMORY_LIMIT=${MEMORY_LIMIT:-0}
 STACK_BYTES=${STACK_BYTES:-0}
+POOL_BYTES=${POOL_BYTES:-0}
 JOBS=${JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 QEMU=${QEMU:-qemu-system-arm}
 TIMEOUT=${TIMEOUT:-600}
 CPU="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
 
 build() {
-  [ $# -eq 2 ] || usage
-  src=$(cd "$1" 2>/dev/null && pwd) || die "no directory $1"
-  out=$2
-  [ -f "$src/source/wasm3.h" ] || die "$src is not wasm3's source (no source/wasm3.h)"
+  [ $# -eq 3 ] || usage
+  runtime=$1
+  src=$(cd "$2" 2>/dev/null && pwd) || die "no directory $2"
+  out=$3
   for tool in $CC arm-none-eabi-objcopy arm-none-eabi-ar arm-none-eabi-size; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)"
   done
   obj="$out.obj"
   mkdir -p "$obj"
   common="$CPU $OPT -g -ffunction-sections -fdata-sections"
-  stamp="$common | $WASM3_FLAGS | $src"
-  if [ ! -f "$obj/flags" ] || [ "$(cat "$obj/flags")" != "$stamp" ]; then rm -f "$obj"/*.o "$obj"/*.a; fi
+  stamp="$runtime | $common | $WASM3_FLAGS | $src"
+  if [ ! -f "$obj/flags" ] || [ "$(cat "$obj/flags")" != "$stamp" ]; then rm -rf "$obj"/*.o "$obj"/*.a "$obj/wamr"; fi
   echo "$stamp" >"$obj/flags"
-
-  # wasm3: its core, not its WASI or libc bindings; its allocations renamed (m4.c counts them)
+  # the runtime's and the C layer's allocations renamed: m4.c counts them apart
   rename="--redefine-sym calloc=m4_rt_calloc --redefine-sym malloc=m4_rt_malloc --redefine-sym realloc=m4_rt_realloc --redefine-sym free=m4_rt_free"
-  if [ ! -f "$obj/libm3.a" ]; then
-    echo "m4.sh: compiling wasm3 ($OPT $WASM3_FLAGS)" >&2
-    ls "$src"/source/m3_*.c | grep -v '/m3_api_' | sed 's,.*/,,; s,\.c$,,' | \
-      xargs -P "$JOBS" -I{} sh -c "$CC $common -std=gnu11 -w $WASM3_FLAGS -I'$src/source' -c '$src/source/{}.c' -o '$obj/w3-{}.o' && arm-none-eabi-objcopy $rename '$obj/w3-{}.o'" \
-      || die "wasm3 did not compile"
-    arm-none-eabi-ar rcs "$obj/libm3.a" "$obj"/w3-*.o
-  fi
+
+  case $runtime in
+    wasm3)
+      [ -f "$src/source/wasm3.h" ] || die "$src is not wasm3's source (no source/wasm3.h)"
+      # its core, not its WASI or libc bindings
+      if [ ! -f "$obj/libm3.a" ]; then
+        echo "m4.sh: compiling wasm3 ($OPT $WASM3_FLAGS)" >&2
+        ls "$src"/source/m3_*.c | grep -v '/m3_api_' | sed 's,.*/,,; s,\.c$,,' | \
+          xargs -P "$JOBS" -I{} sh -c "$CC $common -std=gnu11 -w $WASM3_FLAGS -I'$src/source' -c '$src/source/{}.c' -o '$obj/w3-{}.o' && arm-none-eabi-objcopy $rename '$obj/w3-{}.o'" \
+          || die "wasm3 did not compile"
+        arm-none-eabi-ar rcs "$obj/libm3.a" "$obj"/w3-*.o
+      fi
+      includes="-isystem $src/source $WASM3_FLAGS"
+      lib="$obj/libm3.a"
+      wraps="-Wl,--wrap=m3_NewRuntime"
+      board="-DM4_WASM3 -DM4_MEMORY_LIMIT=$MEMORY_LIMIT"
+      ;;
+    wamr)
+      [ -f "$src/core/iwasm/include/wasm_export.h" ] || die "$src is not WAMR's source (no core/iwasm/include/wasm_export.h)"
+      command -v cmake >/dev/null 2>&1 || die "cmake is not installed (apt-get install cmake make)"
+      # its fast interpreter on the bare-metal platform in examples/mcu/m4/wamr/, built with CMake
+      if [ ! -f "$obj/wamr/libvmlib.a" ]; then
+        echo "m4.sh: building WAMR ($OPT) in $obj/wamr" >&2
+        cmake -S "$m4/wamr" -B "$obj/wamr" -DWAMR_ROOT_DIR="$src" -DCMAKE_SYSTEM_NAME=Generic -DCMAKE_SYSTEM_PROCESSOR=arm \
+          -DCMAKE_C_COMPILER=$CC -DCMAKE_ASM_COMPILER=$CC -DCMAKE_TRY_COMPILE_TARGET_TYPE=STATIC_LIBRARY -DCMAKE_BUILD_TYPE=Release \
+          -DCMAKE_C_FLAGS="$common" -DCMAKE_ASM_FLAGS="$CPU" -DCMAKE_C_FLAGS_RELEASE="" >"$obj/wamr-configure.log" 2>&1 \
+          || { cat "$obj/wamr-configure.log" >&2; die "cmake could not configure WAMR"; }
+        make -C "$obj/wamr" -j"$JOBS" vmlib >"$obj/wamr-build.log" 2>&1 || { tail -40 "$obj/wamr-build.log" >&2; die "WAMR did not build"; }
+        ( cd "$obj/wamr" && mkdir -p x && cd x && arm-none-eabi-ar x ../libvmlib.a && for o in *.o *.obj; do [ -f "$o" ] && arm-none-eabi-objcopy $rename "$o"; done; \
+          rm -f ../libvmlib.a && arm-none-eabi-ar rcs ../libvmlib.a ./* ) || die "WAMR's objects could not be renamed"
+      fi
+      includes="-isystem $src/core/iwasm/include"
+      lib="$obj/wamr/libvmlib.a"
+      wraps=""
+      board=""
+      ;;
+    *) usage ;;
+  esac
 
   echo "m4.sh: compiling tinyrnn-c and the board support" >&2
   warn="-std=c99 -Wall -Wextra -Wpedantic"
-  $CC $common $warn -I"$c" -isystem "$src/source" $WASM3_FLAGS -c "$c/tinyrnn.c" -o "$obj/tinyrnn.o"
-  $CC $common $warn -I"$c" -isystem "$src/source" $WASM3_FLAGS -c "$c/tinyrnn_wasm3.c" -o "$obj/tinyrnn_wasm3.o"
+  $CC $common $warn -I"$c" $includes -c "$c/tinyrnn.c" -o "$obj/tinyrnn.o"
+  $CC $common $warn -I"$c" $includes -c "$c/tinyrnn_$runtime.c" -o "$obj/tinyrnn_$runtime.o"
   arm-none-eabi-objcopy $rename "$obj/tinyrnn.o"
-  arm-none-eabi-objcopy $rename "$obj/tinyrnn_wasm3.o"
+  arm-none-eabi-objcopy $rename "$obj/tinyrnn_$runtime.o"
   $CC $common $warn -I"$c" -include "$m4/clock.h" -c "$here/tinyrnn-c.c" -o "$obj/tinyrnn-c.o"
-  $CC $common $warn -I"$c" -I"$m4" -isystem "$src/source" $WASM3_FLAGS -DM4_WASM3 -DM4_MEMORY_LIMIT="$MEMORY_LIMIT" -DM4_STACK_BYTES="$STACK_BYTES" \
-    -c "$m4/m4.c" -o "$obj/m4.o"
+  # shellcheck disable=SC2086 # word lists
+  $CC $common $warn -I"$c" -I"$m4" $includes -DM4_TINYRNN -DM4_STACK_BYTES="$STACK_BYTES" -DM4_POOL_BYTES="$POOL_BYTES" $board -c "$m4/m4.c" -o "$obj/m4.o"
+  # shellcheck disable=SC2086
   $CC $CPU $OPT --specs=nano.specs --specs=rdimon.specs -nostartfiles -T "$m4/mps2-an386.ld" \
-    -Wl,--gc-sections -Wl,--wrap=tinyrnn_backend_call -Wl,--wrap=tinyrnn_backend_open -Wl,--wrap=m3_NewRuntime -Wl,-Map="$obj/firmware.map" \
-    -u _printf_float "$obj/m4.o" "$obj/tinyrnn-c.o" "$obj/tinyrnn.o" "$obj/tinyrnn_wasm3.o" "$obj/libm3.a" -lm -o "$out"
+    -Wl,--gc-sections -Wl,-z,noexecstack -Wl,--wrap=tinyrnn_backend_call -Wl,--wrap=tinyrnn_backend_open -Wl,--wrap=tinyrnn_open $wraps -Wl,-Map="$obj/firmware.map" \
+    -u _printf_float "$obj/m4.o" "$obj/tinyrnn-c.o" "$obj/tinyrnn.o" "$obj/tinyrnn_$runtime.o" "$lib" -lm -o "$out"
   arm-none-eabi-size -A "$out" | awk -v out="$out" '
     $1 == ".text" || $1 == ".ARM.exidx" || $1 == ".ARM.extab" { flash += $2 }
     $1 == ".data" { flash += $2; data = $2 } $1 == ".bss" { bss = $2 }
@@ -103,7 +138,7 @@ qarg() { printf '%s' "$1" | sed 's/,/,,/g'; }
 run() {
   [ $# -ge 1 ] || usage
   fw=$1; shift
-  [ -f "$fw" ] || die "no firmware $fw (build it first: $prog build <wasm3-source-dir> $fw)"
+  [ -f "$fw" ] || die "no firmware $fw (build it first: $prog build <wasm3|wamr> <runtime-source-dir> $fw)"
   command -v "$QEMU" >/dev/null 2>&1 || die "$QEMU is not installed (apt-get install qemu-system-arm)"
   semi="enable=on,target=native,arg=tinyrnn-c"
   for a in "$@"; do

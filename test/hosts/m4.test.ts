@@ -1,13 +1,14 @@
-// The C host on an emulated Cortex-M4F: examples/mcu/m4.sh builds tinyrnn-c (unchanged) with wasm3
-// (from ../shared/runtimes, extracted once into build/m4/, git-ignored) for QEMU's mps2-an386 with
-// arm-none-eabi-gcc, and runs it there, its files and stdio over semihosting:
+// The C host on an emulated Cortex-M4F: examples/mcu/m4.sh builds tinyrnn-c (unchanged) with wasm3,
+// and again with WAMR's fast interpreter (both from ../shared/runtimes, extracted once into
+// build/m4/, git-ignored), for QEMU's mps2-an386 with arm-none-eabi-gcc, and runs each there, its
+// files and stdio over semihosting:
 //   selftest  `tinyrnn-c <module> selftest` passes on the M4 (every layer kind, bit for bit)
 //   detect    3 s of models/sample/morning.wav (3-6 s, one wake word, cut by `m4.sh clip`) through
 //             hey-jarvis with its own detector settings, pushed 10 ms at a time as a device would:
 //             the events as `tinyrnn detect --json` prints them on the same clip, byte for byte
 //   errors    a missing file: tinyrnn-c's one-line error and status 1, through QEMU
-// It is built in the configuration the README says fits a 256 KB RAM part (-Os, a 4 KiB wasm3
-// stack, linear memory capped at 80 KiB). The figures (instructions per 10 ms hop under
+// wasm3 is built in the configuration the README says fits a 256 KB RAM part (-Os, a 4 KiB wasm3
+// stack, linear memory capped at 80 KiB); WAMR at -O2 with a 4 KiB stack. The figures (instructions per 10 ms hop under
 // -icount shift=0, flash, RAM) are reported as diagnostics, never asserted. Where
 // ../shared/runtimes is absent the test says so and is skipped; the Debian tools it needs
 // (gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm) are installed when missing.
@@ -25,17 +26,21 @@ const OUT = resolve("build/m4");
 const DIR = join(OUT, "test");
 const WASM = "build/tinyrnn.mvp.wasm";
 const MODEL = "models/hey-jarvis/hey-jarvis.tinyrnn";
-const SKIP = existsSync(SHARED) ? false : `${SHARED} (the wasm3 source) is absent here: the Cortex-M4 build is not built or tested`;
-// the configuration host/c/README.md says fits a 256 KB RAM / 1 MB flash part
-const FITS = { OPT: "-Os", STACK_BYTES: "4096", MEMORY_LIMIT: String(80 * 1024) };
+const SKIP = existsSync(SHARED) ? false : `${SHARED} (the wasm3 and WAMR sources) is absent here: the Cortex-M4 build is not built or tested`;
+const RUNTIMES = [
+  // wasm3 as host/c/README.md says it fits a 256 KB RAM / 1 MB flash part
+  { name: "wasm3", env: { OPT: "-Os", STACK_BYTES: "4096", MEMORY_LIMIT: String(80 * 1024) } },
+  // WAMR's interpreter is faster at -O2 than at -Os (its handlers are threaded with computed gotos)
+  { name: "wamr", env: { OPT: "-O2", STACK_BYTES: "4096" } },
+] as const;
 
 const sh = (args: string[], env: Record<string, string> = {}) =>
   spawnSync("sh", ["examples/mcu/m4.sh", ...args], { encoding: "utf8", env: { ...process.env, ...env }, timeout: 600_000, maxBuffer: 64 << 20 });
 
-/** Extract wasm3's tarball into build/m4/ (once): its source directory. */
-function wasm3Source(): string {
-  const tarball = readdirSync(SHARED).find((f) => f.startsWith("wasm3-") && f.endsWith(".tar.gz"));
-  if (!tarball) throw new Error(`${SHARED} has no wasm3-*.tar.gz`);
+/** Extract `<name>-*.tar.gz` into build/m4/ (once): its source directory. */
+function source(name: string): string {
+  const tarball = readdirSync(SHARED).find((f) => f.startsWith(`${name}-`) && f.endsWith(".tar.gz"));
+  if (!tarball) throw new Error(`${SHARED} has no ${name}-*.tar.gz`);
   const src = join(OUT, tarball.replace(/\.tar\.gz$/, ""));
   if (!existsSync(join(src, ".extracted"))) {
     rmSync(src, { recursive: true, force: true });
@@ -47,17 +52,10 @@ function wasm3Source(): string {
   return src;
 }
 
-test("the C host on wasm3 on an emulated Cortex-M4 (QEMU mps2-an386) gives Node's events", { skip: SKIP }, async (t) => {
-  const t0 = performance.now();
-  debian(["gcc-arm-none-eabi", "libnewlib-arm-none-eabi", "qemu-system-arm"], "the Cortex-M4 build of the C host (test/hosts/m4.test.ts) needs them");
+test("the C host on wasm3 and WAMR on an emulated Cortex-M4 (QEMU mps2-an386) gives Node's events", { skip: SKIP }, async (t) => {
+  debian(["gcc-arm-none-eabi", "libnewlib-arm-none-eabi", "qemu-system-arm", "cmake", "make"], "the Cortex-M4 build of the C host (test/hosts/m4.test.ts) needs them");
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
-  const fw = join(OUT, "tinyrnn-c-m4.elf");
-  const b = sh(["build", wasm3Source(), fw], FITS);
-  assert.equal(b.status, 0, `m4.sh build failed:\n${b.stderr}`);
-  assert.doesNotMatch(b.stderr, /warning:/, "tinyrnn-c, the C layer and the board support compile without warnings (C99, -Wall -Wextra -Wpedantic)");
-  for (const line of b.stderr.split("\n").filter((l) => l.includes("flash"))) t.diagnostic(line.replace(/^m4\.sh: \S+: /, "firmware: "));
-  const built = performance.now();
 
   // the clip, cut by the script, and what Node makes of it (decoded as `tinyrnn detect` does)
   const clip = join(DIR, "morning-3-6s.wav");
@@ -75,18 +73,27 @@ test("the C host on wasm3 on an emulated Cortex-M4 (QEMU mps2-an386) gives Node'
   m.dispose();
   assert.equal(events.split("\n").length - 1, 1, "Node hears the one wake word in the clip");
 
-  const selftest = sh(["run", fw, WASM, "selftest"]);
-  assert.equal(selftest.status, 0, `the self-test fails on the M4:\n${selftest.stderr}`);
-  assert.equal(selftest.stdout, "selftest: ok\n");
+  for (const { name, env } of RUNTIMES) {
+    const t0 = performance.now();
+    const fw = join(OUT, `tinyrnn-c-m4-${name}.elf`);
+    const b = sh(["build", name, source(name), fw], env);
+    assert.equal(b.status, 0, `m4.sh build ${name} failed:\n${b.stderr}`);
+    assert.doesNotMatch(b.stderr, /warning:/, `${name}: tinyrnn-c, the C layer and the board support compile and link without warnings (C99, -Wall -Wextra -Wpedantic)`);
+    for (const line of b.stderr.split("\n").filter((l) => l.includes("flash"))) t.diagnostic(`${name}: ${line.replace(/^m4\.sh: \S+: /, "firmware: ")}`);
+    const built = performance.now();
 
-  const run = sh(["run", fw, WASM, MODEL, "detect", clip, ...args, "--max-push", "160"]);
-  assert.equal(run.status, 0, `tinyrnn-c detect on the M4 failed:\n${run.stderr}`);
-  assert.equal(run.stdout, events, "the M4's events are Node's, byte for byte");
-  for (const line of run.stderr.split("\n").filter((l) => l.startsWith("m4: ") || l.includes("steps"))) t.diagnostic(line);
+    const selftest = sh(["run", fw, WASM, "selftest"]);
+    assert.equal(selftest.status, 0, `${name}: the self-test fails on the M4:\n${selftest.stderr}`);
+    assert.equal(selftest.stdout, "selftest: ok\n");
 
-  const missing = sh(["run", fw, WASM, MODEL, "detect", join(DIR, "no-such.wav"), ...args]);
-  assert.equal(missing.status, 1, "a missing file: status 1");
-  assert.match(missing.stderr.split("\n")[0], /^tinyrnn-c: cannot read the audio .*no-such\.wav$/);
+    const run = sh(["run", fw, WASM, MODEL, "detect", clip, ...args, "--max-push", "160"]);
+    assert.equal(run.status, 0, `${name}: tinyrnn-c detect on the M4 failed:\n${run.stderr}`);
+    assert.equal(run.stdout, events, `${name}: the M4's events are Node's, byte for byte`);
+    for (const line of run.stderr.split("\n").filter((l) => l.startsWith("m4: ") || l.includes("steps"))) t.diagnostic(`${name}: ${line}`);
 
-  t.diagnostic(`built in ${((built - t0) / 1000).toFixed(1)} s, run in ${((performance.now() - built) / 1000).toFixed(1)} s`);
+    const missing = sh(["run", fw, WASM, MODEL, "detect", join(DIR, "no-such.wav"), ...args]);
+    assert.equal(missing.status, 1, `${name}: a missing file: status 1`);
+    assert.match(missing.stderr.split("\n")[0], /^tinyrnn-c: cannot read the audio .*no-such\.wav$/);
+    t.diagnostic(`${name}: built in ${((built - t0) / 1000).toFixed(1)} s, run in ${((performance.now() - built) / 1000).toFixed(1)} s`);
+  }
 });

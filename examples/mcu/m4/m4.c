@@ -11,15 +11,17 @@
  *     so a nanosecond here is an instruction (to within a tick, 40 ns)
  *   - _sbrk: the heap from the end of .bss up to the stack's reserve, its high-water mark kept
  *   - the figures, on stderr at exit (lines starting "m4:"), measured through the linker and
- *     objcopy, so that neither the C layer nor wasm3 is edited:
+ *     objcopy, so that neither the C layer nor the runtime is edited:
  *       · `-Wl,--wrap=tinyrnn_backend_call`: instructions per call into the module, by export;
  *         with `--max-push 160` each pipelinePush is one 10 ms hop (frontend, model, detector)
- *       · the C layer's and wasm3's objects have calloc/malloc/realloc/free renamed to
+ *       · the C layer's and the runtime's objects have calloc/malloc/realloc/free renamed to
  *         m4_rt_* (objcopy --redefine-sym): the runtime's own heap (wasm3's code pages, stack,
- *         module, linear memory) is counted apart from tinyrnn-c's file buffers
- *       · `-Wl,--wrap=m3_NewRuntime`: M4_MEMORY_LIMIT (bytes, 0: none), when defined, caps the
- *         bytes of linear memory wasm3 allocates (its memoryLimit: less than whole 64 KiB pages);
- *         M4_STACK_BYTES (0: the C layer's 32 KiB) sizes wasm3's stack for the module's calls
+ *         module, linear memory; WAMR's pool) is counted apart from tinyrnn-c's file buffers;
+ *         WAMR's pool's own high-water mark is the C layer's (tinyrnn_memory)
+ *       · `-Wl,--wrap=tinyrnn_open`: M4_STACK_BYTES and M4_POOL_BYTES, when not 0, replace the
+ *         defaults of tinyrnn_options.stack_bytes (32 KiB) and .pool_bytes (WAMR's, 1 MiB)
+ *       · `-Wl,--wrap=m3_NewRuntime`: M4_MEMORY_LIMIT (bytes, 0: none), when not 0, caps the
+ *         bytes of linear memory wasm3 allocates (its memoryLimit: less than whole 64 KiB pages)
  *
  * C99 with GNU inline assembly (arm-none-eabi-gcc).
  */
@@ -36,7 +38,7 @@
 #include "clock.h"
 #include "tinyrnn_backend.h"
 
-#ifdef M4_WASM3 /* tinyrnn-c on wasm3: its hooks; without it, m4.c alone (calibrate.c) */
+#ifdef M4_WASM3 /* tinyrnn-c on wasm3: its memory knobs */
 #include "wasm3.h"
 #include "m3_env.h"
 #endif
@@ -134,7 +136,7 @@ static uint32_t *deepest_touched(void) {
     return p;
 }
 
-#ifdef M4_WASM3
+#ifdef M4_TINYRNN /* tinyrnn-c's hooks; without it, m4.c alone (calibrate.c) */
 /* ---- instructions per call into the module --------------------------------------------------- */
 
 typedef struct { uint32_t calls; uint64_t sum, max, min; } stat;
@@ -172,6 +174,16 @@ static void stack_after_call(uint32_t *entry) {
     }
 }
 
+/* WAMR's pool, which every allocation of WAMR's comes from (linear memory included): its
+   high-water mark, as the C layer reports it (wasm3 has no pool: -1) */
+static int64_t pool_peak = -1, pool_total = -1;
+static void pool_after_call(tinyrnn *rt) {
+    tinyrnn_memory_info m;
+    if (tinyrnn_memory(rt, &m) < 0 || m.heap_total_bytes < 0) return;
+    if (m.heap_peak_bytes > pool_peak) pool_peak = m.heap_peak_bytes;
+    pool_total = m.heap_total_bytes;
+}
+
 int __real_tinyrnn_backend_call(tinyrnn *rt, int fn, const int32_t *args, int32_t *i32, double *f64);
 int __wrap_tinyrnn_backend_call(tinyrnn *rt, int fn, const int32_t *args, int32_t *i32, double *f64) {
     uint32_t *entry = (uint32_t *)__builtin_frame_address(0);
@@ -186,7 +198,10 @@ int __wrap_tinyrnn_backend_call(tinyrnn *rt, int fn, const int32_t *args, int32_
     }
     /* each export's first calls only: a scan costs ~0.4 M instructions, and later calls of the
        same export go no deeper (tinyrnn-c's own timings would otherwise include the scans) */
-    if (fn < 0 || fn >= TINYRNN_FN_COUNT || by_export[fn].calls <= 3) stack_after_call(entry);
+    if (fn < 0 || fn >= TINYRNN_FN_COUNT || by_export[fn].calls <= 3) {
+        stack_after_call(entry);
+        pool_after_call(rt);
+    }
     return r;
 }
 
@@ -207,21 +222,36 @@ int __wrap_tinyrnn_backend_open(tinyrnn *rt, const uint8_t *wasm, uint32_t wasm_
     return r;
 }
 
-#ifndef M4_MEMORY_LIMIT
-#define M4_MEMORY_LIMIT 0
-#endif
+/* tinyrnn_options that tinyrnn-c leaves at their defaults: the runtime's stack for the module's
+   calls (M4_STACK_BYTES) and WAMR's pool (M4_POOL_BYTES); 0: the C layer's defaults */
 #ifndef M4_STACK_BYTES
 #define M4_STACK_BYTES 0
 #endif
+#ifndef M4_POOL_BYTES
+#define M4_POOL_BYTES 0
+#endif
+tinyrnn *__real_tinyrnn_open(const uint8_t *wasm, uint32_t wasm_bytes, const tinyrnn_options *options, char *why, size_t why_bytes);
+tinyrnn *__wrap_tinyrnn_open(const uint8_t *wasm, uint32_t wasm_bytes, const tinyrnn_options *options, char *why, size_t why_bytes) {
+    tinyrnn_options o = options ? *options : tinyrnn_default_options();
+    if (M4_STACK_BYTES) o.stack_bytes = M4_STACK_BYTES;
+    if (M4_POOL_BYTES) o.pool_bytes = M4_POOL_BYTES;
+    return __real_tinyrnn_open(wasm, wasm_bytes, &o, why, why_bytes);
+}
+
+#ifdef M4_WASM3
+#ifndef M4_MEMORY_LIMIT
+#define M4_MEMORY_LIMIT 0
+#endif
 IM3Runtime __real_m3_NewRuntime(IM3Environment env, uint32_t stack_bytes, void *user);
 IM3Runtime __wrap_m3_NewRuntime(IM3Environment env, uint32_t stack_bytes, void *user) {
-    IM3Runtime r = __real_m3_NewRuntime(env, M4_STACK_BYTES ? M4_STACK_BYTES : stack_bytes, user);
+    IM3Runtime r = __real_m3_NewRuntime(env, stack_bytes, user);
     if (r && M4_MEMORY_LIMIT) r->memoryLimit = M4_MEMORY_LIMIT;
     return r;
 }
+#endif /* M4_WASM3 */
 #else
 #define RT_STACK_PEAK 0
-#endif /* M4_WASM3 */
+#endif /* M4_TINYRNN */
 
 /* ---- the report ----------------------------------------------------------------------------- */
 
@@ -238,7 +268,7 @@ static void report(void) {
     const uint32_t bss = (uint32_t)((char *)&__bss_end__ - (char *)&__bss_start__);
     char a[21];
     fflush(stdout);
-#ifdef M4_WASM3
+#ifdef M4_TINYRNN
     {
     const stat *push = &by_export[TINYRNN_FN_pipelinePush];
     char b[21], c[21];
@@ -247,11 +277,14 @@ static void report(void) {
                 fmt_u64(hops.sum / hops.calls, a), fmt_u64(hops.max, b), fmt_u64(hops.min, c), (unsigned long)hops.calls);
     if (push->calls)
         fprintf(stderr, "m4: instructions in pipelinePush: %s in %lu calls\n", fmt_u64(push->sum, a), (unsigned long)push->calls);
-    if (opens) fprintf(stderr, "m4: opening the module (wasm3 parsing and compiling it): %s instructions; then the runtime's heap %lu bytes, linear memory (%lu) included\n",
+    if (opens) fprintf(stderr, "m4: opening the module (the runtime loading it; wasm3 compiles it too): %s instructions; then the runtime's heap %lu bytes, linear memory (%lu) included\n",
                        fmt_u64(open_ns / opens, a), (unsigned long)open_heap, (unsigned long)open_linear);
+    if (pool_total >= 0)
+        fprintf(stderr, "m4: %s's pool: %lu bytes at most in use, of %lu (tinyrnn_options.pool_bytes)\n", tinyrnn_runtime_name(),
+                (unsigned long)pool_peak, (unsigned long)pool_total);
     }
 #endif
-    fprintf(stderr, "m4: RAM: .data %lu + .bss %lu bytes static; heap high-water %lu bytes, the runtime's own (wasm3 with linear memory, and the C layer) %lu at most; "
+    fprintf(stderr, "m4: RAM: .data %lu + .bss %lu bytes static; heap high-water %lu bytes, the runtime's own (wasm3 with linear memory, or WAMR's whole pool; and the C layer) %lu at most; "
             "stack: %lu bytes at most in the runtime's calls, %lu in all\n",
             (unsigned long)data, (unsigned long)bss, (unsigned long)(heap_peak - (char *)&end), (unsigned long)rt_peak,
             (unsigned long)RT_STACK_PEAK, (unsigned long)((char *)&__stack_top - (char *)deepest_touched()));
