@@ -17,6 +17,13 @@
 #       -icount shift=0 one instruction is one nanosecond of virtual time, so the times tinyrnn-c
 #       prints are instruction counts (us per hop = thousands of instructions per hop). Exits with
 #       the firmware's status.
+#   examples/mcu/m4.sh wamrc <wamr-source-dir> <build-dir>
+#       builds WAMR's AOT compiler, wamrc, into <build-dir> (once) against Debian's llvm-16-dev,
+#       as wamr-compiler/README.md says (-DWAMR_BUILD_WITH_CUSTOM_LLVM=1); minutes.
+#   examples/mcu/m4.sh aot <wamrc> <module.wasm> <module.aot>
+#       compiles the module ahead of time for the M4 (thumbv7em, eabihf, cortex-m4; bounds checked
+#       in software, wamrc's default for 32-bit targets). A firmware built with AOT=1 runs it:
+#       pass <module.aot> where tinyrnn-c takes <module.wasm>.
 #   examples/mcu/m4.sh calibrate <firmware.elf>
 #       builds and runs examples/mcu/m4/calibrate.c: loops of a known instruction count, timed as
 #       tinyrnn-c times itself, to check that a nanosecond is an instruction here.
@@ -26,6 +33,7 @@
 #
 # Environment: OPT (default -Os; WAMR's interpreter wants -O2), STACK_BYTES (the runtime's stack
 # for the module's calls; default 0: the C layer's 32 KiB), POOL_BYTES (WAMR's pool; 0: 1 MiB),
+# AOT (WAMR: 1 adds its AOT loader, for modules compiled by wamrc --target=thumbv7em; default 0),
 # MEMORY_LIMIT (wasm3: bytes of linear memory it allocates at most, less than whole 64 KiB pages:
 # its memoryLimit; default 0, none), WASM3_FLAGS (wasm3's d_m3* knobs; default below), JOBS,
 # QEMU (default qemu-system-arm), TIMEOUT (seconds QEMU may run, default 600). Needs
@@ -39,6 +47,8 @@ usage() {
   echo "       $prog run <firmware.elf> <tinyrnn-c arguments>..." >&2
   echo "       $prog clip <in.wav> <from-s> <to-s> <out.wav>" >&2
   echo "       $prog calibrate <firmware.elf>" >&2
+  echo "       $prog wamrc <wamr-source-dir> <build-dir>" >&2
+  echo "       $prog aot <wamrc> <module.wasm> <module.aot>" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
@@ -53,6 +63,7 @@ WASM3_FLAGS=${WASM3_FLAGS:--Dd_m3CodePageAlignSize=1024 -Dd_m3MaxFunctionStackHe
 MEMORY_LIMIT=${MEMORY_LIMIT:-0}
 STACK_BYTES=${STACK_BYTES:-0}
 POOL_BYTES=${POOL_BYTES:-0}
+AOT=${AOT:-0}
 JOBS=${JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 QEMU=${QEMU:-qemu-system-arm}
 TIMEOUT=${TIMEOUT:-600}
@@ -69,7 +80,7 @@ build() {
   obj="$out.obj"
   mkdir -p "$obj"
   common="$CPU $OPT -g -ffunction-sections -fdata-sections"
-  stamp="$runtime | $common | $WASM3_FLAGS | $src"
+  stamp="$runtime | $common | $WASM3_FLAGS | $AOT | $src"
   if [ ! -f "$obj/flags" ] || [ "$(cat "$obj/flags")" != "$stamp" ]; then rm -rf "$obj"/*.o "$obj"/*.a "$obj/wamr"; fi
   echo "$stamp" >"$obj/flags"
   # the runtime's and the C layer's allocations renamed: m4.c counts them apart
@@ -98,7 +109,7 @@ build() {
       if [ ! -f "$obj/wamr/libvmlib.a" ]; then
         echo "m4.sh: building WAMR ($OPT) in $obj/wamr" >&2
         cmake -S "$m4/wamr" -B "$obj/wamr" -DWAMR_ROOT_DIR="$src" -DCMAKE_SYSTEM_NAME=Generic -DCMAKE_SYSTEM_PROCESSOR=arm \
-          -DCMAKE_C_COMPILER=$CC -DCMAKE_ASM_COMPILER=$CC -DCMAKE_TRY_COMPILE_TARGET_TYPE=STATIC_LIBRARY -DCMAKE_BUILD_TYPE=Release \
+          -DCMAKE_C_COMPILER=$CC -DCMAKE_ASM_COMPILER=$CC -DCMAKE_TRY_COMPILE_TARGET_TYPE=STATIC_LIBRARY -DCMAKE_BUILD_TYPE=Release -DTINYRNN_WAMR_AOT="$AOT" \
           -DCMAKE_C_FLAGS="$common" -DCMAKE_ASM_FLAGS="$CPU" -DCMAKE_C_FLAGS_RELEASE="" >"$obj/wamr-configure.log" 2>&1 \
           || { cat "$obj/wamr-configure.log" >&2; die "cmake could not configure WAMR"; }
         make -C "$obj/wamr" -j"$JOBS" vmlib >"$obj/wamr-build.log" 2>&1 || { tail -40 "$obj/wamr-build.log" >&2; die "WAMR did not build"; }
@@ -187,8 +198,35 @@ calibrate() {
   run "$out"
 }
 
+wamrc() {
+  [ $# -eq 2 ] || usage
+  src=$(cd "$1" 2>/dev/null && pwd) || die "no directory $1"
+  out=$2
+  [ -f "$src/wamr-compiler/CMakeLists.txt" ] || die "$src is not WAMR's source (no wamr-compiler/)"
+  if [ -x "$out/wamrc" ]; then echo "$out/wamrc"; return; fi
+  llvm=${LLVM_DIR:-/usr/lib/llvm-16/lib/cmake/llvm}
+  [ -f "$llvm/LLVMConfig.cmake" ] || die "no LLVM 16 in $llvm (apt-get install llvm-16-dev, or set LLVM_DIR)"
+  mkdir -p "$out"
+  echo "m4.sh: building wamrc in $out (minutes)" >&2
+  cmake -S "$src/wamr-compiler" -B "$out" -DWAMR_BUILD_WITH_CUSTOM_LLVM=1 -DLLVM_DIR="$llvm" -DCMAKE_BUILD_TYPE=Release \
+    >"$out/configure.log" 2>&1 || { tail -30 "$out/configure.log" >&2; die "cmake could not configure wamrc"; }
+  make -C "$out" -j"$JOBS" wamrc >"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; die "wamrc did not build (whole log: $out/build.log)"; }
+  echo "$out/wamrc"
+}
+
+aot() {
+  [ $# -eq 3 ] || usage
+  [ -x "$1" ] || die "no wamrc at $1 (build it: $prog wamrc <wamr-source-dir> <build-dir>)"
+  [ -f "$2" ] || die "no module $2"
+  "$1" --target=thumbv7em --target-abi=eabihf --cpu=cortex-m4 --opt-level=3 -o "$3" "$2" >"$3.log" 2>&1 ||
+    { cat "$3.log" >&2; rm -f "$3.log"; die "wamrc could not compile $2"; }
+  rm -f "$3.log"
+}
+
 cmd=$1; shift
 case $cmd in
+  wamrc) wamrc "$@" ;;
+  aot) aot "$@" ;;
   build) build "$@" ;;
   calibrate) calibrate "$@" ;;
   run) run "$@" ;;
