@@ -37,8 +37,9 @@
  * the stack given to the module). --repeat N runs the input N times (a reset between), for
  * timing; outputs and events are those of the first run. --max-memory BYTES caps linear memory
  * (--max-pages N: at N 64 KiB pages), where the module refuses to allocate: an error, not a trap;
- * --pool-bytes N sizes WAMR's pool (default 1 MiB); --max-push N hands the pipeline at most N
- * samples per call (default 4096), which sizes its buffers in linear memory.
+ * --stack-bytes N sizes the runtime's stack for the module's calls (default 32 KiB; the module
+ * needs ~3 KiB); --pool-bytes N sizes WAMR's pool (default 1 MiB); --max-push N hands the pipeline
+ * at most N samples per call (default 4096), which sizes its buffers in linear memory.
  */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
 
@@ -74,7 +75,7 @@ static void usage(void) {
             "                 [--labels a,b (--sum-thresholds T,T | --thresholds P,P) [--background a] [--smoothing-steps W] [--refractory-steps R]]\n"
             "       %s <module.wasm> <model.tinyrnn> info\n"
             "       %s <module.wasm> selftest\n"
-            "       any: [--max-memory BYTES | --max-pages N] [--pool-bytes N]   detect: [--max-push N]\n",
+            "       any: [--max-memory BYTES | --max-pages N] [--stack-bytes N] [--pool-bytes N]   detect: [--max-push N]\n",
             prog, prog, prog, prog);
     exit(2);
 }
@@ -139,7 +140,7 @@ static int run(tinyrnn *rt, tinyrnn_model *model, const char *model_path, const 
     double t0, wall;
     if (input_bytes % row_in != 0) {
         fprintf(stderr, "%s: the input has %lu bytes: not a whole number of %lu-byte rows (%d %s values)\n", prog,
-                (unsigned long)input_bytes, (unsigned long)row_in, model->input_len, i16 ? "int16" : "float32");
+                (unsigned long)input_bytes, (unsigned long)row_in, (int)model->input_len, i16 ? "int16" : "float32");
         return 1;
     }
     if (model->input_len > MAX_VALUES || model->output_len > MAX_VALUES) die("this example steps at most %d values", MAX_VALUES);
@@ -393,6 +394,7 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--threshold") == 0 && more) threshold_arg = argv[++i];
         else if (strcmp(a, "--max-memory") == 0 && more) options.max_memory_bytes = (uint32_t)parse_long(argv[++i], "--max-memory", 65536, 0x7fffffffL);
         else if (strcmp(a, "--pool-bytes") == 0 && more) options.pool_bytes = (uint32_t)parse_long(argv[++i], "--pool-bytes", 4096, 0x7fffffffL);
+        else if (strcmp(a, "--stack-bytes") == 0 && more) options.stack_bytes = (uint32_t)parse_long(argv[++i], "--stack-bytes", 1024, 0x7fffffffL);
         else if (strcmp(a, "-o") == 0 && more) out_path = argv[++i];
         else if (strcmp(a, "--state-in") == 0 && more) state_in_path = argv[++i];
         else if (strcmp(a, "--state-out") == 0 && more) state_out_path = argv[++i];
@@ -428,8 +430,8 @@ int main(int argc, char **argv) {
         printf("{\"runtime\":\"%s\",\"build\":\"%s\",\"numType\":\"%s\",\"inputLen\":%d,\"outputLen\":%d,\"layerCount\":%d,"
                "\"stateBytes\":%d,\"scratchBytes\":%d,\"weightBytes\":%d,\"inputScale\":%.9g,\"outputScale\":%.9g",
                tinyrnn_runtime_name(), tinyrnn_build_features(rt) & TINYRNN_BUILD_SIMD ? "simd" : "mvp",
-               model.num_type == TINYRNN_NUM_INT8 ? "int8" : "f32", model.input_len, model.output_len, model.layer_count,
-               model.state_bytes, model.scratch_bytes, model.weight_bytes, model.input_scale, model.output_scale);
+               model.num_type == TINYRNN_NUM_INT8 ? "int8" : "f32", (int)model.input_len, (int)model.output_len, (int)model.layer_count,
+               (int)model.state_bytes, (int)model.scratch_bytes, (int)model.weight_bytes, model.input_scale, model.output_scale);
         if (have_host == 0) { /* the host section: the pipeline and its labels */
             printf(",\"pipeline\":\"%s\",\"hopMs\":%.17g,\"labels\":[", host.pipe_kind == TINYRNN_PIPE_AUDIO ? "audio" : host.pipe_kind == TINYRNN_PIPE_SENSOR ? "sensor" : "none", host.hop_ms);
             for (l = 0; l < host.label_count; l++) {

@@ -1,0 +1,6 @@
+# WAMR's SHARED_PLATFORM_CONFIG for the bare-metal platform here (examples/mcu/m4.sh wamr)
+set (PLATFORM_SHARED_DIR ${CMAKE_CURRENT_LIST_DIR})
+add_definitions(-DBH_PLATFORM_TINYRNN_M4)
+include_directories(${PLATFORM_SHARED_DIR})
+include_directories(${SHARED_DIR}/platform/include)
+set (PLATFORM_SHARED_SOURCE ${PLATFORM_SHARED_DIR}/platform.c)
