@@ -1,8 +1,10 @@
 // The C host (host/c/, examples/mcu/tinyrnn-c.c) on wasm3, on WAMR's fast interpreter and on WAMR
 // running the module compiled ahead of time (wamrc, against Debian's llvm-16-dev: installed with
-// apt-get when missing), built from their sources in ../shared/runtimes (extracted and built once
-// into build/c/, git-ignored), gives what Node gives on the same module (build/tinyrnn.mvp.wasm;
-// for AOT, build/c/tinyrnn.mvp.aot compiled from it on each run), byte for byte:
+// apt-get when missing; the module compiled on each run for this machine, build/c/tinyrnn.mvp.aot
+// with bounds checked in software as on a microcontroller, build/c/tinyrnn.mvp.hw.aot with
+// WAMR's hardware bounds checks), built from their sources in ../shared/runtimes (extracted and
+// built once into build/c/, git-ignored), gives what Node gives on the same module
+// (build/tinyrnn.mvp.wasm), byte for byte:
 //   run     every shipped model, and a model of every layer kind (f32 and int8), stepped as a raw
 //           stream over float32 rows (real features, then saturating ones) and over int16 rows;
 //           a stream state saved half-way (the TypeScript host's format) and continued
@@ -13,9 +15,9 @@
 //   errors  a corrupt model and a foreign state refused in the TypeScript host's words; a
 //           pipeline refused when linear memory is capped below what it needs
 //   selftest  `tinyrnn-c <module> selftest` (host/c/tinyrnn_selftest.h, which every command runs
-//           first) passes on all three (and WAMR's AOT build runs the .wasm too); built with one
+//           first) passes on all four (and WAMR's AOT builds run the .wasm too); built with one
 //           expected output of its header changed, it fails, naming that output
-// The three are checked side by side. Where ../shared/runtimes is absent (a fresh clone
+// The four are checked side by side. Where ../shared/runtimes is absent (a fresh clone
 // elsewhere) the test says so and is skipped.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -38,11 +40,14 @@ const OUT = resolve("build/c");
 const DIR = join(OUT, "test");
 const WASM = "build/tinyrnn.mvp.wasm";
 const SKIP = existsSync(SHARED) ? false : `${SHARED} (the wasm3 and WAMR sources) is absent here: the C host is not built or tested`;
-const AOT = join(OUT, "tinyrnn.mvp.aot"); // WASM compiled by wamrc for this machine's CPU
+// WASM compiled by wamrc for this machine's CPU: bounds checked in software (as on a
+// microcontroller), and by the hardware (wamrc's default on 64-bit targets; WAMR's guard pages)
+const AOT = join(OUT, "tinyrnn.mvp.aot"), AOT_HW = join(OUT, "tinyrnn.mvp.hw.aot");
 const RUNTIMES = [
   { name: "wasm3", source: "wasm3", what: "wasm3", module: WASM },
   { name: "wamr", source: "wamr", what: "WAMR (fast interpreter)", module: WASM },
   { name: "wamr-aot", source: "wamr", what: "WAMR AOT (wamrc --bounds-checks=1)", module: AOT },
+  { name: "wamr-aot-hw", source: "wamr", what: "WAMR AOT, bounds checked by the hardware", module: AOT_HW },
 ] as const;
 type RuntimeName = (typeof RUNTIMES)[number]["name"];
 const SHIPPED = [
@@ -76,7 +81,7 @@ function buildHost(name: RuntimeName, variant?: { suffix: string; cflags: string
   const t0 = performance.now();
   const src = sourceDir(RUNTIMES.find((r) => r.name === name)!.source);
   const bin = join(OUT, `tinyrnn-c-${name}${variant?.suffix ?? ""}`);
-  process.stderr.write(`# building ${name} (once; its CMake build stays in ${src}/build-tinyrnn${name === "wamr-aot" ? "-aot" : ""}) and tinyrnn-c…\n`);
+  process.stderr.write(`# building ${name} (once; its CMake build stays in ${src}/build-tinyrnn${name.replace(/^wamr/, "").replace(/^wasm3/, "")}) and tinyrnn-c…\n`);
   const env = variant ? { ...process.env, CFLAGS: `${process.env.CFLAGS ?? ""} ${variant.cflags}` } : process.env;
   const b = spawnSync("sh", ["examples/mcu/build.sh", name, src, bin], { encoding: "utf8", env });
   process.stderr.write(b.stderr.replace(/^(?=.)/gm, "#   "));
@@ -88,10 +93,10 @@ function buildHost(name: RuntimeName, variant?: { suffix: string; cflags: string
 
 /**
  * WAMR's AOT compiler, built once with examples/mcu/build.sh wamrc (Debian's llvm-16-dev, installed
- * first when missing), compiles WASM into AOT: its bounds checked in software, as the runtime
- * (WAMR_DISABLE_HW_BOUND_CHECK) expects.
+ * first when missing), compiles WASM into AOT and AOT_HW: bounds checked in software, as
+ * the wamr-aot build (WAMR_DISABLE_HW_BOUND_CHECK) needs, and not (wamr-aot-hw).
  */
-function compileAot(): string {
+function compileAot(): void {
   const t0 = performance.now();
   debian(["llvm-16-dev"], "WAMR's AOT compiler wamrc builds against LLVM 16: apt-get install llvm-16-dev");
   const src = sourceDir("wamr"), wamrc = join(OUT, "wamrc");
@@ -100,11 +105,14 @@ function compileAot(): string {
   process.stderr.write(b.stderr.replace(/^(?=.)/gm, "#   "));
   assert.equal(b.status, 0, `examples/mcu/build.sh wamrc failed:\n${b.stderr}`);
   const t1 = performance.now();
-  rmSync(AOT, { force: true });
-  const c = spawnSync(wamrc, ["--bounds-checks=1", "-o", AOT, WASM], { encoding: "utf8" });
-  assert.equal(c.status, 0, `wamrc --bounds-checks=1 -o ${AOT} ${WASM} failed:\n${c.stdout}${c.stderr}`);
-  process.stderr.write(`# wamrc ready in ${((t1 - t0) / 1000).toFixed(1)} s; ${WASM} compiled to ${AOT} (${statSync(AOT).size} bytes) in ${((performance.now() - t1) / 1000).toFixed(1)} s\n`);
-  return AOT;
+  process.stderr.write(`# wamrc ready in ${((t1 - t0) / 1000).toFixed(1)} s\n`);
+  for (const [aot, flags] of [[AOT, ["--bounds-checks=1"]], [AOT_HW, []]] as const) {
+    const t2 = performance.now();
+    rmSync(aot, { force: true });
+    const c = spawnSync(wamrc, [...flags, "-o", aot, WASM], { encoding: "utf8" });
+    assert.equal(c.status, 0, `wamrc ${flags.join(" ")} -o ${aot} ${WASM} failed:\n${c.stdout}${c.stderr}`);
+    process.stderr.write(`# wamrc ${[...flags, ""].join(" ")}compiled ${WASM} to ${aot} (${statSync(aot).size} bytes) in ${((performance.now() - t2) / 1000).toFixed(1)} s\n`);
+  }
 }
 
 /** Run tinyrnn-c on `module`; asynchronous, so that the runtimes run side by side. */
@@ -310,9 +318,12 @@ test("the C host on wasm3, WAMR and WAMR AOT gives Node's outputs, events and st
   const t0 = performance.now();
   compileAot();
   const bins = Object.fromEntries(RUNTIMES.map(({ name }) => [name, buildHost(name)])) as Record<RuntimeName, string>;
-  // WAMR built with its AOT loader runs the .wasm too, interpreted
-  const both = spawnSync(bins["wamr-aot"], [WASM, "selftest"], { encoding: "utf8" });
-  assert.equal(both.stdout + both.stderr, "selftest: ok\n", "WAMR's AOT build interprets a .wasm too");
+  // WAMR built with its AOT loader runs the .wasm too, interpreted; with hardware bounds checks,
+  // an .aot whose bounds are checked in software too
+  for (const [bin, module] of [[bins["wamr-aot"], WASM], [bins["wamr-aot-hw"], WASM], [bins["wamr-aot-hw"], AOT]]) {
+    const r = spawnSync(bin, [module, "selftest"], { encoding: "utf8" });
+    assert.equal(r.stdout + r.stderr, "selftest: ok\n", `${bin} ${module} selftest`);
+  }
   // the self-test can fail: one expected int16 output changed in a copy of its header, put
   // before host/c/ on the include path
   const flipped = join(OUT, "selftest-flipped");
