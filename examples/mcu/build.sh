@@ -2,7 +2,7 @@
 # Build tinyrnn-c, the C host example, against a WebAssembly runtime built from its sources; or
 # WAMR's ahead-of-time compiler wamrc:
 #
-#   examples/mcu/build.sh <wasm3|wamr|wamr-aot|wamr-aot-hw> <runtime-source-dir> <output-binary>
+#   examples/mcu/build.sh <wasm3|wamr|wamr-aot|wamr-aot-hw|wamr-aot-only> <runtime-source-dir> <output-binary>
 #   examples/mcu/build.sh wamrc <wamr-source-dir> <output-wamrc>
 #
 #   wasm3     <runtime-source-dir> holds wasm3's CMakeLists.txt and source/ (github.com/wasm3/wasm3)
@@ -17,18 +17,20 @@
 #             microcontroller): linear memory inside an 8 GiB reservation of address space, and
 #             WAMR's SIGSEGV handler; runs an .aot compiled with or without --bounds-checks=1
 #             (without, wamrc's default on 64-bit targets: several times faster)
+#   wamr-aot-only  WAMR's AOT loader alone, no interpreter (the smallest WAMR), with SIMD: runs an
+#             .aot only (compiled with --bounds-checks=1), of the mvp or the simd build
 #   wamrc     WAMR's AOT compiler (wamr-compiler/ of the same source), against LLVM 16
 #             (Debian: apt-get install llvm-16-dev; LLVM_DIR names another LLVM's lib/cmake/llvm);
 #             a minute on two cores. Then: <output-wamrc> --bounds-checks=1 -o module.aot module.wasm
 #
 # The runtime is built once, with CMake, into <runtime-source-dir>/build-tinyrnn (build-tinyrnn-aot,
-# build-tinyrnn-aot-hw, build-wamrc), again only when its sources change; then tinyrnn-c is compiled from host/c/ and
+# build-tinyrnn-aot-hw, build-tinyrnn-aot-only, build-wamrc), again only when its sources change; then tinyrnn-c is compiled from host/c/ and
 # examples/mcu/ (C99, -Wall -Wextra, in a second or two). Environment: CC (default cc), JOBS
 # (parallel jobs, default: the CPUs), CFLAGS (added to tinyrnn-c's). Needs cmake, make and a C
 # compiler (wamrc: a C++ compiler too).
 set -eu
 
-usage() { echo "usage: $0 <wasm3|wamr|wamr-aot|wamr-aot-hw|wamrc> <runtime-source-dir> <output-binary>" >&2; exit 2; }
+usage() { echo "usage: $0 <wasm3|wamr|wamr-aot|wamr-aot-hw|wamr-aot-only|wamrc> <runtime-source-dir> <output-binary>" >&2; exit 2; }
 [ $# -eq 3 ] || usage
 runtime=$1
 src=$(cd "$2" 2>/dev/null && pwd) || { echo "$0: no directory $2" >&2; exit 1; }
@@ -62,13 +64,14 @@ is_wamr() {
   [ -f "$src/core/iwasm/include/wasm_export.h" ] || { echo "$0: $src is not WAMR's source (no core/iwasm/include/wasm_export.h)" >&2; exit 1; }
 }
 
-# WAMR as tinyrnn-c links it: the fast interpreter, nothing the module does not import; with or
-# without the AOT loader, bounds checked in software or in hardware
-wamr_lib() { # <AOT: 0|1> <hardware bounds checks off: 1|0>
+# WAMR as tinyrnn-c links it: nothing the module does not import; the fast interpreter, the AOT
+# loader or both; bounds checked in software or in hardware. (SIMD in the fast interpreter would
+# need SIMDe, which WAMR's CMake fetches from GitHub: not here.)
+wamr_lib() { # <interpreter: 0|1> <AOT: 0|1> <hardware bounds checks off: 1|0> <SIMD: 0|1>
   is_wamr
   cmake_build "$src/product-mini/platforms/linux" vmlib \
-    -DWAMR_BUILD_INTERP=1 -DWAMR_BUILD_FAST_INTERP=1 -DWAMR_BUILD_AOT="$1" -DWAMR_BUILD_JIT=0 \
-    -DWAMR_BUILD_LIBC_WASI=0 -DWAMR_BUILD_LIBC_BUILTIN=0 -DWAMR_BUILD_SIMD=0 -DWAMR_DISABLE_HW_BOUND_CHECK="$2"
+    -DWAMR_BUILD_INTERP="$1" -DWAMR_BUILD_FAST_INTERP="$1" -DWAMR_BUILD_AOT="$2" -DWAMR_BUILD_JIT=0 \
+    -DWAMR_BUILD_LIBC_WASI=0 -DWAMR_BUILD_LIBC_BUILTIN=0 -DWAMR_BUILD_SIMD="$4" -DWAMR_DISABLE_HW_BOUND_CHECK="$3"
   includes="-isystem $src/core/iwasm/include"
   libs="$lib/libiwasm.a -lm -lpthread -ldl"
   backend=wamr
@@ -82,9 +85,10 @@ case $runtime in
     libs="$lib/source/libm3.a -lm"
     backend=wasm3
     ;;
-  wamr) wamr_lib 0 1 ;;
-  wamr-aot) lib="$src/build-tinyrnn-aot"; wamr_lib 1 1 ;;
-  wamr-aot-hw) lib="$src/build-tinyrnn-aot-hw"; wamr_lib 1 0 ;;
+  wamr) wamr_lib 1 0 1 0 ;;
+  wamr-aot) lib="$src/build-tinyrnn-aot"; wamr_lib 1 1 1 0 ;;
+  wamr-aot-hw) lib="$src/build-tinyrnn-aot-hw"; wamr_lib 1 1 0 0 ;;
+  wamr-aot-only) lib="$src/build-tinyrnn-aot-only"; wamr_lib 0 1 1 1 ;;
   wamrc)
     is_wamr
     [ -f "$src/wamr-compiler/CMakeLists.txt" ] || { echo "$0: $src has no wamr-compiler/ (WAMR's AOT compiler)" >&2; exit 1; }

@@ -91,7 +91,8 @@ static int init_runtime(const tinyrnn_options *options, char *why, size_t why_by
     init.mem_alloc_type = Alloc_With_Pool;
     init.mem_alloc_option.pool.heap_buf = pool;
     init.mem_alloc_option.pool.heap_size = options->pool_bytes;
-    init.running_mode = Mode_Interp;
+    /* running_mode stays 0, the runtime's default: its interpreter (no JIT is built), or none in
+       an AOT-only build (WAMR_BUILD_INTERP=0), whose wasm_runtime_full_init refuses Mode_Interp */
     if (!wasm_runtime_full_init(&init)) {
         snprintf(why, why_bytes, "WAMR: wasm_runtime_full_init failed (a pool of %lu bytes: too small?)", (unsigned long)options->pool_bytes);
         free(owned_pool);

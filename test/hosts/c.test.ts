@@ -2,9 +2,10 @@
 // running the module compiled ahead of time (wamrc, against Debian's llvm-16-dev: installed with
 // apt-get when missing; the module compiled on each run for this machine, build/c/tinyrnn.mvp.aot
 // with bounds checked in software as on a microcontroller, build/c/tinyrnn.mvp.hw.aot with
-// WAMR's hardware bounds checks), built from their sources in ../shared/runtimes (extracted and
-// built once into build/c/, git-ignored), gives what Node gives on the same module
-// (build/tinyrnn.mvp.wasm), byte for byte:
+// WAMR's hardware bounds checks, and the simd build's build/c/tinyrnn.simd.aot on WAMR's AOT
+// loader alone), built from their sources in ../shared/runtimes (extracted and built once into
+// build/c/, git-ignored), gives what Node gives on the same module (build/tinyrnn.mvp.wasm; the
+// simd build computes the same), byte for byte:
 //   run     every shipped model, and a model of every layer kind (f32 and int8), stepped as a raw
 //           stream over float32 rows (real features, then saturating ones) and over int16 rows;
 //           a stream state saved half-way (the TypeScript host's format) and continued
@@ -15,9 +16,10 @@
 //   errors  a corrupt model and a foreign state refused in the TypeScript host's words; a
 //           pipeline refused when linear memory is capped below what it needs
 //   selftest  `tinyrnn-c <module> selftest` (host/c/tinyrnn_selftest.h, which every command runs
-//           first) passes on all four (and WAMR's AOT builds run the .wasm too); built with one
-//           expected output of its header changed, it fails, naming that output
-// The four are checked side by side. Where ../shared/runtimes is absent (a fresh clone
+//           first) passes on all five (and WAMR's AOT builds with an interpreter run the .wasm
+//           too); built with one expected output of its header changed, it fails, naming that
+//           output
+// The five are checked side by side. Where ../shared/runtimes is absent (a fresh clone
 // elsewhere) the test says so and is skipped.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -41,13 +43,16 @@ const DIR = join(OUT, "test");
 const WASM = "build/tinyrnn.mvp.wasm";
 const SKIP = existsSync(SHARED) ? false : `${SHARED} (the wasm3 and WAMR sources) is absent here: the C host is not built or tested`;
 // WASM compiled by wamrc for this machine's CPU: bounds checked in software (as on a
-// microcontroller), and by the hardware (wamrc's default on 64-bit targets; WAMR's guard pages)
+// microcontroller), and by the hardware (wamrc's default on 64-bit targets; WAMR's guard pages);
+// and the simd build, checked in software
 const AOT = join(OUT, "tinyrnn.mvp.aot"), AOT_HW = join(OUT, "tinyrnn.mvp.hw.aot");
+const SIMD_WASM = "build/tinyrnn.simd.wasm", SIMD_AOT = join(OUT, "tinyrnn.simd.aot");
 const RUNTIMES = [
   { name: "wasm3", source: "wasm3", what: "wasm3", module: WASM },
   { name: "wamr", source: "wamr", what: "WAMR (fast interpreter)", module: WASM },
   { name: "wamr-aot", source: "wamr", what: "WAMR AOT (wamrc --bounds-checks=1)", module: AOT },
   { name: "wamr-aot-hw", source: "wamr", what: "WAMR AOT, bounds checked by the hardware", module: AOT_HW },
+  { name: "wamr-aot-only", source: "wamr", what: "WAMR AOT only, simd build (wamrc --bounds-checks=1)", module: SIMD_AOT },
 ] as const;
 type RuntimeName = (typeof RUNTIMES)[number]["name"];
 const SHIPPED = [
@@ -94,7 +99,8 @@ function buildHost(name: RuntimeName, variant?: { suffix: string; cflags: string
 /**
  * WAMR's AOT compiler, built once with examples/mcu/build.sh wamrc (Debian's llvm-16-dev, installed
  * first when missing), compiles WASM into AOT and AOT_HW: bounds checked in software, as
- * the wamr-aot build (WAMR_DISABLE_HW_BOUND_CHECK) needs, and not (wamr-aot-hw).
+ * the wamr-aot build (WAMR_DISABLE_HW_BOUND_CHECK) needs, and not (wamr-aot-hw); and SIMD_WASM
+ * into SIMD_AOT, checked in software.
  */
 function compileAot(): void {
   const t0 = performance.now();
@@ -106,12 +112,12 @@ function compileAot(): void {
   assert.equal(b.status, 0, `examples/mcu/build.sh wamrc failed:\n${b.stderr}`);
   const t1 = performance.now();
   process.stderr.write(`# wamrc ready in ${((t1 - t0) / 1000).toFixed(1)} s\n`);
-  for (const [aot, flags] of [[AOT, ["--bounds-checks=1"]], [AOT_HW, []]] as const) {
+  for (const [wasm, aot, flags] of [[WASM, AOT, ["--bounds-checks=1"]], [WASM, AOT_HW, []], [SIMD_WASM, SIMD_AOT, ["--bounds-checks=1"]]] as const) {
     const t2 = performance.now();
     rmSync(aot, { force: true });
-    const c = spawnSync(wamrc, [...flags, "-o", aot, WASM], { encoding: "utf8" });
-    assert.equal(c.status, 0, `wamrc ${flags.join(" ")} -o ${aot} ${WASM} failed:\n${c.stdout}${c.stderr}`);
-    process.stderr.write(`# wamrc ${[...flags, ""].join(" ")}compiled ${WASM} to ${aot} (${statSync(aot).size} bytes) in ${((performance.now() - t2) / 1000).toFixed(1)} s\n`);
+    const c = spawnSync(wamrc, [...flags, "-o", aot, wasm], { encoding: "utf8" });
+    assert.equal(c.status, 0, `wamrc ${flags.join(" ")} -o ${aot} ${wasm} failed:\n${c.stdout}${c.stderr}`);
+    process.stderr.write(`# wamrc ${[...flags, ""].join(" ")}compiled ${wasm} to ${aot} (${statSync(aot).size} bytes) in ${((performance.now() - t2) / 1000).toFixed(1)} s\n`);
   }
 }
 
@@ -319,11 +325,13 @@ test("the C host on wasm3, WAMR and WAMR AOT gives Node's outputs, events and st
   compileAot();
   const bins = Object.fromEntries(RUNTIMES.map(({ name }) => [name, buildHost(name)])) as Record<RuntimeName, string>;
   // WAMR built with its AOT loader runs the .wasm too, interpreted; with hardware bounds checks,
-  // an .aot whose bounds are checked in software too
-  for (const [bin, module] of [[bins["wamr-aot"], WASM], [bins["wamr-aot-hw"], WASM], [bins["wamr-aot-hw"], AOT]]) {
+  // an .aot whose bounds are checked in software too; its AOT loader alone, the mvp build's .aot
+  for (const [bin, module] of [[bins["wamr-aot"], WASM], [bins["wamr-aot-hw"], WASM], [bins["wamr-aot-hw"], AOT], [bins["wamr-aot-only"], AOT]]) {
     const r = spawnSync(bin, [module, "selftest"], { encoding: "utf8" });
     assert.equal(r.stdout + r.stderr, "selftest: ok\n", `${bin} ${module} selftest`);
   }
+  const interpreted = spawnSync(bins["wamr-aot-only"], [WASM, "selftest"], { encoding: "utf8" });
+  assert.equal(interpreted.stderr, `tinyrnn-c: ${WASM}: WAMR cannot load the module: WASM module load failed: magic header not detected\n`, "WAMR's AOT loader alone does not take a .wasm");
   // the self-test can fail: one expected int16 output changed in a copy of its header, put
   // before host/c/ on the include path
   const flipped = join(OUT, "selftest-flipped");
