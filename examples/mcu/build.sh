@@ -21,11 +21,11 @@
 #             .aot only (compiled with --bounds-checks=1), of the mvp or the simd build
 #   wamrc     WAMR's AOT compiler (wamr-compiler/ of the same source), against LLVM 16
 #             (Debian: apt-get install llvm-16-dev; LLVM_DIR names another LLVM's lib/cmake/llvm);
-#             a minute on two cores. Then: <output-wamrc> --bounds-checks=1 -o module.aot module.wasm
+#             under a minute on two cores. Then: <output-wamrc> --bounds-checks=1 -o module.aot module.wasm
 #
 # The runtime is built once, with CMake, into <runtime-source-dir>/build-tinyrnn (build-tinyrnn-aot,
-# build-tinyrnn-aot-hw, build-tinyrnn-aot-only, build-wamrc), again only when its sources change; then tinyrnn-c is compiled from host/c/ and
-# examples/mcu/ (C99, -Wall -Wextra, in a second or two). Environment: CC (default cc), JOBS
+# build-tinyrnn-aot-hw, build-tinyrnn-aot-only, build-wamrc), again only when its sources change;
+# then tinyrnn-c is compiled from host/c/ and examples/mcu/ (C99, -Wall -Wextra, in a second or two). Environment: CC (default cc), JOBS
 # (parallel jobs, default: the CPUs), CFLAGS (added to tinyrnn-c's). Needs cmake, make and a C
 # compiler (wamrc: a C++ compiler too).
 set -eu
