@@ -94,8 +94,8 @@ case $runtime in
     [ -f "$src/wamr-compiler/CMakeLists.txt" ] || { echo "$0: $src has no wamr-compiler/ (WAMR's AOT compiler)" >&2; exit 1; }
     CXX=${CXX:-c++}
     command -v "$CXX" >/dev/null 2>&1 || { echo "$0: $CXX is not installed (apt-get install g++)" >&2; exit 1; }
-    llvm=${LLVM_DIR:-/usr/lib/llvm-16/lib/cmake/llvm}
-    [ -f "$llvm/LLVMConfig.cmake" ] || { echo "$0: wamrc needs LLVM 16's CMake files, not found in $llvm (apt-get install llvm-16-dev; or set LLVM_DIR to an LLVM's lib/cmake/llvm)" >&2; exit 1; }
+    llvm=${LLVM_DIR:-$(llvm-config-16 --cmakedir 2>/dev/null || true)}
+    [ -n "$llvm" ] && [ -f "$llvm/LLVMConfig.cmake" ] || { echo "$0: wamrc needs LLVM 16's CMake files, not found${llvm:+ in $llvm} (apt-get install llvm-16-dev; or set LLVM_DIR to an LLVM's lib/cmake/llvm)" >&2; exit 1; }
     lib="$src/build-wamrc"
     cmake_build "$src/wamr-compiler" wamrc -DWAMR_BUILD_WITH_CUSTOM_LLVM=1 -DLLVM_DIR="$llvm"
     mkdir -p "$(dirname "$out")"
