@@ -17,13 +17,10 @@
 #       -icount shift=0 one instruction is one nanosecond of virtual time, so the times tinyrnn-c
 #       prints are instruction counts (us per hop = thousands of instructions per hop). Exits with
 #       the firmware's status.
-#   examples/mcu/m4.sh wamrc <wamr-source-dir> <build-dir>
-#       builds WAMR's AOT compiler, wamrc, into <build-dir> (once) against Debian's llvm-16-dev,
-#       as wamr-compiler/README.md says (-DWAMR_BUILD_WITH_CUSTOM_LLVM=1); minutes.
 #   examples/mcu/m4.sh aot <wamrc> <module.wasm> <module.aot>
 #       compiles the module ahead of time for the M4 (thumbv7em, eabihf, cortex-m4; bounds checked
 #       in software, wamrc's default for 32-bit targets). A firmware built with AOT=1 runs it:
-#       pass <module.aot> where tinyrnn-c takes <module.wasm>.
+#       pass <module.aot> where tinyrnn-c takes <module.wasm>. wamrc: examples/mcu/build.sh wamrc.
 #   examples/mcu/m4.sh calibrate <firmware.elf>
 #       builds and runs examples/mcu/m4/calibrate.c: loops of a known instruction count, timed as
 #       tinyrnn-c times itself, to check that a nanosecond is an instruction here.
@@ -44,7 +41,6 @@ usage() {
   echo "       $prog run <firmware.elf> <tinyrnn-c arguments>..." >&2
   echo "       $prog clip <in.wav> <from-s> <to-s> <out.wav>" >&2
   echo "       $prog calibrate <firmware.elf>" >&2
-  echo "       $prog wamrc <wamr-source-dir> <build-dir>" >&2
   echo "       $prog aot <wamrc> <module.wasm> <module.aot>" >&2
   exit 2
 }
@@ -188,25 +184,9 @@ calibrate() {
   run "$out"
 }
 
-wamrc() {
-  [ $# -eq 2 ] || usage
-  src=$(cd "$1" 2>/dev/null && pwd) || die "no directory $1"
-  out=$2
-  [ -f "$src/wamr-compiler/CMakeLists.txt" ] || die "$src is not WAMR's source (no wamr-compiler/)"
-  if [ -x "$out/wamrc" ]; then echo "$out/wamrc"; return; fi
-  llvm=${LLVM_DIR:-/usr/lib/llvm-16/lib/cmake/llvm}
-  [ -f "$llvm/LLVMConfig.cmake" ] || die "no LLVM 16 in $llvm (apt-get install llvm-16-dev, or set LLVM_DIR)"
-  mkdir -p "$out"
-  echo "m4.sh: building wamrc in $out (minutes)" >&2
-  cmake -S "$src/wamr-compiler" -B "$out" -DWAMR_BUILD_WITH_CUSTOM_LLVM=1 -DLLVM_DIR="$llvm" -DCMAKE_BUILD_TYPE=Release \
-    >"$out/configure.log" 2>&1 || { tail -30 "$out/configure.log" >&2; die "cmake could not configure wamrc"; }
-  make -C "$out" -j"$JOBS" wamrc >"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; die "wamrc did not build (whole log: $out/build.log)"; }
-  echo "$out/wamrc"
-}
-
 aot() {
   [ $# -eq 3 ] || usage
-  [ -x "$1" ] || die "no wamrc at $1 (build it: $prog wamrc <wamr-source-dir> <build-dir>)"
+  [ -x "$1" ] || die "no wamrc at $1 (build it: examples/mcu/build.sh wamrc <wamr-source-dir> <wamrc>)"
   [ -f "$2" ] || die "no module $2"
   "$1" --target=thumbv7em --target-abi=eabihf --cpu=cortex-m4 --opt-level=3 -o "$3" "$2" >"$3.log" 2>&1 ||
     { cat "$3.log" >&2; rm -f "$3.log"; die "wamrc could not compile $2"; }
@@ -215,7 +195,6 @@ aot() {
 
 cmd=$1; shift
 case $cmd in
-  wamrc) wamrc "$@" ;;
   aot) aot "$@" ;;
   build) build "$@" ;;
   calibrate) calibrate "$@" ;;

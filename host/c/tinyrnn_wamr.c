@@ -1,9 +1,18 @@
 /*
- * The C layer's backend on WAMR, the WebAssembly Micro Runtime (its interpreters; built here as
- * the fast interpreter). Every allocation of the runtime comes from one pool
- * (tinyrnn_options.pool), so its high-water mark is what a device must set aside for it; linear
- * memory comes from the platform's os_mmap (on Linux, mapped pages apart from the pool; WAMR's
- * ports to RTOSes allocate it from the same heap).
+ * The C layer's backend on WAMR, the WebAssembly Micro Runtime: its fast interpreter, and with
+ * WAMR_BUILD_AOT its AOT loader too, so that the same code runs a module.wasm or the module.aot
+ * wamrc compiled from it (wasm_runtime_load tells them apart by their first bytes; exports, their
+ * types and linear memory are reached the same way). Every allocation of the runtime comes from
+ * one pool (tinyrnn_options.pool), so its high-water mark is what a device must set aside for it;
+ * the module's bytes are copied into it (an .aot file is some 3.4 times the .wasm). Linear memory,
+ * and an .aot's machine code, come from the platform's os_mmap (on Linux, mapped pages apart
+ * from the pool; WAMR's ports to RTOSes allocate them from the same heap).
+ * Bounds: a runtime built with WAMR_DISABLE_HW_BOUND_CHECK=1 (as on a microcontroller) checks
+ * them in software in the interpreter, and an .aot must be compiled with wamrc --bounds-checks=1
+ * (an .aot file does not say how it was compiled: one compiled without runs unchecked). Built
+ * with hardware bounds checks (64-bit Linux), WAMR reserves 8 GiB of address space per instance
+ * and installs its own SIGSEGV handler; a thread other than the one that opened the first
+ * instance must then call wasm_runtime_init_thread_env() before calling into it.
  * WAMR's runtime is one per process: the first tinyrnn_open initialises it with its pool, the
  * last tinyrnn_close tears it down. Link with libiwasm.a; examples/mcu/build.sh shows how.
  */
@@ -82,7 +91,8 @@ static int init_runtime(const tinyrnn_options *options, char *why, size_t why_by
     init.mem_alloc_type = Alloc_With_Pool;
     init.mem_alloc_option.pool.heap_buf = pool;
     init.mem_alloc_option.pool.heap_size = options->pool_bytes;
-    init.running_mode = Mode_Interp;
+    /* running_mode stays 0, the runtime's default: its interpreter (no JIT is built), or none in
+       an AOT-only build (WAMR_BUILD_INTERP=0), whose wasm_runtime_full_init refuses Mode_Interp */
     if (!wasm_runtime_full_init(&init)) {
         snprintf(why, why_bytes, "WAMR: wasm_runtime_full_init failed (a pool of %lu bytes: too small?)", (unsigned long)options->pool_bytes);
         free(owned_pool);

@@ -1,6 +1,11 @@
-// The C host (host/c/, examples/mcu/tinyrnn-c.c) on wasm3 and on WAMR's fast interpreter, built
-// from their sources in ../shared/runtimes (extracted and built once into build/c/, git-ignored),
-// gives what Node gives on the same module (build/tinyrnn.mvp.wasm), byte for byte:
+// The C host (host/c/, examples/mcu/tinyrnn-c.c) on wasm3, on WAMR's fast interpreter and on WAMR
+// running the module compiled ahead of time (wamrc, against Debian's llvm-16-dev: installed with
+// apt-get when missing; the module compiled on each run for this machine, build/c/tinyrnn.mvp.aot
+// with bounds checked in software as on a microcontroller, build/c/tinyrnn.mvp.hw.aot with
+// WAMR's hardware bounds checks, and the simd build's build/c/tinyrnn.simd.aot on WAMR's AOT
+// loader alone), built from their sources in ../shared/runtimes (extracted and built once into
+// build/runtimes/ and build/c/, git-ignored), gives what Node gives on the same module (build/tinyrnn.mvp.wasm; the
+// simd build computes the same), byte for byte:
 //   run     every shipped model, and a model of every layer kind (f32 and int8), stepped as a raw
 //           stream over float32 rows (its own test input, then saturating rows) and over int16 rows;
 //           a stream state saved half-way (the TypeScript host's format) and continued
@@ -13,13 +18,14 @@
 //           pipeline refused when linear memory is capped below what it needs, in pages or in
 //           bytes (wasm3's memoryLimit: the module stops short of it, where touching it would trap)
 //   selftest  `tinyrnn-c <module> selftest` (host/c/tinyrnn_selftest.h, which every command runs
-//           first) passes on both; built with one expected output of its header changed, it
-//           fails, naming that output
-// The two runtimes are checked side by side. Where ../shared/runtimes is absent (a fresh clone
+//           first) passes on all five (and WAMR's AOT builds with an interpreter run the .wasm
+//           too); built with one expected output of its header changed, it fails, naming that
+//           output
+// The five are checked side by side. Where ../shared/runtimes is absent (a fresh clone
 // elsewhere) the test says so and is skipped.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { createRuntime, KeywordSpotter, readWav, type Model, type Runtime } from "../../host/runtime/index.js";
@@ -31,19 +37,26 @@ import { buildModel, Frontend } from "../../host/build/index.js";
 import { mixedModel, rng, signal, uniform } from "../../host/build/random.js";
 import { readNpyMatrix } from "../../host/cli/npy.js";
 import { beepModel, beepTrack, noise } from "../kws-fixture.js";
-import { jsonLines } from "./tools.js";
+import { jsonLines, runtimeSource, wamrc, SHARED_RUNTIMES as SHARED } from "./tools.js";
 import { sampleAt48k } from "./worklet-scope.js";
 import { readModel } from "../../host/runtime/format.js";
 import { asVersion10 } from "../helpers.js";
 
-const SHARED = resolve("../shared/runtimes");
 const OUT = resolve("build/c");
 const DIR = join(OUT, "test");
 const WASM = "build/tinyrnn.mvp.wasm";
 const SKIP = existsSync(SHARED) ? false : `${SHARED} (the wasm3 and WAMR sources) is absent here: the C host is not built or tested`;
+// WASM compiled by wamrc for this machine's CPU: bounds checked in software (as on a
+// microcontroller), and by the hardware (wamrc's default on 64-bit targets; WAMR's guard pages);
+// and the simd build, checked in software
+const AOT = join(OUT, "tinyrnn.mvp.aot"), AOT_HW = join(OUT, "tinyrnn.mvp.hw.aot");
+const SIMD_WASM = "build/tinyrnn.simd.wasm", SIMD_AOT = join(OUT, "tinyrnn.simd.aot");
 const RUNTIMES = [
-  { name: "wasm3", what: "wasm3" },
-  { name: "wamr", what: "WAMR (fast interpreter)" },
+  { name: "wasm3", source: "wasm3", what: "wasm3", module: WASM },
+  { name: "wamr", source: "wamr", what: "WAMR (fast interpreter)", module: WASM },
+  { name: "wamr-aot", source: "wamr", what: "WAMR AOT (wamrc --bounds-checks=1)", module: AOT },
+  { name: "wamr-aot-hw", source: "wamr", what: "WAMR AOT, bounds checked by the hardware", module: AOT_HW },
+  { name: "wamr-aot-only", source: "wamr", what: "WAMR AOT only, simd build (wamrc --bounds-checks=1)", module: SIMD_AOT },
 ] as const;
 type RuntimeName = (typeof RUNTIMES)[number]["name"];
 const SHIPPED = [
@@ -58,22 +71,12 @@ const SHIPPED = [
 const ROWS = 400; // real feature rows per model (4 s of audio frames), then WIDE saturating ones
 const WIDE = 48;
 
-/** Extract `<name>-*.tar.gz` into build/c/ (once) and build tinyrnn-c against it with examples/mcu/build.sh. */
+/** tinyrnn-c built with examples/mcu/build.sh against a runtime from ../shared/runtimes. */
 function buildHost(name: RuntimeName, variant?: { suffix: string; cflags: string }): string {
-  const tarball = readdirSync(SHARED).find((f) => f.startsWith(`${name}-`) && f.endsWith(".tar.gz"));
-  if (!tarball) throw new Error(`${SHARED} has no ${name}-*.tar.gz`);
-  const src = join(OUT, tarball.replace(/\.tar\.gz$/, ""));
   const t0 = performance.now();
-  if (!existsSync(join(src, ".extracted"))) {
-    process.stderr.write(`# extracting ${tarball} into ${src}\n`);
-    rmSync(src, { recursive: true, force: true });
-    mkdirSync(src, { recursive: true });
-    const tar = spawnSync("tar", ["-xzf", join(SHARED, tarball), "-C", src], { encoding: "utf8" });
-    assert.equal(tar.status, 0, `tar -xzf ${tarball}: ${tar.stderr}`);
-    writeFileSync(join(src, ".extracted"), tarball + "\n");
-  }
+  const src = runtimeSource(RUNTIMES.find((r) => r.name === name)!.source);
   const bin = join(OUT, `tinyrnn-c-${name}${variant?.suffix ?? ""}`);
-  process.stderr.write(`# building ${name} (once; its CMake build stays in ${src}/build-tinyrnn) and tinyrnn-c…\n`);
+  process.stderr.write(`# building ${name} (once; its CMake build stays in ${src}/build-tinyrnn${name.replace(/^wamr/, "").replace(/^wasm3/, "")}) and tinyrnn-c…\n`);
   const env = variant ? { ...process.env, CFLAGS: `${process.env.CFLAGS ?? ""} ${variant.cflags}` } : process.env;
   const b = spawnSync("sh", ["examples/mcu/build.sh", name, src, bin], { encoding: "utf8", env });
   process.stderr.write(b.stderr.replace(/^(?=.)/gm, "#   "));
@@ -83,10 +86,27 @@ function buildHost(name: RuntimeName, variant?: { suffix: string; cflags: string
   return bin;
 }
 
-/** Run tinyrnn-c; asynchronous, so that the two runtimes run side by side. */
-function tinyrnnC(bin: string, model: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/**
+ * WAMR's AOT compiler (wamrc() in tools.ts) compiles WASM into AOT and AOT_HW: bounds checked in software, as
+ * the wamr-aot build (WAMR_DISABLE_HW_BOUND_CHECK) needs, and not (wamr-aot-hw); and SIMD_WASM
+ * into SIMD_AOT, checked in software.
+ */
+function compileAot(): void {
+  const compiler = wamrc();
+  mkdirSync(OUT, { recursive: true });
+  for (const [wasm, aot, flags] of [[WASM, AOT, ["--bounds-checks=1"]], [WASM, AOT_HW, []], [SIMD_WASM, SIMD_AOT, ["--bounds-checks=1"]]] as const) {
+    const t2 = performance.now();
+    rmSync(aot, { force: true });
+    const c = spawnSync(compiler, [...flags, "-o", aot, wasm], { encoding: "utf8" });
+    assert.equal(c.status, 0, `wamrc ${flags.join(" ")} -o ${aot} ${wasm} failed:\n${c.stdout}${c.stderr}`);
+    process.stderr.write(`# wamrc ${[...flags, ""].join(" ")}compiled ${wasm} to ${aot} (${statSync(aot).size} bytes) in ${((performance.now() - t2) / 1000).toFixed(1)} s\n`);
+  }
+}
+
+/** Run tinyrnn-c on `module`; asynchronous, so that the runtimes run side by side. */
+function tinyrnnC(bin: string, model: string, args: string[], module: string = WASM): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((done, failed) => {
-    const p = spawn(bin, [WASM, model, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(bin, [module, model, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
     p.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
     p.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
@@ -261,33 +281,34 @@ async function expectations(): Promise<Expected> {
   return { runs, state, detects, printed, old, corrupt: { model: file("corrupt.tinyrnn", corrupt), message } };
 }
 
-/** Everything checked on one runtime; returns what it measured, for the diagnostics. */
-async function check(name: RuntimeName, bin: string, e: Expected): Promise<string> {
+/** Everything checked on one runtime, running `module`; returns what it measured, for the diagnostics. */
+async function check(name: RuntimeName, bin: string, module: string, e: Expected): Promise<string> {
   const out = (f: string) => join(DIR, `${name}.${f}`);
-  const st = await tinyrnnC(bin, "selftest", []); // tinyrnn-c <module> selftest
+  const c = (model: string, args: string[]) => tinyrnnC(bin, model, args, module);
+  const st = await c("selftest", []); // tinyrnn-c <module> selftest
   assert.equal(st.stderr, "", "the self-test says nothing on stderr when it passes");
   assert.equal(st.stdout, "selftest: ok\n");
   assert.equal(st.status, 0);
   for (const r of e.runs) {
-    const p = await tinyrnnC(bin, r.model, [...r.args, "-o", out(r.out)]);
+    const p = await c(r.model, [...r.args, "-o", out(r.out)]);
     assert.equal(p.status, 0, `run ${r.what}: ${p.stderr}`);
     const got = new Uint8Array(readFileSync(out(r.out)));
     assert.ok(same(got, r.want), `run ${r.what}: differs from Node at ${firstDifference(got, r.want, r.kind, r.width)}`);
   }
 
-  let p = await tinyrnnC(bin, e.state.model, ["run", e.state.first, "-o", out("first-half.out"), "--state-out", out("half.state")]);
+  let p = await c(e.state.model, ["run", e.state.first, "-o", out("first-half.out"), "--state-out", out("half.state")]);
   assert.equal(p.status, 0, p.stderr);
   assert.ok(same(new Uint8Array(readFileSync(out("half.state"))), e.state.saved), "the stream state saved half-way is Node's, byte for byte");
-  p = await tinyrnnC(bin, e.state.model, ["run", e.state.rest, "-o", out("second-half.out"), "--state-in", out("half.state")]);
+  p = await c(e.state.model, ["run", e.state.rest, "-o", out("second-half.out"), "--state-in", out("half.state")]);
   assert.equal(p.status, 0, p.stderr);
   assert.ok(same(new Uint8Array(readFileSync(out("second-half.out"))), e.state.continued), "continued from the saved state, the outputs are Node's");
-  p = await tinyrnnC(bin, e.state.model, ["run", e.state.rest, "-o", out("refused.out"), "--state-in", e.state.foreign]);
+  p = await c(e.state.model, ["run", e.state.rest, "-o", out("refused.out"), "--state-in", e.state.foreign]);
   assert.notEqual(p.status, 0, "a state of another model is refused");
   assert.equal(p.stderr, "tinyrnn-c: stream restore: the state was saved from a different model: invalid saved state\n");
 
   let memory = "";
   for (const d of e.detects) {
-    p = await tinyrnnC(bin, d.model, [...d.args, "--state-out", out("pipeline.state")]);
+    p = await c(d.model, [...d.args, "--state-out", out("pipeline.state")]);
     assert.equal(p.status, 0, `detect ${d.what}: ${p.stderr}`);
     assert.equal(p.stdout, d.events, `detect ${d.what}: Node's events`);
     const got = new Uint8Array(readFileSync(out("pipeline.state")));
@@ -297,40 +318,49 @@ async function check(name: RuntimeName, bin: string, e: Expected): Promise<strin
     memory ||= `${/memory: (.*)/.exec(p.stderr)?.[1]}; ${/\d+ steps, [\d.]+ us per 10 ms hop/.exec(p.stderr)?.[0]}`;
   }
 
-  p = await tinyrnnC(bin, e.printed.model, [e.printed.wav]);
+  p = await c(e.printed.model, [e.printed.wav]);
   assert.equal(p.status, 0, p.stderr);
   assert.equal(p.stdout.split("\n").slice(0, -2).join("\n") + "\n", e.printed.lines, "the events as `tinyrnn detect` prints them");
-  assert.match(p.stdout.split("\n").at(-2)!, /^3 events in 24\.79 s of audio \(16000 Hz\), [\d.]+ s wall, \d+× real time \(mvp build, (wasm3|wamr)\)$/);
+  assert.match(p.stdout.split("\n").at(-2)!, /^3 events in 24\.79 s of audio \(16000 Hz\), [\d.]+ s wall, \d+× real time \((mvp|simd) build, (wasm3|wamr)\)$/);
 
   // a file of format 1.0 has no host section: its settings must be given
-  p = await tinyrnnC(bin, e.old, ["models/sample/morning.wav"]);
+  p = await c(e.old, ["models/sample/morning.wav"]);
   assert.equal(p.status, 1);
   assert.equal(p.stderr, `tinyrnn-c: ${e.old} has no host section (format 1.0): give --labels and one of --sum-thresholds and --thresholds\n`);
 
-  p = await tinyrnnC(bin, e.corrupt.model, ["info"]);
+  p = await c(e.corrupt.model, ["info"]);
   assert.notEqual(p.status, 0, "a corrupt model is refused");
   assert.equal(p.stderr, `tinyrnn-c: ${e.corrupt.model}: ${e.corrupt.message}\n`, "in the TypeScript host's words");
 
   // linear memory capped at one page (the pipeline needs two): memAlloc returns 0, and the
   // pipeline is refused cleanly, the model it was opened on still loaded
-  p = await tinyrnnC(bin, e.detects[0].model, [...e.detects[0].args, "--max-pages", "1"]);
+  p = await c(e.detects[0].model, [...e.detects[0].args, "--max-pages", "1"]);
   assert.notEqual(p.status, 0);
   assert.equal(p.stderr, "tinyrnn-c: opening the pipeline: out of WebAssembly memory\n");
   // in bytes: the pipeline needs ~95 KB; at 90,000 the module refuses before it touches past
   // the limit (wasm3 holds memory to it; WAMR to whole pages), at 96 KiB it runs as before
-  p = await tinyrnnC(bin, SHIPPED[0], ["models/sample/morning.wav", "--json", "--max-memory", "90000"]);
+  p = await c(SHIPPED[0], ["models/sample/morning.wav", "--json", "--max-memory", "90000"]);
   assert.notEqual(p.status, 0);
   assert.equal(p.stderr, "tinyrnn-c: opening the pipeline: out of WebAssembly memory\n");
-  p = await tinyrnnC(bin, SHIPPED[0], ["models/sample/morning.wav", "--json", "--max-memory", String(96 << 10)]);
+  p = await c(SHIPPED[0], ["models/sample/morning.wav", "--json", "--max-memory", String(96 << 10)]);
   assert.equal(p.status, 0, p.stderr);
   assert.equal(p.stdout, e.detects[0].events);
   assert.match(p.stderr, name === "wasm3" ? /memory: linear 2 pages \(98304 bytes held, \d+ used\)/ : /memory: linear 2 pages \(131072 bytes held, \d+ used\)/);
   return memory;
 }
 
-test("the C host on wasm3 and on WAMR gives Node's outputs, events and states, byte for byte", { skip: SKIP, concurrency: true }, async (t) => {
+test("the C host on wasm3, WAMR and WAMR AOT gives Node's outputs, events and states, byte for byte", { skip: SKIP, concurrency: true }, async (t) => {
   const t0 = performance.now();
+  compileAot();
   const bins = Object.fromEntries(RUNTIMES.map(({ name }) => [name, buildHost(name)])) as Record<RuntimeName, string>;
+  // WAMR built with its AOT loader runs the .wasm too, interpreted; with hardware bounds checks,
+  // an .aot whose bounds are checked in software too; its AOT loader alone, the mvp build's .aot
+  for (const [bin, module] of [[bins["wamr-aot"], WASM], [bins["wamr-aot-hw"], WASM], [bins["wamr-aot-hw"], AOT], [bins["wamr-aot-only"], AOT]]) {
+    const r = spawnSync(bin, [module, "selftest"], { encoding: "utf8" });
+    assert.equal(r.stdout + r.stderr, "selftest: ok\n", `${bin} ${module} selftest`);
+  }
+  const interpreted = spawnSync(bins["wamr-aot-only"], [WASM, "selftest"], { encoding: "utf8" });
+  assert.equal(interpreted.stderr, `tinyrnn-c: ${WASM}: WAMR cannot load the module: WASM module load failed: magic header not detected\n`, "WAMR's AOT loader alone does not take a .wasm");
   // the self-test can fail: one expected int16 output changed in a copy of its header, put
   // before host/c/ on the include path
   const flipped = join(OUT, "selftest-flipped");
@@ -350,9 +380,9 @@ test("the C host on wasm3 and on WAMR gives Node's outputs, events and states, b
   const expected = await expectations();
   const ready = performance.now();
   t.diagnostic(`runtimes and tinyrnn-c built in ${((built - t0) / 1000).toFixed(1)} s; Node's side in ${((ready - built) / 1000).toFixed(1)} s`);
-  await Promise.all(RUNTIMES.map(({ name, what }) => t.test(what, async (s) => {
+  await Promise.all(RUNTIMES.map(({ name, what, module }) => t.test(what, async (s) => {
     const t1 = performance.now();
-    const hj = await check(name, bins[name], expected);
+    const hj = await check(name, bins[name], module, expected);
     s.diagnostic(`${what}: checked in ${((performance.now() - t1) / 1000).toFixed(1)} s (side by side); hey-jarvis on morning.wav: ${hj}`);
   })));
 });

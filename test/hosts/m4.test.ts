@@ -7,8 +7,8 @@
 //             hey-jarvis with its own detector settings, pushed 10 ms at a time as a device would:
 //             the events as `tinyrnn detect --json` prints them on the same clip, byte for byte
 //   errors    a missing file: tinyrnn-c's one-line error and status 1, through QEMU
-// and again with WAMR's AOT loader, the module compiled for the M4 by wamrc (built once into
-// build/m4/wamrc where Debian's llvm-16-dev is installed: minutes; skipped, saying so, elsewhere).
+// and again with WAMR's AOT loader, the module compiled for the M4 by wamrc (wamrc() in tools.ts:
+// built once into build/runtimes/, Debian's llvm-16-dev installed when missing).
 // wasm3 is built in the configuration the README says fits a 256 KB RAM part (-Os, a 4 KiB wasm3
 // stack, linear memory capped at 80 KiB); WAMR at -O2 with a 4 KiB stack. The figures
 // (instructions per 10 ms hop under -icount shift=0, flash, RAM) are reported as diagnostics,
@@ -17,14 +17,13 @@
 // installed when missing.
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { createRuntime, KeywordSpotter } from "../../host/runtime/index.js";
 import { decodeWavFrames, readWavHeader } from "../../host/runtime/wav.js";
-import { debian, jsonLines } from "./tools.js";
+import { debian, jsonLines, runtimeSource, wamrc, SHARED_RUNTIMES as SHARED } from "./tools.js";
 
-const SHARED = resolve("../shared/runtimes");
 const OUT = resolve("build/m4");
 const DIR = join(OUT, "test");
 const WASM = "build/tinyrnn.mvp.wasm";
@@ -39,21 +38,6 @@ const RUNTIMES = [
 
 const sh = (args: string[], env: Record<string, string> = {}, timeout = 600_000) =>
   spawnSync("sh", ["examples/mcu/m4.sh", ...args], { encoding: "utf8", env: { ...process.env, ...env }, timeout, maxBuffer: 64 << 20 });
-
-/** Extract `<name>-*.tar.gz` into build/m4/ (once): its source directory. */
-function source(name: string): string {
-  const tarball = readdirSync(SHARED).find((f) => f.startsWith(`${name}-`) && f.endsWith(".tar.gz"));
-  if (!tarball) throw new Error(`${SHARED} has no ${name}-*.tar.gz`);
-  const src = join(OUT, tarball.replace(/\.tar\.gz$/, ""));
-  if (!existsSync(join(src, ".extracted"))) {
-    rmSync(src, { recursive: true, force: true });
-    mkdirSync(src, { recursive: true });
-    const tar = spawnSync("tar", ["-xzf", join(SHARED, tarball), "-C", src], { encoding: "utf8" });
-    assert.equal(tar.status, 0, `tar -xzf ${tarball}: ${tar.stderr}`);
-    writeFileSync(join(src, ".extracted"), tarball + "\n");
-  }
-  return src;
-}
 
 /** The clip, cut by the script, with Node's events for it (once). */
 let expected: Promise<{ clip: string; events: string }> | undefined;
@@ -84,7 +68,7 @@ async function onTheM4(t: TestContext, what: string, name: "wasm3" | "wamr", env
   const { clip, events } = await expectations();
   const t0 = performance.now();
   const fw = join(OUT, `tinyrnn-c-m4-${what.replace(/\W+/g, "-")}.elf`);
-  const b = sh(["build", name, source(name), fw], env);
+  const b = sh(["build", name, runtimeSource(name), fw], env);
   assert.equal(b.status, 0, `m4.sh build ${name} failed:\n${b.stderr}`);
   assert.doesNotMatch(b.stderr, /warning:/, `${what}: tinyrnn-c, the C layer and the board support compile and link without warnings (C99, -Wall -Wextra -Wpedantic)`);
   for (const line of b.stderr.split("\n").filter((l) => l.includes("flash"))) t.diagnostic(`${what}: ${line.replace(/^m4\.sh: \S+: /, "firmware: ")}`);
@@ -111,17 +95,13 @@ test("the C host on wasm3 and WAMR on an emulated Cortex-M4 (QEMU mps2-an386) gi
   for (const { name, env, options } of RUNTIMES) await onTheM4(t, name, name, env, options);
 });
 
-const LLVM = "/usr/lib/llvm-16/lib/cmake/llvm/LLVMConfig.cmake";
-const AOT_SKIP = SKIP || (existsSync(LLVM) ? false : `Debian's llvm-16-dev is not installed (${LLVM}): WAMR's AOT compiler is not built, nor AOT on the M4 tested`);
-test("WAMR AOT (wamrc for thumbv7em) on the emulated Cortex-M4 gives Node's events", { skip: AOT_SKIP }, async (t) => {
+test("WAMR AOT (wamrc for thumbv7em) on the emulated Cortex-M4 gives Node's events", { skip: SKIP }, async (t) => {
   const t0 = performance.now();
-  const w = sh(["wamrc", source("wamr"), join(OUT, "wamrc")], {}, 1_800_000); // minutes, once
-  assert.equal(w.status, 0, `m4.sh wamrc failed:\n${w.stderr}`);
-  const wamrc = w.stdout.trim();
+  const compiler = wamrc(); // built once, shared with test/hosts/c.test.ts
   t.diagnostic(`wamrc ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const aot = join(OUT, "tinyrnn.m4.aot");
   await onTheM4(t, "wamr AOT", "wamr", { OPT: "-O2", AOT: "1" }, ["--stack-bytes", "4096"], aot, () => {
-    const a = sh(["aot", wamrc, WASM, aot]);
+    const a = sh(["aot", compiler, WASM, aot]);
     assert.equal(a.status, 0, `m4.sh aot failed:\n${a.stderr}`);
     t.diagnostic(`wamr AOT: ${WASM} compiled for the M4: ${readFileSync(aot).length} bytes`);
   });

@@ -2,8 +2,8 @@
 // them: installed when missing into build/tools/<name>/ (git-ignored, outside the project's lock)
 // with npm, at a pinned version. A tool that cannot be installed fails the test with the reason.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 
 /**
  * The binary of `name`@`version`, installed first if it is not there yet: `bin` (under the install
@@ -53,6 +53,64 @@ export function debian(packages: string[], hint: string): void {
   const t0 = performance.now();
   apt(["install", "-y", "-q", ...missing]);
   process.stderr.write(`# installed in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+
+/** ../shared/runtimes: the wasm3 and WAMR sources (not on npm or Debian); absent from a fresh clone elsewhere. */
+export const SHARED_RUNTIMES = resolve("../shared/runtimes");
+const RUNTIMES_OUT = resolve("build/runtimes");
+
+/** Run `fn` holding the lock `name` in build/runtimes/ (another test process waits; a lock older than an hour is stale). */
+function locked<T>(name: string, fn: () => T): T {
+  const lock = join(RUNTIMES_OUT, `${name}.lock`);
+  mkdirSync(RUNTIMES_OUT, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 3_600_000) rmSync(lock, { recursive: true, force: true });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** `<name>-*.tar.gz` of ../shared/runtimes extracted into build/runtimes/ (once): its directory. */
+export function runtimeSource(name: "wasm3" | "wamr"): string {
+  const tarball = readdirSync(SHARED_RUNTIMES).find((f) => f.startsWith(`${name}-`) && f.endsWith(".tar.gz"));
+  if (!tarball) throw new Error(`${SHARED_RUNTIMES} has no ${name}-*.tar.gz`);
+  const src = join(RUNTIMES_OUT, tarball.replace(/\.tar\.gz$/, ""));
+  return locked(name, () => {
+    if (!existsSync(join(src, ".extracted"))) {
+      process.stderr.write(`# extracting ${tarball} into ${src}\n`);
+      rmSync(src, { recursive: true, force: true });
+      mkdirSync(src, { recursive: true });
+      const tar = spawnSync("tar", ["-xzf", join(SHARED_RUNTIMES, tarball), "-C", src], { encoding: "utf8" });
+      if (tar.status !== 0) throw new Error(`tar -xzf ${tarball}: ${tar.stderr}`);
+      writeFileSync(join(src, ".extracted"), tarball + "\n");
+    }
+    return src;
+  });
+}
+
+/** WAMR's AOT compiler, built once with `examples/mcu/build.sh wamrc` into build/runtimes/wamrc
+ * (Debian's llvm-16-dev installed first when missing; 30-45 s on two cores), shared by the tests. */
+export function wamrc(): string {
+  debian(["llvm-16-dev"], "WAMR's AOT compiler wamrc builds against LLVM 16: apt-get install llvm-16-dev");
+  const src = runtimeSource("wamr"), bin = join(RUNTIMES_OUT, "wamrc");
+  return locked("wamrc", () => {
+    if (existsSync(bin) && spawnSync(bin, ["--version"]).status === 0) return bin;
+    const t0 = performance.now();
+    process.stderr.write(`# building wamrc (once; its CMake build stays in ${src}/build-wamrc)…\n`);
+    const b = spawnSync("sh", ["examples/mcu/build.sh", "wamrc", src, bin], { encoding: "utf8" });
+    if (b.status !== 0) throw new Error(`examples/mcu/build.sh wamrc failed:\n${b.stderr}`);
+    process.stderr.write(`# wamrc ready in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    return bin;
+  });
 }
 
 /** Run a command from the repository's root; its stdout and stderr as text. */
