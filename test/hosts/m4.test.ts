@@ -6,7 +6,8 @@
 //   detect    3 s of models/sample/morning.wav (3-6 s, one wake word, cut by `m4.sh clip`) through
 //             hey-jarvis with its own detector settings, pushed 10 ms at a time as a device would:
 //             the events as `tinyrnn detect --json` prints them on the same clip, byte for byte
-//   errors    a missing file: tinyrnn-c's one-line error and status 1, through QEMU
+//   errors    a missing file: tinyrnn-c's one-line error and status 1, through QEMU; on WAMR, a
+//             pool too small for the pipeline's linear memory: "out of WebAssembly memory", no trap
 // and again with WAMR's AOT loader, the module compiled for the M4 by wamrc (wamrc() in tools.ts:
 // built once into build/runtimes/, Debian's llvm-16-dev installed when missing).
 // wasm3 is built in the configuration the README says fits a 256 KB RAM part (-Os, a 4 KiB wasm3
@@ -35,6 +36,9 @@ const RUNTIMES = [
   // WAMR's interpreter is faster at -O2 than at -Os (its handlers are threaded with computed gotos)
   { name: "wamr", env: { OPT: "-O2" }, options: ["--stack-bytes", "4096"] },
 ] as const;
+// WAMR's pool holds linear memory on a device: one too small for the pipeline's second page makes
+// memory.grow fail, and the module says so, the model still loaded (its peak is ~331 KB)
+const SHORT_POOL = ["--pool-bytes", "300000"];
 
 const sh = (args: string[], env: Record<string, string> = {}, timeout = 600_000) =>
   spawnSync("sh", ["examples/mcu/m4.sh", ...args], { encoding: "utf8", env: { ...process.env, ...env }, timeout, maxBuffer: 64 << 20 });
@@ -84,6 +88,12 @@ async function onTheM4(t: TestContext, what: string, name: "wasm3" | "wamr", env
   assert.equal(run.status, 0, `${what}: tinyrnn-c detect on the M4 failed:\n${run.stderr}`);
   assert.equal(run.stdout, events, `${what}: the M4's events are Node's, byte for byte`);
   for (const line of run.stderr.split("\n").filter((l) => l.startsWith("m4: ") || l.includes("steps"))) t.diagnostic(`${what}: ${line}`);
+
+  if (name === "wamr" && module === WASM) {
+    const short = sh(["run", fw, module, MODEL, clip, "--json", "--max-push", "160", ...options, ...SHORT_POOL]);
+    assert.equal(short.status, 1, `${what}: a pool too small for the pipeline: status 1`);
+    assert.equal(short.stderr.split("\n")[0], "tinyrnn-c: opening the pipeline: out of WebAssembly memory");
+  }
 
   const missing = sh(["run", fw, module, MODEL, join(DIR, "no-such.wav"), "--json", ...options]);
   assert.equal(missing.status, 1, `${what}: a missing file: status 1`);
