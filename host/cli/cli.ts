@@ -8,7 +8,7 @@ import { setFlagsFromString } from "node:v8";
 // its own code, not another copy of the runtime, the converter or the evaluation.
 import { Runtime, readModel, TinyrnnError, KeywordSpotter, frontendSettings, readWav, FEATURE_SCALE, type ParsedModel, type FrontendSettings } from "../runtime/core.js";
 import { describeLayer, convert, formatReport, importModel, archPathFor, Frontend, hostSection, readHostSection, type Clipping } from "../build/index.js";
-import { formatEval } from "../eval/index.js";
+import { formatEval, detSvg } from "../eval/index.js";
 import { readWavPieces } from "./wav-file.js";
 import * as C from "../runtime/constants.js";
 import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
@@ -38,7 +38,7 @@ const USAGE = `usage:
   tinyrnn convert <model.onnx|model.safetensors> -o <model.tinyrnn> [--dtype int8|f32] [--calibrate <data.npy|wav-folder>]
                   [--clip minmax|percentile[:P]] [--labels a,b,c] [--metadata meta.json] [--arch arch.json] [--report report.json]
       bring a PyTorch/ONNX model to tinyrnn; int8 needs calibration data and prints what quantisation cost
-  tinyrnn eval <model.tinyrnn> <testset-dir> [--json] [--threshold X] [--sweep] [--build simd|mvp]
+  tinyrnn eval <model.tinyrnn> <testset-dir> [--json] [--threshold X] [--sweep] [--plot det.svg] [--build simd|mvp]
       measure a model on a test set (<dir>/testset.json, see docs/evaluation.md): accuracy, recall, FRR,
       false accepts per hour; --sweep adds FRR at 0.5 and 0.1 false accepts per hour
   tinyrnn inspect <model.tinyrnn> [--json]
@@ -169,8 +169,9 @@ async function detect(args: string[]): Promise<void> {
 }
 
 async function evalCommand(args: string[]): Promise<void> {
-  const { positional, flags } = parseArgs(args, ["threshold", "build"], ["json", "sweep"]);
+  const { positional, flags } = parseArgs(args, ["threshold", "build", "plot"], ["json", "sweep"]);
   if (positional.length !== 2) throw new UsageError("eval takes a model and a test-set directory");
+  const plot = flags.get("plot") as string | undefined;
   const build = parseBuild(flags);
   const threshold = parseThreshold(flags);
   const [modelPath, dir] = positional;
@@ -184,8 +185,19 @@ async function evalCommand(args: string[]): Promise<void> {
       process.stderr.write(`\rtinyrnn: ${done} of ${total} steps (${Math.floor((100 * done) / total)} %)`);
     }
   };
-  const result = evalFiles(rt, modelPath, dir, { threshold, sweep: flags.has("sweep"), progress });
+  const result = evalFiles(rt, modelPath, dir, { threshold, sweep: flags.has("sweep") || plot !== undefined, progress });
   if (shown !== t0) process.stderr.write("\r\x1b[K");
+  if (plot !== undefined) {
+    // --plot: the DET curve of the sweep (keyword test sets), its own thresholds marked
+    if (result.kind !== "keywords") throw new Error(`--plot draws a DET curve, for keyword test sets; ${dir} is a ${result.kind} test set`);
+    const svg = detSvg([{ name: basename(modelPath), result }], `${basename(modelPath)} on ${dir}`);
+    try {
+      writeFileSync(plot, svg);
+    } catch (e) {
+      throw new Error(`cannot write ${plot}: ${(e as Error).message}`);
+    }
+    process.stderr.write(`tinyrnn: wrote the DET curve to ${plot}\n`);
+  }
   if (flags.has("json")) process.stdout.write(JSON.stringify(result) + "\n");
   else process.stdout.write(formatEval(result).join("\n") + "\n");
 }

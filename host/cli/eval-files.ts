@@ -3,9 +3,9 @@
 
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { readNpyMatrix, readNpyInt, npyDtype } from "./npy.js";
-import { parseTestSetSpec, evaluate, compareWithCard, type TestSet, type TestStream, type EvalOptions, type EvalResult, type CardShortfall } from "../eval/index.js";
+import { parseTestSetSpec, evaluate, compareWithCard, detSvg, type TestSet, type TestStream, type EvalOptions, type EvalResult, type CardShortfall } from "../eval/index.js";
 import type { Runtime } from "../runtime/core.js";
 
 /** A file's bytes, or an error naming what it is, the path and why (the CLI reads its files with it too). */
@@ -102,7 +102,21 @@ export function readCards(folder: string): ModelCard[] {
  * would (with --sweep when a figure is a sweep.* one), and compare with the card.
  */
 export function checkCard(rt: Runtime, folder: string, card: ModelCard, progress?: EvalOptions["progress"]): { result: EvalResult; shortfalls: CardShortfall[] } {
-  const sweep = Object.keys(card.eval.figures).some((k) => k.startsWith("sweep."));
-  const result = evalFiles(rt, join(folder, card.model), join(folder, card.eval.testset), { sweep, progress });
+  // the sweep too (keyword sets), for the card's figures and its DET curve
+  const result = evalFiles(rt, join(folder, card.model), join(folder, card.eval.testset), { sweep: true, progress });
   return { result, shortfalls: compareWithCard(result, card) };
+}
+
+/** Where a card folder's DET curves are drawn (models/det-curves.mjs writes it). */
+export const CARD_DET_SVG = "det.svg";
+
+/** The DET curves of a card folder's keyword models on their test sets, as its det.svg holds them;
+ * undefined when it has no keyword test set. `results` are checkCard's, in card order. */
+export function cardDetSvg(folder: string, results: { card: ModelCard; result: EvalResult }[]): string | undefined {
+  // keyword sets with keywords in them (a set of near misses only has no misses to draw)
+  const keywords = results.filter((r) => r.result.kind === "keywords" && r.result.sweep && Object.values(r.result.frr ?? {}).some((f) => f !== null));
+  if (keywords.length === 0) return undefined;
+  const sets = [...new Set(keywords.map((r) => r.card.eval.testset))];
+  const name = (r: { card: ModelCard }) => (sets.length > 1 ? `${r.card.model} (${r.card.eval.testset}/)` : r.card.model);
+  return detSvg(keywords.map((r) => ({ name: name(r), result: r.result })), `${basename(folder)} on its test set (${sets.join("/, ")}/): one threshold swept`);
 }

@@ -4,3 +4,4 @@
 
 export { evaluate, KeywordEval, compareWithCard, formatEval, parseTestSetSpec, rocAuc, figureAt, DEFAULT_TOLERANCE_STEPS, type TestSet, type TestStream, type TestSetSpec, type TruthInterval, type EvalOptions, type EvalResult, type LabelFigures, type SweepPoint, type OperatingPoint, type CardShortfall } from "./eval.js";
 export { Detector } from "./detector.js";
+export { detSvg, type DetSeries } from "./det.js";

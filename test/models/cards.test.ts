@@ -8,9 +8,10 @@
 // point, or count) worse than the card fails (compareWithCard in host/eval/eval.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkCard, readCards } from "../../host/cli/eval-files.js";
+import { cardDetSvg, checkCard, readCards, CARD_DET_SVG, type ModelCard } from "../../host/cli/eval-files.js";
+import type { EvalResult } from "../../host/eval/eval.js";
 import { figureAt } from "../../host/eval/eval.js";
 import { runtime } from "../helpers.js";
 
@@ -47,11 +48,20 @@ test("every shipped model has a card naming it, with figures to check (each card
 });
 
 for (const folder of folders) {
+  const results: { card: ModelCard; result: EvalResult }[] = [];
   for (const card of readCards(folder)) {
     test(`${folder}/${card.model}: its card's figures hold on ${card.eval.testset}/`, async (t) => {
       const { result, shortfalls } = checkCard(await runtime("simd"), folder, card);
+      results.push({ card, result });
       t.diagnostic(`${card.model} on ${card.eval.testset}: ${Object.keys(card.eval.figures).map((k) => `${k} card ${card.eval.figures[k]}, now ${figureAt(result, k) ?? "–"}`).join("; ")}; ${result.steps} steps`);
       assert.deepEqual(shortfalls, [], `${folder}: worse than its card: ${JSON.stringify(shortfalls)}`);
     });
   }
+  test(`${folder}: its DET curves (${CARD_DET_SVG}) are what its figures draw (node models/det-curves.mjs)`, () => {
+    const svg = cardDetSvg(folder, results);
+    const path = join(folder, CARD_DET_SVG);
+    if (svg === undefined) return assert.ok(!existsSync(path), `${path} is there, but ${folder} has no keyword test set to draw`);
+    assert.ok(existsSync(path), `${path} is missing: node models/det-curves.mjs`);
+    assert.equal(readFileSync(path, "utf8"), svg, `${path} is stale: node models/det-curves.mjs`);
+  });
 }

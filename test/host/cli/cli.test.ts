@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildModel, createRuntime, type LayerSpec } from "../../tinyrnn.js";
@@ -245,4 +245,19 @@ test("a reader that stops early (tinyrnn detect … | head) ends the CLI quietly
   const p = spawnSync("bash", ["-c", cmd], { encoding: "utf8" });
   assert.equal(p.stdout.trim(), "0", p.stderr);
   assert.doesNotMatch(p.stderr, /EPIPE|Error/);
+});
+
+test("eval --plot draws the DET curve of a keyword test set, and refuses a steps set", () => {
+  const svg = join(dir, "det.svg");
+  const res = cli("eval", "models/hey-jarvis/hey-jarvis.tinyrnn", "models/hey-jarvis/test", "--plot", svg);
+  assert.equal(res.code, 0, res.err);
+  assert.match(res.out, /FRR at ≤ 0\.5 FA\/h/, "--plot sweeps");
+  const text = readFileSync(svg, "utf8");
+  assert.match(text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(text, /<polyline fill="none"[^>]* points="(\d+\.\d,\d+\.\d ){10,}/, "a curve of the sweep's points");
+  assert.match(text, /<title>hey-jarvis\.tinyrnn: its threshold 0\.72: FRR 17\.5 %, 10\.20 FA\/h<\/title>/, "its own threshold marked");
+  const steps = cli("eval", "models/sensor/vibration.tinyrnn", "models/sensor/test", "--plot", join(dir, "no.svg"));
+  assert.equal(steps.code, 1);
+  assert.match(steps.err, /--plot draws a DET curve, for keyword test sets; models\/sensor\/test is a steps test set/);
+  assert.ok(!existsSync(join(dir, "no.svg")));
 });
