@@ -24,8 +24,9 @@
 //   ONNX Runtime — is what a stream does anyway by keeping its state.
 //
 // The layers must form one chain: every layer op consumes the newest stream value (a version counter
-// checks that nothing uses a value from before the latest layer or fusion), and the single graph
-// output is the newest value. Anything else is refused naming the node and its op type.
+// checks that nothing uses a value from before the latest layer or fusion), and the one per-step graph
+// output (the others, if any, being state) is the newest value. Anything else is refused naming the
+// node and its op type, or the tensor.
 //
 // No Node built-ins: this runs in browsers too.
 
