@@ -91,6 +91,8 @@ test("refused: what a stream cannot run, each naming the node or output and why"
     ["refuse_last_step", /ONNX node "\/Gather" \(Gather\): selecting steps or features of the stream .* is not supported/],
     ["refuse_grucell", /the graph has 2 inputs \("x", "h"\) and no GRU or LSTM node: a recurrent step written out as arithmetic \(e\.g\. an exported nn\.GRUCell/],
     ["refuse_state_swapped", /graph output "hn" holds the hidden state of ONNX node "\/rnn\/GRU" \(layer 0\) at another position .* than graph input "h0" does/],
+    ["refuse_head_on_hn", /ONNX node "\/fc\/Gemm" \(Gemm\): input "\/Gather_output_0" is the final hidden state \(Y_h\) of ONNX node "\/rnn\/GRU" \(GRU\), which may only reach/],
+    ["refuse_only_hn", /the graph's outputs \("\d+"\) are all recurrent state: export the per-step output Y/],
     ["refuse_buffer_state", /ONNX node "\/rnn\/GRU" \(GRU\): initial_h "h_start" is a non-zero constant: a stream starts from zero state/],
   ];
   for (const [name, re] of cases) assert.throws(() => onnxToSpecs(onnx(name)), re, name);
