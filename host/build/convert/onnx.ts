@@ -9,14 +9,24 @@
 //   stacked weights, Transpose, Cast, Reshape, arithmetic) are evaluated;
 // - the one runtime tensor — "the stream", derived from the graph input — is tracked by its shape only:
 //   a sequence axis (its length unknown, NaN here, also in the values of Shape), batch axes of size 1
-//   (batch 1 at run time) and one feature axis. Layout glue (Transpose, Squeeze, Unsqueeze, Reshape
-//   that keeps the order of sequence and features) changes only that shape; GRU, LSTM, Gemm and MatMul
-//   append a layer; Add of a constant and Relu/Sigmoid/Tanh/Softmax fuse into the dense layer just
-//   appended.
+//   (batch 1 at run time: one stream is one batch element) and one feature axis. Layout glue
+//   (Transpose, Squeeze, Unsqueeze, Reshape that keeps the order of sequence and features) changes only
+//   that shape; GRU, LSTM, Gemm and MatMul append a layer; Add of a constant and
+//   Relu/Sigmoid/Tanh/Softmax fuse into the dense layer just appended. Which axis of a 3-D graph input
+//   is the sequence and which the batch is decided by the graph's meaning, not by its sizes: both
+//   orders are tried, and the one under which the recurrent nodes' `layout` and the glue before them
+//   agree is taken (a [1, 1, F] streaming export is fine);
+// - recurrent state — graph inputs that feed initial_h / initial_c, and the Y_h / Y_c outputs — is
+//   tracked symbolically ("sym" values: each element names the state element it is). Glue
+//   (Slice/Gather/Squeeze/Unsqueeze/Reshape/Transpose/Concat) moves the symbols around like
+//   constants; at the end, state inputs and outputs must name the same layers' state at the same
+//   positions, so that feeding the outputs back as inputs — how such a graph runs step by step in
+//   ONNX Runtime — is what a stream does anyway by keeping its state.
 //
 // The layers must form one chain: every layer op consumes the newest stream value (a version counter
-// checks that nothing uses a value from before the latest layer or fusion), and the single graph
-// output is the newest value. Anything else is refused naming the node and its op type.
+// checks that nothing uses a value from before the latest layer or fusion), and the one per-step graph
+// output (the others, if any, being state) is the newest value. Anything else is refused naming the
+// node and its op type, or the tensor.
 //
 // No Node built-ins: this runs in browsers too.
 
@@ -31,7 +41,11 @@ export interface OnnxImport {
   specs: LayerSpec[];
   /** Features per step of the graph input. */
   inputLen: number;
-  /** Where the model came from: producer, opset, graph and tensor names, the model's metadata_props. */
+  /**
+   * Where the model came from: producer, opset, graph and tensor names, the model's metadata_props;
+   * `state` ({ inputs, outputs }: graph tensor names) when the graph takes or returns recurrent state,
+   * which a stream keeps inside itself.
+   */
   metadata: Record<string, unknown>;
 }
 
@@ -59,7 +73,39 @@ interface Unusable {
   why: string;
 }
 
-type Value = Const | Stream | Unusable;
+/**
+ * Recurrent state, symbolically: each element of `data` is an index into the importer's symbol table
+ * (an element of a state graph input, or an element of a layer's state after the step).
+ */
+interface Sym {
+  t: "sym";
+  dims: number[];
+  data: Float64Array;
+}
+
+type Value = Const | Stream | Unusable | Sym;
+
+/** What a symbol stands for: element `index` of state graph input `input`, or unit j of batch element b of layer `layer`'s h or c. */
+type SymInfo =
+  | { k: "in"; input: string; index: number }
+  | { k: "out"; layer: number; hc: 0 | 1; b: number; j: number };
+
+/** A recurrent node, for the state checks at the end. */
+interface RecInfo {
+  node: string;
+  op: "GRU" | "LSTM";
+  spec: number;
+  /** the stream version of its Y */
+  version: number;
+  H: number;
+  /** batch of the state tensors (initial_h's, else 1) */
+  B: number;
+  /** initial h and c: undefined = zero */
+  init: [Sym | undefined, Sym | undefined];
+}
+
+/** Ops that move state symbols around like constants. */
+const SYM_GLUE = ["Identity", "Cast", "Slice", "Gather", "Squeeze", "Unsqueeze", "Reshape", "Transpose", "Concat", "Shape"];
 
 // ONNX TensorProto.DataType values used here.
 const DT = { FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, BFLOAT16: 16 } as const;
@@ -101,7 +147,21 @@ export function onnxToSpecs(bytes: Uint8Array): OnnxImport {
   const opsets: Pb[] = model.opset_import ?? [];
   const defaultOpset = opsets.find((o) => !o.domain || o.domain === "ai.onnx");
   const opset: number = defaultOpset ? Number(defaultOpset.version ?? 1) : 1;
-  return new Importer(graph, opset).run(model);
+  // A 3-D graph input: try the axis order its names and sizes suggest first, then the other; the
+  // recurrent nodes' layout (checked in recurrent()) refuses the wrong one.
+  const first = new Importer(graph, opset, undefined);
+  try {
+    return first.run(model);
+  } catch (e) {
+    if (first.seqFirst === undefined) throw e;
+    const second = new Importer(graph, opset, !first.seqFirst);
+    try {
+      return second.run(model);
+    } catch (e2) {
+      // Report the failure that is not about the axis order, if there is one.
+      throw first.axisError && !second.axisError ? e2 : e;
+    }
+  }
 }
 
 class Importer {
@@ -112,46 +172,46 @@ class Importer {
   private tipDenseOpen = false;
   private inputName = "";
   private inputLen = 0;
+  /** The graph input's declared sequence length (NaN when dynamic or unknown). */
+  private declaredSeq = NaN;
+  private symbols: SymInfo[] = [];
+  private recs: RecInfo[] = [];
+  private stateInputs: string[] = [];
+  /** For a 3-D graph input: whether its axis 0 (rather than 1) is the sequence axis; set by graphInput. */
+  seqFirst: boolean | undefined;
+  /** Set when a recurrent node refused the stream's axis order (so that the other order may fit). */
+  axisError = false;
 
-  constructor(private graph: Pb, private opset: number) {}
+  constructor(private graph: Pb, private opset: number, seqFirst: boolean | undefined) {
+    this.seqFirst = seqFirst;
+  }
 
   run(model: Pb): OnnxImport {
     const g = this.graph;
     for (const t of g.initializer ?? []) this.values.set(t.name, tensorValue(t, `initializer "${t.name}"`));
     for (const t of g.sparse_initializer ?? []) throw new Error(`sparse initializer "${t.values?.name ?? "?"}" is not supported`);
+    const inputs: Pb[] = (g.input ?? []).filter((vi: Pb) => !this.values.has(vi.name));
+    const { stream, state, error } = this.classifyInputs(inputs);
     // Unsupported op types first: the most useful thing to tell about a graph tinyrnn cannot run.
     (g.node as Pb[]).forEach((node, i) => {
       const where = `ONNX node "${node.name || `#${i}`}" (${node.op_type})`;
       if (node.domain && node.domain !== "ai.onnx") throw new Error(`${where}: op domain "${node.domain}" is not supported (only the default ONNX domain)`);
       if (!SUPPORTED_OPS.includes(node.op_type)) throw new Error(`${where}: op type ${node.op_type} is not supported (supported: ${SUPPORTED_OPS.join(", ")})`);
     });
-    const inputs = (g.input ?? []).filter((vi: Pb) => !this.values.has(vi.name));
-    if (inputs.length !== 1) {
-      throw new Error(`the graph has ${inputs.length} inputs (${inputs.map((i: Pb) => `"${i.name}"`).join(", ") || "none"}); tinyrnn models take exactly one input sequence`);
-    }
-    this.values.set(inputs[0].name, this.graphInput(inputs[0]));
+    if (error) throw new Error(error);
+    this.values.set(stream.name, this.graphInput(stream));
+    for (const vi of state) this.values.set(vi.name, this.stateInput(vi));
 
     (g.node as Pb[]).forEach((node, i) => {
       const where = `ONNX node "${node.name || `#${i}`}" (${node.op_type})`;
       try {
-        this.node(node);
+        this.node(node, where);
       } catch (e) {
         throw new Error(`${where}: ${(e as Error).message}`);
       }
     });
 
-    const outputs: Pb[] = g.output ?? [];
-    if (outputs.length !== 1) {
-      throw new Error(`the graph has ${outputs.length} outputs (${outputs.map((o) => `"${o.name}"`).join(", ")}); tinyrnn models give exactly one output per step — export only the per-step output (not the final hidden state)`);
-    }
-    const outName: string = outputs[0].name;
-    const out = this.values.get(outName);
-    if (!out) throw new Error(`graph output "${outName}" is not produced by any node`);
-    if (out.t === "unusable") throw new Error(`graph output "${outName}": ${out.why}`);
-    if (out.t === "const") throw new Error(`graph output "${outName}" does not depend on the input`);
-    if (this.specs.length === 0) throw new Error(`the graph has no GRU, LSTM, Gemm or MatMul layer between its input and output`);
-    if (out.version !== this.version) throw new Error(`graph output "${outName}" is not the last layer's output: tinyrnn runs one chain of layers`);
-    this.expectPerStep(out, `graph output "${outName}"`);
+    const { outName, stateOutputs } = this.outputs(g.output ?? []);
 
     const props: Record<string, string> = {};
     for (const p of model.metadata_props ?? []) props[p.key] = p.value ?? "";
@@ -163,10 +223,53 @@ class Importer {
       graph: g.name || undefined,
       input: this.inputName,
       output: outName,
+      ...(this.stateInputs.length || stateOutputs.length ? { state: { inputs: this.stateInputs, outputs: stateOutputs } } : {}),
       ...(Object.keys(props).length ? { metadataProps: props } : {}),
     };
     for (const k of Object.keys(metadata)) if (metadata[k] === undefined) delete metadata[k];
     return { specs: this.specs, inputLen: this.inputLen, metadata };
+  }
+
+  /**
+   * Which graph input is the stream and which are recurrent state: an input whose values reach a
+   * GRU/LSTM's initial_h or initial_c (through anything but Shape and the recurrent node itself) is
+   * state; exactly one other input must remain.
+   */
+  private classifyInputs(inputs: Pb[]): { stream: Pb; state: Pb[]; error?: string } {
+    const nodes: Pb[] = this.graph.node;
+    const reach = (name: string) => {
+      const seen = new Set([name]);
+      const slots = new Set<string>();
+      for (const node of nodes) {
+        const ins: string[] = node.input ?? [];
+        if (!ins.some((n) => n && seen.has(n))) continue;
+        if (node.op_type === "GRU" || node.op_type === "LSTM") {
+          ins.forEach((n, i) => { if (n && seen.has(n)) slots.add(i === 4 ? `sequence_lens of ONNX node "${node.name}"` : i === 5 || i === 6 ? "state" : "data"); });
+          continue;
+        }
+        if (node.op_type === "Shape") continue;
+        for (const o of node.output ?? []) if (o) seen.add(o);
+      }
+      return slots;
+    };
+    const state: Pb[] = [], others: Pb[] = [];
+    for (const vi of inputs) {
+      const slots = reach(vi.name);
+      const seqLens = [...slots].find((s) => s.startsWith("sequence_lens"));
+      if (seqLens) throw new Error(`graph input "${vi.name}" feeds the ${seqLens}: a stream has no fixed length; leave sequence_lens out (or make it a constant equal to the sequence length)`);
+      if (slots.has("state") && !slots.has("data")) state.push(vi);
+      else others.push(vi);
+    }
+    if (others.length !== 1) {
+      const recurrent = nodes.some((n) => n.op_type === "GRU" || n.op_type === "LSTM");
+      const list = inputs.map((i: Pb) => `"${i.name}"`).join(", ") || "none";
+      if (others.length > 1 && !recurrent) {
+        throw new Error(`the graph has ${inputs.length} inputs (${list}) and no GRU or LSTM node: a recurrent step written out as arithmetic (e.g. an exported nn.GRUCell or nn.LSTMCell: Gemm, Split, Sigmoid, Tanh, Mul) is not supported; export nn.GRU / nn.LSTM, whose state inputs are recognised`);
+      }
+      return { stream: undefined, state, error: `the graph has ${inputs.length} inputs (${list}); tinyrnn models take exactly one input sequence, plus optionally recurrent state that feeds a GRU's or LSTM's initial_h / initial_c` };
+    }
+    this.stateInputs = state.map((vi) => vi.name);
+    return { stream: others[0], state };
   }
 
   /** The graph input becomes the stream: [features], [seq, features] or [seq, batch, features] / [batch, seq, features]. */
@@ -183,23 +286,39 @@ class Importer {
       throw new Error(`graph input "${name}" has shape [${shape}]; expected [features], [seq, features], [seq, batch, features] or [batch, seq, features] with a fixed number of features`);
     }
     this.inputLen = F;
+    const declared = (d: Pb) => (d.dim_value > 0 ? Number(d.dim_value) : NaN);
     if (dims.length === 1) return { t: "stream", dims: [F], feat: 0, version: 0 };
-    if (dims.length === 2) return { t: "stream", dims: [NaN, F], feat: 1, version: 0 };
-    const role = (d: Pb): "batch" | "seq" | "?" => {
-      if (d.dim_value === 1) return "batch";
-      if (d.dim_value > 1) return "seq";
-      const p = String(d.dim_param ?? "");
-      if (/batch|^n$|^b$|^bs$/i.test(p)) return "batch";
-      if (/seq|time|len|frame|step|^t$/i.test(p)) return "seq";
-      return "?";
-    };
-    let r0 = role(dims[0]), r1 = role(dims[1]);
-    if (r0 === "?" && r1 !== "?") r0 = r1 === "batch" ? "seq" : "batch";
-    if (r1 === "?" && r0 !== "?") r1 = r0 === "batch" ? "seq" : "batch";
-    if (r0 === r1) {
-      throw new Error(`graph input "${name}" has shape [${shape}]: cannot tell its sequence axis from its batch axis — export with a batch of 1 and a sequence longer than 1, or name the dynamic axes (e.g. "seq" and "batch")`);
+    if (dims.length === 2) {
+      this.declaredSeq = declared(dims[0]);
+      return { t: "stream", dims: [NaN, F], feat: 1, version: 0 };
     }
-    return { t: "stream", dims: r0 === "seq" ? [NaN, 1, F] : [1, NaN, F], feat: 2, version: 0 };
+    if (this.seqFirst === undefined) {
+      // First guess from names and sizes; the graph decides (see onnxToSpecs).
+      const role = (d: Pb): "batch" | "seq" | "?" => {
+        const p = String(d.dim_param ?? "");
+        if (/batch|^n$|^b$|^bs$/i.test(p)) return "batch";
+        if (/seq|time|len|frame|step|^t$/i.test(p)) return "seq";
+        if (d.dim_value > 1) return "seq";
+        return "?";
+      };
+      const r0 = role(dims[0]), r1 = role(dims[1]);
+      this.seqFirst = !(r0 === "batch" || (r0 === "?" && r1 === "seq"));
+    }
+    this.declaredSeq = declared(dims[this.seqFirst ? 0 : 1]);
+    return { t: "stream", dims: this.seqFirst ? [NaN, 1, F] : [1, NaN, F], feat: 2, version: 0 };
+  }
+
+  /** A state graph input: a tensor of symbols, one per element (dynamic axes count as batch 1). */
+  private stateInput(vi: Pb): Sym {
+    const name: string = vi.name;
+    const tt = vi.type?.tensor_type;
+    if (!tt || !tt.shape) throw new Error(`graph input "${name}" (recurrent state) has no tensor shape`);
+    if (tt.elem_type !== DT.FLOAT) throw new Error(`graph input "${name}" (recurrent state) has element type ${DT_NAMES[tt.elem_type] ?? tt.elem_type}; expected float32`);
+    const dims = (tt.shape.dim ?? []).map((d: Pb) => (d.dim_value > 0 ? Number(d.dim_value) : 1));
+    const n = sizeOf(dims);
+    const data = new Float64Array(n);
+    for (let i = 0; i < n; i++) data[i] = this.symbols.push({ k: "in", input: name, index: i }) - 1;
+    return { t: "sym", dims, data };
   }
 
   private expectPerStep(s: Stream, what: string): void {
@@ -208,26 +327,105 @@ class Importer {
     });
   }
 
+  /**
+   * The graph's outputs: one per-step output (the stream), the others recurrent state (Y_h / Y_c,
+   * through glue) whose positions agree with the state inputs'. A graph whose only output is the last
+   * layer's Y_h gives that layer's output (its hidden state after each step).
+   */
+  private outputs(outputs: Pb[]): { outName: string; stateOutputs: string[] } {
+    if (outputs.length === 0) throw new Error("the graph has no outputs");
+    const vals = outputs.map((o) => {
+      const name: string = o.name;
+      const v = this.values.get(name);
+      if (!v) throw new Error(`graph output "${name}" is not produced by any node`);
+      if (v.t === "unusable") throw new Error(`graph output "${name}": ${v.why}`);
+      if (v.t === "const") throw new Error(`graph output "${name}" does not depend on the input`);
+      return { name, v };
+    });
+    if (this.specs.length === 0) throw new Error(`the graph has no GRU, LSTM, Gemm or MatMul layer between its input and output`);
+    const streams = vals.filter((o) => o.v.t === "stream");
+    const syms = vals.filter((o) => o.v.t === "sym") as { name: string; v: Sym }[];
+    for (const o of syms) this.checkStateOutput(o.name, o.v);
+    if (streams.length > 1) {
+      throw new Error(`the graph has ${streams.length} per-step outputs (${streams.map((o) => `"${o.name}"`).join(", ")}); tinyrnn models give exactly one output per step`);
+    }
+    if (streams.length === 1) {
+      const { name, v } = streams[0] as { name: string; v: Stream };
+      if (v.version !== this.version) throw new Error(`graph output "${name}" is not the last layer's output: tinyrnn runs one chain of layers`);
+      this.expectPerStep(v, `graph output "${name}"`);
+      return { outName: name, stateOutputs: syms.map((o) => o.name) };
+    }
+    // No per-step output: the last layer's Y_h (its hidden state after each step, i.e. its Y) is the
+    // step output, when nothing follows that layer; other outputs are state.
+    const last = this.recs[this.recs.length - 1];
+    const isLastH = (v: Sym) => last && last.spec === this.specs.length - 1 && last.version === this.version && v.dims[v.dims.length - 1] === last.H &&
+      [...v.data].every((d, i) => { const s = this.symbols[d]; return s.k === "out" && s.layer === this.recs.length - 1 && s.hc === 0 && s.j === i % last.H; });
+    const steps = syms.filter((o) => isLastH(o.v));
+    if (steps.length !== 1) {
+      throw new Error(`the graph's outputs (${vals.map((o) => `"${o.name}"`).join(", ")}) are all recurrent state: export the per-step output Y (or the last layer's Y_h, which a stream gives after each step)`);
+    }
+    return { outName: steps[0].name, stateOutputs: syms.filter((o) => o !== steps[0]).map((o) => o.name) };
+  }
+
+  /** A state output must hold layers' state only, at the positions where the state input that starts that state holds it. */
+  private checkStateOutput(name: string, v: Sym): void {
+    [...v.data].forEach((d, p) => {
+      const s = this.symbols[d];
+      if (s.k === "in") throw new Error(`graph output "${name}" passes state input "${s.input}" through unchanged; only a layer's state after the step (Y_h / Y_c) can be a state output`);
+      const rec = this.recs[s.layer];
+      const init = rec.init[s.hc];
+      if (!init) return; // that state starts from zero: nothing to agree with
+      const src = this.symbols[init.data[s.b * rec.H + s.j]] as Extract<SymInfo, { k: "in" }>;
+      const what = `${s.hc ? "cell" : "hidden"} state of ONNX node "${rec.node}" (layer ${s.layer})`;
+      const inDims = (this.values.get(src.input) as Sym).dims.join();
+      if (src.index !== p || inDims !== v.dims.join()) {
+        throw new Error(`graph output "${name}" holds the ${what} at another position (or shape) than graph input "${src.input}" does, so feeding "${name}" back as "${src.input}" would not carry the state; tinyrnn cannot tell what the state is`);
+      }
+    });
+  }
+
   // --- node evaluation ---------------------------------------------------------------------------
 
-  private node(node: Pb): void {
+  private node(node: Pb, where: string): void {
     if (node.domain && node.domain !== "ai.onnx") throw new Error(`op domain "${node.domain}" is not supported (only the default ONNX domain)`);
     const op: string = node.op_type;
     const inNames: string[] = node.input ?? [];
-    const ins: (Value | undefined)[] = inNames.map((n) => {
+    let ins: (Value | undefined)[] = inNames.map((n) => {
       if (!n) return undefined;
       const v = this.values.get(n);
       if (!v) throw new Error(`input "${n}" is not produced by any earlier node, initializer or graph input`);
       if (v.t === "unusable") throw new Error(`input "${n}": ${v.why}`);
       return v;
     });
+    // Recurrent state may only be moved around by glue (evaluated like constants) into initial_h/initial_c.
+    const symIn = ins.map((v) => v?.t === "sym");
+    const glue = SYM_GLUE.includes(op) && symIn.some(Boolean);
+    symIn.forEach((isSym, i) => {
+      if (!isSym) return;
+      const ok = glue ? i === 0 || op === "Concat" : (op === "GRU" || op === "LSTM") && (i === 5 || i === 6);
+      if (!ok) throw new Error(`input "${inNames[i]}" is ${this.describeSym(ins[i] as Sym)}, which may only reach a GRU's or LSTM's initial_h / initial_c (through ${SYM_GLUE.filter((o) => o !== "Shape").join("/")}) or a graph output`);
+    });
+    if (glue) {
+      if (op === "Concat" && ins.some((v) => v && v.t !== "sym")) throw new Error("concatenating recurrent state with anything else is not supported");
+      if (op === "Cast" && new Attrs(node.attribute ?? []).int("to") !== DT.FLOAT) throw new Error("casting recurrent state to a type other than float is not supported");
+      ins = ins.map((v) => (v?.t === "sym" ? { t: "const", dims: v.dims, data: v.data, type: DT.FLOAT } : v));
+    }
     const attrs = new Attrs(node.attribute ?? []);
-    const outs: (Value | undefined)[] = this.evaluate(op, ins, attrs);
+    const outs: (Value | undefined)[] = op === "GRU" || op === "LSTM" ? this.recurrent(op, ins, attrs, inNames, where) : this.evaluate(op, ins, attrs);
     (node.output as string[]).forEach((n, i) => {
       if (!n) return;
-      const v = outs[i];
+      let v = outs[i];
+      if (glue && op !== "Shape" && v?.t === "const") v = { t: "sym", dims: v.dims, data: v.data };
       this.values.set(n, v ?? { t: "unusable", why: `output ${i} of ${op} is not supported` });
     });
+  }
+
+  private describeSym(v: Sym): string {
+    const s = this.symbols[v.data[0]];
+    if (!s) return "an empty state tensor";
+    if (s.k === "in") return `recurrent state (from graph input "${s.input}")`;
+    const r = this.recs[s.layer];
+    return `the final ${s.hc ? "cell" : "hidden"} state (Y_${s.hc ? "c" : "h"}) of ONNX node "${r.node}" (${r.op})`;
   }
 
   private evaluate(op: string, ins: (Value | undefined)[], a: Attrs): (Value | undefined)[] {
@@ -373,8 +571,6 @@ class Importer {
         }
         return [this.dense(A, w.data.map((v) => alpha * v), N, bias)];
       }
-      case "GRU": case "LSTM":
-        return this.recurrent(op, ins, a);
       default:
         throw new Error(`op type ${op} is not supported (supported: ${SUPPORTED_OPS.join(", ")})`);
     }
@@ -446,17 +642,16 @@ class Importer {
     }
   }
 
-  private recurrent(op: "GRU" | "LSTM", ins: (Value | undefined)[], a: Attrs): (Value | undefined)[] {
+  private recurrent(op: "GRU" | "LSTM", ins: (Value | undefined)[], a: Attrs, inNames: string[], where: string): (Value | undefined)[] {
     const G = op === "GRU" ? 3 : 4;
     const [X, W, R, B, seqLens, initH, initC, P] = ins;
+    const direction = a.string("direction") ?? "forward";
+    if (direction !== "forward") throw new Error(`direction "${direction}" is not supported (only forward: a stream runs one step at a time)`);
+    if (op === "LSTM" && P) throw new Error("peephole connections (input P) are not supported: tinyrnn's LSTM is PyTorch's nn.LSTM, which has none");
     if (X?.t !== "stream") throw new Error("X must be the input stream");
     this.requireTip(X, op);
     for (const [v, n] of [[W, "W"], [R, "R"]] as const) if (v?.t !== "const") throw new Error(`${n} must be a constant (initializer or Constant)`);
     if (B && B.t !== "const") throw new Error("B must be a constant (initializer or Constant)");
-    const direction = a.string("direction") ?? "forward";
-    if (direction !== "forward") throw new Error(`direction "${direction}" is not supported (only forward: a stream runs one step at a time)`);
-    if (seqLens) throw new Error("sequence_lens is not supported (a stream has no fixed length); export without it");
-    if (op === "LSTM" && P) throw new Error("peephole connections (input P) are not supported: tinyrnn's LSTM is PyTorch's nn.LSTM, which has none");
     if (a.has("clip")) throw new Error(`clip ${a.float("clip")} is not supported`);
     if (a.has("activation_alpha") || a.has("activation_beta")) throw new Error("activation_alpha/activation_beta are not supported");
     const defaults = op === "GRU" ? ["Sigmoid", "Tanh"] : ["Sigmoid", "Tanh", "Tanh"];
@@ -480,14 +675,39 @@ class Importer {
     const want = layout === 0 ? "[seq, batch, input]" : "[batch, seq, input]";
     const seqAxis = layout === 0 ? 0 : 1;
     if (X.dims.length !== 3 || X.feat !== 2 || !Number.isNaN(X.dims[seqAxis]) || X.dims[1 - seqAxis] !== 1) {
-      throw new Error(`X has shape [${fmtDims(X.dims)}]; layout ${layout} expects ${want} with batch 1`);
+      this.axisError = true;
+      throw new Error(`X has shape [${fmtDims(X.dims)}]; layout ${layout} expects ${want} (the graph input's axes do not fit this node's layout)`);
     }
     if (X.dims[2] !== I) throw new Error(`W takes ${I} inputs but X has ${X.dims[2]} features`);
-    for (const [v, n] of [[initH, "initial_h"], [initC, "initial_c"]] as const) {
-      if (!v) continue;
-      if (v.t !== "const") throw new Error(`${n} must be a constant zero state: a stream starts from zero state`);
-      if (v.data.length !== H || v.data.some((d) => d !== 0)) throw new Error(`${n} of shape [${v.dims}] is not a zero state of ${H} values: only zero initial states are supported`);
+    if (seqLens) {
+      // Lengths equal to the (fixed) sequence length mean "no padding": the same as leaving them out.
+      const T = this.declaredSeq;
+      if (seqLens.t !== "const" || !(T > 0) || [...seqLens.data].some((d) => d !== T)) {
+        throw new Error(`sequence_lens ${seqLens.t === "const" ? `[${[...seqLens.data]}] ` : ""}is not supported (a stream has no fixed length; only a constant equal to the graph input's fixed sequence length${T > 0 ? `, ${T},` : ""} is accepted); export without it`);
+      }
     }
+    // Initial state: zero (absent, or a constant of zeros) or recurrent state from a graph input.
+    const stateShape = (Bn: number) => (layout === 0 ? [1, Bn, H] : [Bn, 1, H]);
+    const init: [Sym | undefined, Sym | undefined] = [undefined, undefined];
+    let batch = 1;
+    ([[initH, "initial_h", 5], [initC, "initial_c", 6]] as const).forEach(([v, n, slot]) => {
+      if (!v) return;
+      const named = `${n} "${inNames[slot]}"`;
+      if (v.t !== "const" && v.t !== "sym") throw new Error(`${named} must be zeros or recurrent state from a graph input, not the input stream`);
+      const Bn = v.dims.length === 3 ? v.dims[layout === 0 ? 1 : 0] : NaN;
+      if (v.dims.join() !== stateShape(Bn).join()) throw new Error(`${named} has shape [${fmtDims(v.dims)}]; layout ${layout} expects [${stateShape(NaN).map((d) => (Number.isNaN(d) ? "batch" : d))}]`);
+      if (v.t === "const") {
+        if (v.data.some((d) => d !== 0)) throw new Error(`${named} is a non-zero constant: a stream starts from zero state; make it zeros, or a graph input (the stream's state)`);
+        return;
+      }
+      for (const d of v.data) {
+        const s = this.symbols[d];
+        if (s.k !== "in") throw new Error(`${named} is ${this.describeSym(v)}: a layer started from another layer's final state is not supported`);
+      }
+      if (init[0] && batch !== Bn) throw new Error(`initial_h and initial_c have different batch sizes`);
+      batch = Bn;
+      init[slot - 5] = v;
+    });
 
     // ONNX gate blocks → PyTorch's: GRU z, r, h → r, z, n; LSTM i, o, f, c → i, f, g, o.
     const order = op === "GRU" ? [1, 0, 2] : [0, 2, 3, 1];
@@ -508,8 +728,15 @@ class Importer {
     this.tipDenseOpen = false;
     const dims = layout === 0 ? [NaN, 1, 1, H] : [1, NaN, 1, H];
     const y: Stream = { t: "stream", dims, feat: 3, version: ++this.version };
-    const fin: Unusable = { t: "unusable", why: `the final ${op === "GRU" ? "hidden" : "hidden/cell"} state of a ${op} is not available in a stream; use its per-step output Y` };
-    return op === "GRU" ? [y, fin] : [y, fin, fin];
+    const layer = this.recs.length;
+    this.recs.push({ node: where.replace(/^ONNX node "(.*)" \(\w+\)$/, "$1"), op, spec: this.specs.length - 1, version: this.version, H, B: batch, init });
+    // Y_h / Y_c: the state after the step, [1, batch, H] (layout 0) or [batch, 1, H], as symbols.
+    const final = (hc: 0 | 1): Sym => {
+      const data = new Float64Array(batch * H);
+      for (let b = 0; b < batch; b++) for (let j = 0; j < H; j++) data[b * H + j] = this.symbols.push({ k: "out", layer, hc, b, j }) - 1;
+      return { t: "sym", dims: stateShape(batch), data };
+    };
+    return op === "GRU" ? [y, final(0)] : [y, final(0), final(1)];
   }
 }
 
