@@ -49,7 +49,7 @@ export const ABI_FUNCTIONS = [
 ] as const;
 
 /** What errorDetail() names for an error, in words. */
-type Detail = "layer" | "headerByte" | "bytes" | "version" | "inputElement" | "frontendField" | "hz" | "argument" | "numType" | "none";
+type Detail = "layer" | "layerTensor" | "headerByte" | "bytes" | "version" | "inputElement" | "frontendField" | "hz" | "argument" | "numType" | "none";
 
 /** Every error code (assembly/constants.ts ERR_*), its name, message and what its detail means. */
 export const ERRORS = {
@@ -73,6 +73,7 @@ export const ERRORS = {
   badFrontendConfig: { code: C.ERR_BAD_FRONTEND_CONFIG, message: "invalid audio frontend setting", detail: "frontendField" },
   badArgument: { code: C.ERR_BAD_ARGUMENT, message: "invalid argument", detail: "argument" },
   badMetadata: { code: C.ERR_BAD_METADATA, message: "the model's metadata is not a valid JSON object", detail: "none" },
+  nonFiniteWeight: { code: C.ERR_NON_FINITE_WEIGHT, message: "a weight, bias or constant is NaN or infinite", detail: "layerTensor" },
 } as const satisfies Record<string, { code: number; message: string; detail: Detail }>;
 
 export type TinyrnnErrorCode = keyof typeof ERRORS;
@@ -93,19 +94,30 @@ export const FRONTEND_CONFIG_FIELDS = [
 export class TinyrnnError extends Error {
   readonly code: TinyrnnErrorCode | "unknown";
   readonly detail: number;
-  constructor(code: number, detail: number, context: string, options?: { cause?: unknown }) {
+  /** options.names: a layerTensor detail's layer kind and tensor by name (the host reads them from the file) */
+  constructor(code: number, detail: number, context: string, options?: { cause?: unknown; names?: TensorNames }) {
     const name = BY_CODE.get(code);
-    super(`${context}: ${name ? ERRORS[name].message : `error ${code}`}${name ? describeDetail(ERRORS[name].detail, detail) : ""}`, options);
+    super(`${context}: ${name ? ERRORS[name].message : `error ${code}`}${name ? describeDetail(ERRORS[name].detail, detail, options?.names) : ""}`, options);
     this.name = "TinyrnnError";
     this.code = name ?? "unknown";
     this.detail = detail;
   }
 }
 
-function describeDetail(kind: Detail, detail: number): string {
+/** Header fields named in a headerByte detail (the rest by offset only). */
+export const HEADER_FIELD_NAMES: Readonly<Record<number, string>> = { [C.HDR_INPUT_SCALE]: "input scale", [C.HDR_OUTPUT_SCALE]: "output scale" };
+
+/** A layer's kind and one of its tensors, by name. */
+export interface TensorNames { kind: string; tensor: string }
+
+function describeDetail(kind: Detail, detail: number, names?: TensorNames): string {
   switch (kind) {
     case "layer": return ` (layer ${detail})`;
-    case "headerByte": return ` (header byte ${detail})`;
+    case "layerTensor": {
+      const layer = detail >> C.LAYER_TENSOR_SHIFT, tensor = detail & ((1 << C.LAYER_TENSOR_SHIFT) - 1);
+      return names ? ` (layer ${layer} ${names.kind}, tensor ${tensor} ${names.tensor})` : ` (layer ${layer}, tensor ${tensor})`;
+    }
+    case "headerByte": return ` (header byte ${detail}${HEADER_FIELD_NAMES[detail] ? `: ${HEADER_FIELD_NAMES[detail]}` : ""})`;
     case "bytes": return ` (${detail} bytes)`;
     case "version": return ` (version ${detail}, this runtime reads ${C.FILE_VERSION_MAJOR})`;
     case "inputElement": return ` (input element ${detail})`;

@@ -3,7 +3,7 @@
 
 import * as C from "./constants.js";
 import { ABI_FUNCTIONS, TinyrnnError, ERROR_CODES, type TinyrnnExports } from "./abi.js";
-import { readModel, type NumType, type ParsedModel } from "./format.js";
+import { readModel, tensorNames, type NumType, type ParsedModel } from "./format.js";
 
 /**
  * Where the WebAssembly module comes from. Workers cannot compile bytes: pass a Module there. A Blob
@@ -146,7 +146,8 @@ export class Runtime {
     if (handle < 0) {
       const detail = this.exports.errorDetail();
       this.exports.memFree(image);
-      throw new TinyrnnError(-handle, detail, "loading the model");
+      const names = -handle === C.ERR_NON_FINITE_WEIGHT ? tensorNames(bytes, detail) : undefined;
+      throw new TinyrnnError(-handle, detail, "loading the model", { names });
     }
     let info: ParsedModel;
     try {
