@@ -430,7 +430,7 @@ int tinyrnn_stream_save(tinyrnn_stream *stream, void *dst, uint32_t capacity) {
 int tinyrnn_stream_restore(tinyrnn_stream *stream, const void *src, uint32_t bytes) {
     const uint8_t *in = (const uint8_t *)src;
     tinyrnn *rt;
-    uint32_t p;
+    uint32_t p, i;
     int err = 0;
     if (!stream || !stream->model || !stream->model->rt) return -TINYRNN_ERR_BAD_ARGUMENT;
     rt = stream->model->rt;
@@ -441,6 +441,13 @@ int tinyrnn_stream_restore(tinyrnn_stream *stream, const void *src, uint32_t byt
         return fail(rt, "stream restore: the state was saved from a different model", TINYRNN_ERR_BAD_STATE, 2);
     if (get_u32(in + TINYRNN_SS_STATE_BYTES) != (uint32_t)stream->model->state_bytes || bytes != tinyrnn_stream_state_bytes(stream))
         return fail(rt, "stream restore: wrong state size", TINYRNN_ERR_BAD_STATE, 3);
+    if (stream->model->num_type == TINYRNN_NUM_F32) {
+        /* every value of an f32 model's state is an f32: no NaN or infinity (all exponent bits set) */
+        for (i = TINYRNN_STREAM_STATE_HEADER_BYTES; i < bytes; i += 4) {
+            if ((get_u32(in + i) & 0x7f800000u) == 0x7f800000u)
+                return fail(rt, "stream restore: the state holds NaN or infinity", TINYRNN_ERR_BAD_STATE, 4);
+        }
+    }
     if (!(p = state_block(stream, "stream restore", &err))) return err;
     memcpy(memory(rt) + p, in + TINYRNN_STREAM_STATE_HEADER_BYTES, (uint32_t)stream->model->state_bytes);
     return 0;

@@ -773,7 +773,7 @@ uint32_t tinyrnn_stream_state_bytes(const tinyrnn_stream *stream);
  * The format is the TypeScript host's (Stream.saveState): a state moves between hosts. */
 int tinyrnn_stream_save(tinyrnn_stream *stream, void *dst, uint32_t capacity);
 /* Continue from a saved state; refused (TINYRNN_ERR_BAD_STATE, detail: 1 not a stream state,
- * 2 another model, 3 another size) without change. */
+ * 2 another model, 3 another size, 4 an f32 model's state holding NaN or infinity) without change. */
 int tinyrnn_stream_restore(tinyrnn_stream *stream, const void *src, uint32_t bytes);
 int tinyrnn_stream_free(tinyrnn_stream *stream);
 

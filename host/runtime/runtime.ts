@@ -306,6 +306,12 @@ export class Stream {
     if (v.getUint32(C.SS_MAGIC, true) !== C.STREAM_STATE_MAGIC || v.getUint32(C.SS_VERSION, true) !== C.STREAM_STATE_VERSION) throw bad("not a saved tinyrnn state");
     if (v.getUint32(C.SS_MODEL_CRC, true) !== m.fingerprint) throw bad("the state was saved from a different model");
     if (v.getUint32(C.SS_STATE_BYTES, true) !== m.stateBytes || bytes.length !== C.STREAM_STATE_HEADER_BYTES + m.stateBytes) throw bad("wrong state size");
+    if (m.numType === "f32") {
+      // every value of an f32 model's state is an f32: a NaN or infinity there would stay in every output
+      for (let i = C.STREAM_STATE_HEADER_BYTES; i < bytes.length; i += 4) {
+        if (!Number.isFinite(v.getFloat32(i, true))) throw bad(`the state holds NaN or infinity (value ${(i - C.STREAM_STATE_HEADER_BYTES) / 4})`);
+      }
+    }
     const p = rt.exports.streamState(this.handle);
     rt.u8.set(bytes.subarray(C.STREAM_STATE_HEADER_BYTES), p);
   }
