@@ -7,7 +7,6 @@ import { layerOps as ops, type LayerSpec } from "./layers/index.js";
 import { maxAbs } from "./layers/math.js";
 import { activationScale } from "./quant.js";
 import type { Encoded, LayerStats, ReferenceLayer } from "./layers/types.js";
-import { F32_TENSORS } from "../runtime/format.js";
 
 const F32_MAX = 3.4028234663852886e38, F32_MIN_NORMAL = 2 ** -126;
 
@@ -190,7 +189,7 @@ export function buildModel(specs: LayerSpec[], opts: BuildOptions): Uint8Array {
     }
     e.record.tensors.forEach((t, k) => {
       if (t instanceof Float32Array && !t.every(Number.isFinite))
-        throw new Error(`${where}: its tensor ${F32_TENSORS[s.kind][k] ?? k} holds NaN or infinity as f32 (a value beyond ±${F32_MAX.toExponential(4)}?)`);
+        throw new Error(`${where}: its tensor ${ops(s).f32Tensors[k] ?? k} holds NaN or infinity as f32 (a value beyond ±${F32_MAX.toExponential(4)}?)`);
     });
     if (numType === "int8" && i === specs.length - 1 && !(e.outputScale > 0 && Math.fround(e.outputScale) <= F32_MAX / 32768))
       throw new Error(`${where}: the model's output scale ${e.outputScale} is out of range (int16 · scale must be a finite f32: the calibrated outputs are too large)`);

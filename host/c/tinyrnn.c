@@ -31,7 +31,8 @@ int tinyrnn_export_result(int fn) {
 
 /* ---- errors ---------------------------------------------------------------------------------- */
 
-/* " (layer 3)": what a detail means for a code, as host/runtime/abi.ts's describeDetail words it. */
+/* " (layer 3)": what a detail means for a code, as host/runtime/abi.ts's describeDetail words it
+ * (and the scales' header fields by name, as host/build's namedRefusal does). */
 static void describe(char *out, size_t size, int code, int32_t detail) {
     const char *field;
     switch (tinyrnn_error_detail_kind(code)) {
@@ -266,8 +267,9 @@ int tinyrnn_memory(tinyrnn *rt, tinyrnn_memory_info *info) {
 
 /* ---- models --------------------------------------------------------------------------------- */
 
-/* A TINYRNN_ERR_NON_FINITE_WEIGHT refusal of `file` in the TypeScript host's words: its layer's
- * kind and the tensor by name (the module has read the layer table: it lies within the file). */
+/* A TINYRNN_ERR_NON_FINITE_WEIGHT refusal of `file` with its layer's kind and the tensor by name, as
+ * the TypeScript tools say it (host/build namedRefusal; the module has read the layer table: it
+ * lies within the file). */
 static void name_tensor(tinyrnn *rt, const char *context, const uint8_t *file, uint32_t len) {
     int32_t layer = rt->detail >> TINYRNN_LAYER_TENSOR_SHIFT, tensor = rt->detail & ((1 << TINYRNN_LAYER_TENSOR_SHIFT) - 1);
     uint64_t rec;

@@ -380,7 +380,7 @@ static inline const char *tinyrnn_kind_name(int kind) {
     }
 }
 
-/* Tensor `index` of an f32 layer of `kind` by name (host/runtime/format.ts F32_TENSORS), or NULL:
+/* Tensor `index` of an f32 layer of `kind` by name (host/build/layers/index.ts LAYERS' f32Tensors), or NULL:
  * the tensor of a TINYRNN_ERR_NON_FINITE_WEIGHT detail. */
 static inline const char *tinyrnn_f32_tensor_name(int kind, int index) {
     if (index < 0 || index > 255) return NULL;

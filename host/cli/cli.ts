@@ -12,7 +12,7 @@ import { formatEval } from "../eval/index.js";
 import { readWavPieces } from "./wav-file.js";
 import * as C from "../runtime/constants.js";
 import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
-import { evalFiles, readBytes as readFile } from "./eval-files.js";
+import { evalFiles, loadModel, readBytes as readFile } from "./eval-files.js";
 
 declare const TINYRNN_VERSION: string;
 
@@ -96,7 +96,7 @@ async function run(args: string[]): Promise<void> {
   const modelBytes = readFile(modelPath, "model");
   const input = readNpyMatrix(readFile(inputPath, "input"), inputPath);
   const rt = await createRuntime({ build });
-  const model = rt.loadModel(modelBytes);
+  const model = loadModel(rt, modelBytes);
   if (input.cols !== model.inputLen) throw new Error(`${inputPath} has ${input.cols} features per step; ${modelPath} takes ${model.inputLen}`);
   const stream = model.openStream();
   const t0 = performance.now();
@@ -130,7 +130,7 @@ async function detect(args: string[]): Promise<void> {
   const [modelPath, wavPath] = positional;
   const modelBytes = readFile(modelPath, "model");
   const rt = await createRuntime({ build });
-  const model = rt.loadModel(modelBytes);
+  const model = loadModel(rt, modelBytes);
   // --threshold replaces every label's threshold, including per-label ones from the metadata
   const labels = (model.metadata.labels as string[] | undefined) ?? [];
   const spotter = new KeywordSpotter(model, threshold === undefined ? {} : { threshold, thresholds: Object.fromEntries(labels.map((l) => [l, threshold])) });
@@ -297,7 +297,7 @@ async function inspect(args: string[]): Promise<void> {
   const info: ParsedModel = readModel(bytes);
   // Let the module judge it too: inspect should not call a file good that load would refuse.
   const rt = await createRuntime();
-  const model = rt.loadModel(bytes);
+  const model = loadModel(rt, bytes);
   const layers = info.layers.map((l, i) => ({ index: i, ...describeLayer(l, info.numType) }));
   const host = readHostSection(bytes);
   const summary = {

@@ -94,30 +94,21 @@ export const FRONTEND_CONFIG_FIELDS = [
 export class TinyrnnError extends Error {
   readonly code: TinyrnnErrorCode | "unknown";
   readonly detail: number;
-  /** options.names: a layerTensor detail's layer kind and tensor by name (the host reads them from the file) */
-  constructor(code: number, detail: number, context: string, options?: { cause?: unknown; names?: TensorNames }) {
+  constructor(code: number, detail: number, context: string, options?: { cause?: unknown }) {
     const name = BY_CODE.get(code);
-    super(`${context}: ${name ? ERRORS[name].message : `error ${code}`}${name ? describeDetail(ERRORS[name].detail, detail, options?.names) : ""}`, options);
+    super(`${context}: ${name ? ERRORS[name].message : `error ${code}`}${name ? describeDetail(ERRORS[name].detail, detail) : ""}`, options);
     this.name = "TinyrnnError";
     this.code = name ?? "unknown";
     this.detail = detail;
   }
 }
 
-/** Header fields named in a headerByte detail (the rest by offset only). */
-export const HEADER_FIELD_NAMES: Readonly<Record<number, string>> = { [C.HDR_INPUT_SCALE]: "input scale", [C.HDR_OUTPUT_SCALE]: "output scale" };
-
-/** A layer's kind and one of its tensors, by name. */
-export interface TensorNames { kind: string; tensor: string }
-
-function describeDetail(kind: Detail, detail: number, names?: TensorNames): string {
+function describeDetail(kind: Detail, detail: number): string {
   switch (kind) {
     case "layer": return ` (layer ${detail})`;
-    case "layerTensor": {
-      const layer = detail >> C.LAYER_TENSOR_SHIFT, tensor = detail & ((1 << C.LAYER_TENSOR_SHIFT) - 1);
-      return names ? ` (layer ${layer} ${names.kind}, tensor ${tensor} ${names.tensor})` : ` (layer ${layer}, tensor ${tensor})`;
-    }
-    case "headerByte": return ` (header byte ${detail}${HEADER_FIELD_NAMES[detail] ? `: ${HEADER_FIELD_NAMES[detail]}` : ""})`;
+    // the tools that have the file name the layer's kind and the tensor (host/build namedRefusal)
+    case "layerTensor": return ` (layer ${detail >> C.LAYER_TENSOR_SHIFT}, tensor ${detail & ((1 << C.LAYER_TENSOR_SHIFT) - 1)})`;
+    case "headerByte": return ` (header byte ${detail})`;
     case "bytes": return ` (${detail} bytes)`;
     case "version": return ` (version ${detail}, this runtime reads ${C.FILE_VERSION_MAJOR})`;
     case "inputElement": return ` (input element ${detail})`;

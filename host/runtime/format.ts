@@ -3,7 +3,7 @@
 // assembly/constants.ts's (FILE_*, HDR_*, REC_*), the same names the module's reader uses;
 // host/build/write.ts writes the file.
 
-import { TinyrnnError, ERROR_CODES, type TensorNames } from "./abi.js";
+import { TinyrnnError, ERROR_CODES } from "./abi.js";
 import * as C from "./constants.js";
 
 const refuse = (code: number, detail: number, why: string) => new TinyrnnError(code, detail, `reading the model (${why})`);
@@ -12,26 +12,6 @@ const refuse = (code: number, detail: number, why: string) => new TinyrnnError(c
 export const KIND = { dense: C.KIND_DENSE, gru: C.KIND_GRU, lstm: C.KIND_LSTM, ssm: C.KIND_SSM, rmsnorm: C.KIND_RMSNORM } as const;
 export type LayerKind = keyof typeof KIND;
 export const KIND_NAMES = Object.fromEntries(Object.entries(KIND).map(([k, v]) => [v, k])) as Record<number, LayerKind>;
-
-/** An f32 layer's tensors by name, in its kind's file order (each kernel's header, assembly/<kind>.ts). */
-export const F32_TENSORS: Record<LayerKind, readonly string[]> = {
-  dense: ["W", "bias"],
-  gru: ["Wx", "Wh", "bx", "bh"],
-  lstm: ["Wx", "Wh", "b"],
-  ssm: ["normW", "inW", "convW", "convB", "xW", "dtW", "dtB", "A", "D", "outW", "consts"],
-  rmsnorm: ["w", "consts"],
-};
-
-/** A layer-and-tensor error detail (C.LAYER_TENSOR_SHIFT) of an f32 file, by name: its layer's kind and the tensor. */
-export function tensorNames(bytes: Uint8Array, detail: number): TensorNames | undefined {
-  const layer = detail >> C.LAYER_TENSOR_SHIFT, tensor = detail & ((1 << C.LAYER_TENSOR_SHIFT) - 1);
-  if (bytes.length < C.FILE_HEADER_BYTES) return undefined;
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const rec = v.getUint32(C.HDR_LAYER_TABLE, true) + layer * C.LAYER_RECORD_BYTES;
-  if (rec + C.LAYER_RECORD_BYTES > bytes.length) return undefined;
-  const kind = KIND_NAMES[v.getUint32(rec + C.REC_KIND, true)];
-  return kind && F32_TENSORS[kind][tensor] ? { kind, tensor: F32_TENSORS[kind][tensor] } : undefined;
-}
 
 export type NumType = "f32" | "int8";
 export const NUM_TYPE_CODE: Record<NumType, number> = { f32: C.NUM_F32, int8: C.NUM_INT8 };

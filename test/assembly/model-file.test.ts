@@ -5,8 +5,7 @@ import assert from "node:assert/strict";
 import { buildModel, TinyrnnError, readModel, type LayerSpec } from "../tinyrnn.js";
 import { modelChecksum } from "../../host/build/write.js";
 import { BUILDS, runtime, rng, uniform, signal, mixedModel } from "../helpers.js";
-import { layerOps } from "../../host/build/layers/index.js";
-import { F32_TENSORS } from "../../host/runtime/format.js";
+import { LAYERS, layerOps, namedRefusal } from "../../host/build/layers/index.js";
 import * as C from "../../assembly/constants.js";
 
 function smallSpecs(seed: number): LayerSpec[] {
@@ -154,18 +153,20 @@ for (const build of BUILDS) {
   test(`${build}: an f32 NaN or infinity in any tensor of any kind is refused, naming the layer and the tensor`, async () => {
     const rt = await runtime(build);
     const offsets = f32TensorOffsets(mixed.f32, mixedSpecs);
-    assert.deepEqual(new Set(mixedSpecs.map((s) => s.kind)), new Set(Object.keys(F32_TENSORS)), "the mixed model has every kind");
+    assert.deepEqual(new Set(mixedSpecs.map((s) => s.kind)), new Set(Object.keys(LAYERS)), "the mixed model has every kind");
     const bads = [NaN, Infinity, -Infinity];
     offsets.forEach((tensors, layer) => {
       const kind = mixedSpecs[layer].kind;
-      assert.equal(tensors.length, F32_TENSORS[kind].length, `${kind}: F32_TENSORS names every tensor the encoder writes`);
+      const names = LAYERS[kind].f32Tensors;
+      assert.equal(tensors.length, names.length, `${kind}: LAYERS.${kind}.f32Tensors names every tensor the encoder writes`);
       tensors.forEach((at, t) => {
         const bad = mixed.f32.slice();
         const value = bads[(layer + t) % 3];
         new DataView(bad.buffer).setFloat32(at, value, true);
+        const said = "loading the model: a weight, bias or constant is NaN or infinite";
         assert.throws(() => rt.loadModel(resign(bad)), (e: unknown) => e instanceof TinyrnnError && e.code === "nonFiniteWeight" &&
-          e.detail === ((layer << C.LAYER_TENSOR_SHIFT) | t) &&
-          e.message === `loading the model: a weight, bias or constant is NaN or infinite (layer ${layer} ${kind}, tensor ${t} ${F32_TENSORS[kind][t]})`,
+          e.detail === ((layer << C.LAYER_TENSOR_SHIFT) | t) && e.message === `${said} (layer ${layer}, tensor ${t})` &&
+          namedRefusal(e, bad) === `${said} (layer ${layer} ${kind}, tensor ${t} ${names[t]})`,
           `${value} in layer ${layer} (${kind}) tensor ${t}`);
       });
     });
@@ -181,12 +182,14 @@ for (const build of BUILDS) {
     const withScale = (at: number, v: number) => { const b = good.int8.slice(); new DataView(b.buffer).setFloat32(at, v, true); return resign(b); };
     const limit = Math.fround(F32_MAX / 32768); // ≈ 1.04e34: 32768 · it is the largest f32
     for (const v of [Math.fround(limit * (1 + 2 ** -23)), 1.1e34, 1e35, F32_MAX, Infinity, NaN, 0, -1]) {
-      assert.throws(() => rt.loadModel(withScale(C.HDR_OUTPUT_SCALE, v)), (e: unknown) => e instanceof TinyrnnError && e.code === "badHeader" &&
-        e.message === "loading the model: the model file header is inconsistent (header byte 52: output scale)", `output scale ${v}`);
+      const bad = withScale(C.HDR_OUTPUT_SCALE, v);
+      assert.throws(() => rt.loadModel(bad), (e: unknown) => e instanceof TinyrnnError && e.code === "badHeader" && e.detail === 52 &&
+        namedRefusal(e, bad) === "loading the model: the model file header is inconsistent (header byte 52: output scale)", `output scale ${v}`);
     }
     for (const v of [1e-40, 2 ** -127, 0, -0.5, Infinity, NaN]) {
-      assert.throws(() => rt.loadModel(withScale(C.HDR_INPUT_SCALE, v)), (e: unknown) => e instanceof TinyrnnError && e.code === "badHeader" &&
-        e.message === "loading the model: the model file header is inconsistent (header byte 48: input scale)", `input scale ${v}`);
+      const bad = withScale(C.HDR_INPUT_SCALE, v);
+      assert.throws(() => rt.loadModel(bad), (e: unknown) => e instanceof TinyrnnError && e.code === "badHeader" && e.detail === 48 &&
+        namedRefusal(e, bad) === "loading the model: the model file header is inconsistent (header byte 48: input scale)", `input scale ${v}`);
     }
     // at the limits a step's numbers stay finite
     const m = rt.loadModel(withScale(C.HDR_OUTPUT_SCALE, limit));

@@ -2,10 +2,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildModel, createRuntime, type LayerSpec } from "../../tinyrnn.js";
+import { buildModel, createRuntime, readModel, type LayerSpec } from "../../tinyrnn.js";
+import { modelChecksum } from "../../../host/build/write.js";
 import { readNpyMatrix, writeNpyMatrix } from "../../../host/cli/npy.js";
 import { rng, uniform, signal, maxAbsDiff } from "../../helpers.js";
 
@@ -237,6 +238,26 @@ test("convert refuses what it cannot do with one clear line", () => {
     const res = cli(...args);
     assert.equal(res.code, code, `${args.join(" ")}: ${res.err}`);
     assert.match(res.err.trim().split("\n")[0], msg);
+  }
+});
+
+test("run and inspect refuse a file whose numbers would make outputs NaN or infinite, naming the layer and tensor or the scale", () => {
+  const resign = (b: Uint8Array) => (new DataView(b.buffer).setUint32(16, modelChecksum(b), true), b);
+  const f32 = buildModel(specs, { numType: "f32" });
+  const nan = f32.slice();
+  new DataView(nan.buffer).setFloat32(readModel(f32).layers[1].dataOffset + 4 * 16, NaN, true); // the dense layer's W, row 1
+  const scale = bytes.slice();
+  new DataView(scale.buffer).setFloat32(52, 1.1e34, true); // int16 · it overflows f32: the outputs were ±Infinity
+  for (const [file, said] of [[resign(nan), "a weight, bias or constant is NaN or infinite (layer 1 dense, tensor 0 W)"],
+    [resign(scale), "the model file header is inconsistent (header byte 52: output scale)"]] as const) {
+    const path = join(dir, "refused.tinyrnn");
+    writeFileSync(path, file);
+    for (const args of [["run", path, inputPath, "-o", join(dir, "refused.npy")], ["inspect", path]]) {
+      const res = cli(...args);
+      assert.equal(res.code, 1, res.err);
+      assert.equal(res.err, `tinyrnn: loading the model: ${said}\n`);
+    }
+    assert.ok(!existsSync(join(dir, "refused.npy")));
   }
 });
 
