@@ -27,6 +27,8 @@ export const ERR_BAD_SAMPLE_RATE = 17; // detail: the rate in Hz
 export const ERR_BAD_FRONTEND_CONFIG = 18; // detail: the config field (FE_*)
 export const ERR_BAD_ARGUMENT = 19; // detail: which argument (0-based) of the call
 export const ERR_BAD_METADATA = 20; // the host's own: the module never returns it
+export const ERR_NON_FINITE_WEIGHT = 21; // an f32 model's weight, bias or constant is NaN or infinite; detail: layer << LAYER_TENSOR_SHIFT | tensor index
+export const LAYER_TENSOR_SHIFT = 8; // a layer-and-tensor detail: layer index << this | the tensor's index in its kind's file order
 
 // ---- modelInfo(model, selector)
 export const INFO_NUM_TYPE = 0;

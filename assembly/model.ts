@@ -22,7 +22,7 @@ import {
   HDR_MAGIC, HDR_VERSION_MAJOR, HDR_HEADER_BYTES, HDR_FILE_BYTES, HDR_CHECKSUM, HDR_NUM_TYPE, HDR_INPUT_LEN,
   HDR_OUTPUT_LEN, HDR_LAYER_COUNT, HDR_LAYER_TABLE, HDR_METADATA_OFFSET, HDR_METADATA_BYTES, HDR_INPUT_SCALE,
   HDR_OUTPUT_SCALE, FILE_TENSOR_ALIGN, REC_KIND, REC_FLAGS, REC_INPUT_LEN, REC_OUTPUT_LEN, REC_PARAMS,
-  REC_DATA_OFFSET, REC_DATA_BYTES, NUM_F32, NUM_INT8,
+  REC_DATA_OFFSET, REC_DATA_BYTES, NUM_F32, NUM_INT8, LAYER_TENSOR_SHIFT,
 } from "./constants";
 import {
   LAYER_DESC_BYTES, MAX_TENSORS, LD_PARAMS, LD_KIND, LD_FLAGS, LD_INPUT_LEN, LD_OUTPUT_LEN, LD_STATE_OFFSET,
@@ -96,8 +96,10 @@ export function modelLoad(image: usize, imageBytes: u32): i32 {
     return E.fail(E.ERR_BAD_HEADER, HDR_METADATA_OFFSET);
   const inputScale = load<f32>(image, HDR_INPUT_SCALE);
   const outputScale = load<f32>(image, HDR_OUTPUT_SCALE);
-  if (!(inputScale > 0) || !(outputScale > 0) || !isFinite(inputScale) || !isFinite(outputScale))
-    return E.fail(E.ERR_BAD_HEADER, HDR_INPUT_SCALE);
+  // positive and finite, and so are what a step makes of them: 1 / inputScale (so a normal f32)
+  // and int16 · outputScale (so at most f32.MAX_VALUE / 32768)
+  if (!(inputScale >= f32.MIN_NORMAL_VALUE && inputScale <= f32.MAX_VALUE)) return E.fail(E.ERR_BAD_HEADER, HDR_INPUT_SCALE);
+  if (!(outputScale > 0 && outputScale <= f32.MAX_VALUE / 32768)) return E.fail(E.ERR_BAD_HEADER, HDR_OUTPUT_SCALE);
 
   const m = memAlloc(<u32>MODEL_BYTES), c = changetype<ModelCtx>(m);
   const layers = memAlloc(<u32>(LAYER_DESC_BYTES * <usize>layerCount));
@@ -164,8 +166,15 @@ function prepareModel(m: usize, layers: usize, image: usize, fileBytes: u32, num
       const bytes = <u64>load<u32>(slot);
       off = (off + TENSOR_ALIGN_MASK) & ~TENSOR_ALIGN_MASK;
       if (off + bytes > <u64>dataBytes) return E.fail(E.ERR_BAD_TENSOR_BOUNDS, <i32>i);
-      store<u32>(slot, <u32>(image + <usize>dataOffset + <usize>off));
+      const p = image + <usize>dataOffset + <usize>off;
+      store<u32>(slot, <u32>p);
       off += bytes;
+      // f32 models: every tensor is f32, and one NaN or infinity would make every output NaN
+      if (numType != NUM_INT8) {
+        for (let q = p; q < p + <usize>bytes; q += 4) {
+          if (!isFinite(load<f32>(q))) return E.fail(E.ERR_NON_FINITE_WEIGHT, <i32>(i << LAYER_TENSOR_SHIFT) | t);
+        }
+      }
     }
     if (((off + TENSOR_ALIGN_MASK) & ~TENSOR_ALIGN_MASK) != (((<u64>dataBytes) + TENSOR_ALIGN_MASK) & ~TENSOR_ALIGN_MASK))
       return E.fail(E.ERR_BAD_TENSOR_BOUNDS, <i32>i);

@@ -36,8 +36,7 @@ export function normPlan(d: usize, numType: u32): i32 {
 export function normPrepare(d: usize, numType: u32): i32 {
   const c = tensor(d, numType == NUM_INT8 ? 0 : 1);
   if (numType != NUM_INT8) {
-    const eps = load<f32>(c);
-    return eps >= 0 && isFinite(eps) ? 0 : -E.ERR_BAD_QUANT_PARAMS;
+    return load<f32>(c) >= 0 ? 0 : -E.ERR_BAD_QUANT_PARAMS; // finite: the reader checked every f32 tensor
   }
   const epsQ = load<i64>(c);
   if (epsQ < 0 || epsQ > RMS_EPS_Q_MAX || !checkQuant(c + 8, 1) || !checkQuant(tensor(d, 1), inputLen(d), true)) return -E.ERR_BAD_QUANT_PARAMS;

@@ -78,7 +78,7 @@ test("compiled, the C header's numbers, messages and default frontend config are
     '    printf("{\\"constants\\": {");',
     ...Object.keys(all).map((k, i) => `    printf("${i ? "," : ""}\\"${k}\\": %.17g", (double)TINYRNN_${k});`),
     '    printf("}, \\"errors\\": {");',
-    '    for (i = 1; i <= TINYRNN_ERR_BAD_METADATA; i++) printf("%s\\"%s\\": [%d, \\"%s\\"]", i > 1 ? "," : "", tinyrnn_error_name(-i), i, tinyrnn_error_message(i));',
+    `    for (i = 1; i <= ${Math.max(...Object.values(ERRORS).map((e) => e.code))}; i++) printf("%s\\"%s\\": [%d, \\"%s\\"]", i > 1 ? "," : "", tinyrnn_error_name(-i), i, tinyrnn_error_message(i));`,
     '    printf("}, \\"frontend\\": [");',
     '    for (r = 0; r < 6; r++) {',
     '        tinyrnn_default_frontend_config(fe, rates[r]);',

@@ -6,7 +6,9 @@ import { writeModel } from "./write.js";
 import { layerOps as ops, type LayerSpec } from "./layers/index.js";
 import { maxAbs } from "./layers/math.js";
 import { activationScale } from "./quant.js";
-import type { LayerStats, ReferenceLayer } from "./layers/types.js";
+import type { Encoded, LayerStats, ReferenceLayer } from "./layers/types.js";
+
+const F32_MAX = 3.4028234663852886e38, F32_MIN_NORMAL = 2 ** -126;
 
 export type { LayerSpec };
 
@@ -15,12 +17,26 @@ export function layerOutputLen(s: LayerSpec): number {
   return ops(s).outputLen(s);
 }
 
-/** Check shapes and that each layer's input is the previous layer's output. */
+/** A number or list of numbers of a spec that is NaN or infinite: "weightHh[17] is NaN", or undefined. */
+function nonFinite(s: LayerSpec): string | undefined {
+  for (const [key, v] of Object.entries(s)) {
+    if (typeof v === "number" && !Number.isFinite(v)) return `${key} is ${v}`;
+    if (ArrayBuffer.isView(v) || Array.isArray(v)) {
+      const a = v as ArrayLike<unknown>;
+      for (let k = 0; k < a.length; k++) if (typeof a[k] === "number" && !Number.isFinite(a[k])) return `${key}[${k}] is ${a[k]}`;
+    }
+  }
+  return undefined;
+}
+
+/** Check shapes, that every number is finite and that each layer's input is the previous layer's output. */
 export function checkLayers(layers: LayerSpec[]): void {
   if (layers.length === 0) throw new Error("a model needs at least one layer");
   layers.forEach((s, i) => {
     try {
       ops(s).check(s);
+      const bad = nonFinite(s);
+      if (bad) throw new Error(`${bad}: weights, biases and constants must be finite`);
     } catch (e) {
       throw new Error(`layer ${i} (${s.kind}): ${(e as Error).message}`);
     }
@@ -158,10 +174,25 @@ export function buildModel(specs: LayerSpec[], opts: BuildOptions): Uint8Array {
   } else if (numType !== "f32") {
     throw new Error(`unknown number type "${numType}" (int8 or f32)`);
   }
+  // What the module refuses (assembly/model.ts): it would make a step's numbers NaN or infinite.
+  if (!(Math.fround(inputScale) >= F32_MIN_NORMAL && Math.fround(inputScale) <= F32_MAX))
+    throw new Error(`the input scale ${inputScale} is not a normal f32 (its reciprocal must be finite)`);
   const records: LayerRecord[] = [];
   let scale = inputScale;
   specs.forEach((s, i) => {
-    const e = ops(s).encode(s, { numType, inputScale: scale, stats: stats[i] });
+    const where = `layer ${i} (${s.kind})`;
+    let e: Encoded;
+    try {
+      e = ops(s).encode(s, { numType, inputScale: scale, stats: stats[i] });
+    } catch (err) {
+      throw new Error(`${where}: ${(err as Error).message}`, { cause: err });
+    }
+    e.record.tensors.forEach((t, k) => {
+      if (t instanceof Float32Array && !t.every(Number.isFinite))
+        throw new Error(`${where}: its tensor ${ops(s).f32Tensors[k] ?? k} holds NaN or infinity as f32 (a value beyond ±${F32_MAX.toExponential(4)}?)`);
+    });
+    if (numType === "int8" && i === specs.length - 1 && !(e.outputScale > 0 && Math.fround(e.outputScale) <= F32_MAX / 32768))
+      throw new Error(`${where}: the model's output scale ${e.outputScale} is out of range (int16 · scale must be a finite f32: the calibrated outputs are too large)`);
     records.push(e.record);
     scale = e.outputScale;
   });

@@ -11,7 +11,7 @@ export { Frontend } from "./frontend.js";
 export { FrontendReference } from "./frontend-reference.js";
 export { convert, formatReport, CONVERTER_VERSION, type ConvertOptions, type Converted, type QuantReport, type LayerReport } from "./convert/index.js";
 export { importModel, type Imported } from "./convert/import.js";
-export { describeLayer } from "./layers/index.js";
+export { describeLayer, namedRefusal } from "./layers/index.js";
 export { readSafetensors, safetensorsToSpecs, archPathFor, type Architecture } from "./convert/safetensors.js";
 export { onnxToSpecs } from "./convert/onnx.js";
 export type { DenseSpec, Activation } from "./layers/dense.js";

@@ -23,6 +23,8 @@ const rel = (p) => relative(root, p);
 /** The TypeScript side, bundled on the fly (the host's own objects, not a parse of its text). */
 function hostModule() {
   return importTs(`export { ERRORS, ABI_FUNCTIONS, FRONTEND_CONFIG_FIELDS } from "./host/runtime/abi.ts";
+    export { KIND } from "./host/runtime/format.ts";
+    export { LAYERS } from "./host/build/layers/index.ts";
     export { defaultFrontendConfig, encodeFrontendConfig } from "./host/runtime/frontend.ts";
     export * as C from "./assembly/constants.ts";`, "make-header-entry.ts");
 }
@@ -53,10 +55,10 @@ function constantsPart(C) {
 }
 
 /** What each ERRORS detail kind is called in C; abi.ts's describeDetail formats them, and so does tinyrnn.c. */
-const DETAIL_KINDS = ["none", "bytes", "version", "headerByte", "layer", "inputElement", "numType", "hz", "frontendField", "argument"];
+const DETAIL_KINDS = ["none", "bytes", "version", "headerByte", "layer", "inputElement", "numType", "hz", "frontendField", "argument", "layerTensor"];
 const upper = (camel) => camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 
-function errorsPart(ERRORS, FIELDS) {
+function errorsPart(ERRORS, FIELDS, KIND, LAYERS) {
   const entries = Object.entries(ERRORS).sort((a, b) => a[1].code - b[1].code);
   const constName = (name) => `TINYRNN_ERR_${upper(name)}`;
   for (const [name, e] of entries) {
@@ -89,6 +91,24 @@ function errorsPart(ERRORS, FIELDS) {
     "    switch (code < 0 ? 0u - (unsigned)code : (unsigned)code) {",
     ...entries.filter(([, e]) => e.detail !== "none").map(([name, e]) => `    case ${constName(name)}: return TINYRNN_DETAIL_${upper(e.detail)};`),
     "    default: return TINYRNN_DETAIL_NONE;",
+    "    }",
+    "}",
+    "",
+    "/* A layer kind (TINYRNN_KIND_*) by name, or NULL. */",
+    "static inline const char *tinyrnn_kind_name(int kind) {",
+    "    switch (kind) {",
+    ...Object.keys(KIND).map((k) => `    case TINYRNN_KIND_${upper(k)}: return ${JSON.stringify(k)};`),
+    "    default: return NULL;",
+    "    }",
+    "}",
+    "",
+    "/* Tensor `index` of an f32 layer of `kind` by name (host/build/layers/index.ts LAYERS' f32Tensors), or NULL:",
+    " * the tensor of a TINYRNN_ERR_NON_FINITE_WEIGHT detail. */",
+    "static inline const char *tinyrnn_f32_tensor_name(int kind, int index) {",
+    "    if (index < 0 || index > 255) return NULL;",
+    "    switch (kind * 256 + index) {",
+    ...Object.entries(LAYERS).flatMap(([k, { f32Tensors: names }]) => names.map((n, i) => `    case TINYRNN_KIND_${upper(k)} * 256 + ${i}: return ${JSON.stringify(n)};`)),
+    "    default: return NULL;",
     "    }",
     "}",
     "",
@@ -163,10 +183,10 @@ function splice(text, part, lines) {
 }
 
 export async function makeHeader(current = readFileSync(HEADER, "utf8")) {
-  const { ERRORS, ABI_FUNCTIONS, FRONTEND_CONFIG_FIELDS, defaultFrontendConfig, encodeFrontendConfig, C } = await hostModule();
+  const { ERRORS, ABI_FUNCTIONS, FRONTEND_CONFIG_FIELDS, KIND, LAYERS, defaultFrontendConfig, encodeFrontendConfig, C } = await hostModule();
   let text = current;
   text = splice(text, "constants", constantsPart(C));
-  text = splice(text, "errors", errorsPart(ERRORS, FRONTEND_CONFIG_FIELDS));
+  text = splice(text, "errors", errorsPart(ERRORS, FRONTEND_CONFIG_FIELDS, KIND, LAYERS));
   text = splice(text, "exports", exportsPart(ABI_FUNCTIONS));
   text = splice(text, "frontend", frontendPart(C, FRONTEND_CONFIG_FIELDS, defaultFrontendConfig, encodeFrontendConfig));
   // every export has its contract in the hand-written part

@@ -31,12 +31,19 @@ int tinyrnn_export_result(int fn) {
 
 /* ---- errors ---------------------------------------------------------------------------------- */
 
-/* " (layer 3)": what a detail means for a code, as host/runtime/abi.ts's describeDetail words it. */
+/* " (layer 3)": what a detail means for a code, as host/runtime/abi.ts's describeDetail words it
+ * (and the scales' header fields by name, as host/build's namedRefusal does). */
 static void describe(char *out, size_t size, int code, int32_t detail) {
     const char *field;
     switch (tinyrnn_error_detail_kind(code)) {
     case TINYRNN_DETAIL_LAYER: snprintf(out, size, " (layer %ld)", (long)detail); break;
-    case TINYRNN_DETAIL_HEADER_BYTE: snprintf(out, size, " (header byte %ld)", (long)detail); break;
+    case TINYRNN_DETAIL_LAYER_TENSOR:
+        snprintf(out, size, " (layer %ld, tensor %ld)", (long)(detail >> TINYRNN_LAYER_TENSOR_SHIFT), (long)(detail & ((1 << TINYRNN_LAYER_TENSOR_SHIFT) - 1)));
+        break;
+    case TINYRNN_DETAIL_HEADER_BYTE:
+        field = detail == TINYRNN_HDR_INPUT_SCALE ? ": input scale" : detail == TINYRNN_HDR_OUTPUT_SCALE ? ": output scale" : "";
+        snprintf(out, size, " (header byte %ld%s)", (long)detail, field);
+        break;
     case TINYRNN_DETAIL_BYTES: snprintf(out, size, " (%ld bytes)", (long)detail); break;
     case TINYRNN_DETAIL_VERSION: snprintf(out, size, " (version %ld, this runtime reads %d)", (long)detail, TINYRNN_FILE_VERSION_MAJOR); break;
     case TINYRNN_DETAIL_INPUT_ELEMENT: snprintf(out, size, " (input element %ld)", (long)detail); break;
@@ -260,6 +267,22 @@ int tinyrnn_memory(tinyrnn *rt, tinyrnn_memory_info *info) {
 
 /* ---- models --------------------------------------------------------------------------------- */
 
+/* A TINYRNN_ERR_NON_FINITE_WEIGHT refusal of `file` with its layer's kind and the tensor by name, as
+ * the TypeScript tools say it (host/build namedRefusal; the module has read the layer table: it
+ * lies within the file). */
+static void name_tensor(tinyrnn *rt, const char *context, const uint8_t *file, uint32_t len) {
+    int32_t layer = rt->detail >> TINYRNN_LAYER_TENSOR_SHIFT, tensor = rt->detail & ((1 << TINYRNN_LAYER_TENSOR_SHIFT) - 1);
+    uint64_t rec;
+    int kind;
+    if (len < TINYRNN_FILE_HEADER_BYTES) return;
+    rec = (uint64_t)get_u32(file + TINYRNN_HDR_LAYER_TABLE) + (uint64_t)layer * TINYRNN_LAYER_RECORD_BYTES;
+    if (rec + TINYRNN_LAYER_RECORD_BYTES > len) return;
+    kind = (int)get_u32(file + rec + TINYRNN_REC_KIND);
+    if (!tinyrnn_kind_name(kind) || !tinyrnn_f32_tensor_name(kind, tensor)) return;
+    snprintf(rt->error, sizeof rt->error, "%s: %s (layer %ld %s, tensor %ld %s)", context, tinyrnn_error_message(TINYRNN_ERR_NON_FINITE_WEIGHT),
+             (long)layer, tinyrnn_kind_name(kind), (long)tensor, tinyrnn_f32_tensor_name(kind, tensor));
+}
+
 int tinyrnn_load_model(tinyrnn *rt, const void *bytes, uint32_t len, tinyrnn_model *model) {
     static const char what[] = "loading the model";
     static const int selectors[6] = { TINYRNN_INFO_NUM_TYPE, TINYRNN_INFO_INPUT_LEN, TINYRNN_INFO_OUTPUT_LEN,
@@ -281,6 +304,7 @@ int tinyrnn_load_model(tinyrnn *rt, const void *bytes, uint32_t len, tinyrnn_mod
     if ((err = call(rt, what, TINYRNN_FN_modelLoad, args, &handle)) < 0) { release(rt, image); return err; }
     if (handle < 0) {
         err = module_fail(rt, what, handle, 0);
+        if (err == -TINYRNN_ERR_NON_FINITE_WEIGHT) name_tensor(rt, what, file, len);
         release(rt, image); /* refused: the image is still ours */
         return err;
     }
@@ -408,7 +432,7 @@ int tinyrnn_stream_save(tinyrnn_stream *stream, void *dst, uint32_t capacity) {
 int tinyrnn_stream_restore(tinyrnn_stream *stream, const void *src, uint32_t bytes) {
     const uint8_t *in = (const uint8_t *)src;
     tinyrnn *rt;
-    uint32_t p;
+    uint32_t p, i;
     int err = 0;
     if (!stream || !stream->model || !stream->model->rt) return -TINYRNN_ERR_BAD_ARGUMENT;
     rt = stream->model->rt;
@@ -419,6 +443,13 @@ int tinyrnn_stream_restore(tinyrnn_stream *stream, const void *src, uint32_t byt
         return fail(rt, "stream restore: the state was saved from a different model", TINYRNN_ERR_BAD_STATE, 2);
     if (get_u32(in + TINYRNN_SS_STATE_BYTES) != (uint32_t)stream->model->state_bytes || bytes != tinyrnn_stream_state_bytes(stream))
         return fail(rt, "stream restore: wrong state size", TINYRNN_ERR_BAD_STATE, 3);
+    if (stream->model->num_type == TINYRNN_NUM_F32) {
+        /* every value of an f32 model's state is an f32: no NaN or infinity (all exponent bits set) */
+        for (i = TINYRNN_STREAM_STATE_HEADER_BYTES; i < bytes; i += 4) {
+            if ((get_u32(in + i) & 0x7f800000u) == 0x7f800000u)
+                return fail(rt, "stream restore: the state holds NaN or infinity", TINYRNN_ERR_BAD_STATE, 4);
+        }
+    }
     if (!(p = state_block(stream, "stream restore", &err))) return err;
     memcpy(memory(rt) + p, in + TINYRNN_STREAM_STATE_HEADER_BYTES, (uint32_t)stream->model->state_bytes);
     return 0;

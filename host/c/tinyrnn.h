@@ -101,6 +101,8 @@ extern "C" {
 #define TINYRNN_ERR_BAD_FRONTEND_CONFIG 18       /* detail: the config field (FE_*) */
 #define TINYRNN_ERR_BAD_ARGUMENT 19              /* detail: which argument (0-based) of the call */
 #define TINYRNN_ERR_BAD_METADATA 20              /* the host's own: the module never returns it */
+#define TINYRNN_ERR_NON_FINITE_WEIGHT 21         /* an f32 model's weight, bias or constant is NaN or infinite; detail: layer << LAYER_TENSOR_SHIFT | tensor index */
+#define TINYRNN_LAYER_TENSOR_SHIFT 8             /* a layer-and-tensor detail: layer index << this | the tensor's index in its kind's file order */
 
 /* ---- modelInfo(model, selector) */
 #define TINYRNN_INFO_NUM_TYPE 0
@@ -297,6 +299,7 @@ static inline const char *tinyrnn_error_name(int code) {
     case TINYRNN_ERR_BAD_FRONTEND_CONFIG: return "badFrontendConfig";
     case TINYRNN_ERR_BAD_ARGUMENT: return "badArgument";
     case TINYRNN_ERR_BAD_METADATA: return "badMetadata";
+    case TINYRNN_ERR_NON_FINITE_WEIGHT: return "nonFiniteWeight";
     case TINYRNN_WASM_FAILED: return "wasmFailed";
     default: return "unknown";
     }
@@ -325,6 +328,7 @@ static inline const char *tinyrnn_error_message(int code) {
     case TINYRNN_ERR_BAD_FRONTEND_CONFIG: return "invalid audio frontend setting";
     case TINYRNN_ERR_BAD_ARGUMENT: return "invalid argument";
     case TINYRNN_ERR_BAD_METADATA: return "the model's metadata is not a valid JSON object";
+    case TINYRNN_ERR_NON_FINITE_WEIGHT: return "a weight, bias or constant is NaN or infinite";
     case TINYRNN_WASM_FAILED: return "the WebAssembly runtime failed";
     default: return "unknown error";
     }
@@ -341,6 +345,7 @@ static inline const char *tinyrnn_error_message(int code) {
 #define TINYRNN_DETAIL_HZ 7
 #define TINYRNN_DETAIL_FRONTEND_FIELD 8
 #define TINYRNN_DETAIL_ARGUMENT 9
+#define TINYRNN_DETAIL_LAYER_TENSOR 10
 
 static inline int tinyrnn_error_detail_kind(int code) {
     switch (code < 0 ? 0u - (unsigned)code : (unsigned)code) {
@@ -358,7 +363,51 @@ static inline int tinyrnn_error_detail_kind(int code) {
     case TINYRNN_ERR_BAD_SAMPLE_RATE: return TINYRNN_DETAIL_HZ;
     case TINYRNN_ERR_BAD_FRONTEND_CONFIG: return TINYRNN_DETAIL_FRONTEND_FIELD;
     case TINYRNN_ERR_BAD_ARGUMENT: return TINYRNN_DETAIL_ARGUMENT;
+    case TINYRNN_ERR_NON_FINITE_WEIGHT: return TINYRNN_DETAIL_LAYER_TENSOR;
     default: return TINYRNN_DETAIL_NONE;
+    }
+}
+
+/* A layer kind (TINYRNN_KIND_*) by name, or NULL. */
+static inline const char *tinyrnn_kind_name(int kind) {
+    switch (kind) {
+    case TINYRNN_KIND_DENSE: return "dense";
+    case TINYRNN_KIND_GRU: return "gru";
+    case TINYRNN_KIND_LSTM: return "lstm";
+    case TINYRNN_KIND_SSM: return "ssm";
+    case TINYRNN_KIND_RMSNORM: return "rmsnorm";
+    default: return NULL;
+    }
+}
+
+/* Tensor `index` of an f32 layer of `kind` by name (host/build/layers/index.ts LAYERS' f32Tensors), or NULL:
+ * the tensor of a TINYRNN_ERR_NON_FINITE_WEIGHT detail. */
+static inline const char *tinyrnn_f32_tensor_name(int kind, int index) {
+    if (index < 0 || index > 255) return NULL;
+    switch (kind * 256 + index) {
+    case TINYRNN_KIND_DENSE * 256 + 0: return "W";
+    case TINYRNN_KIND_DENSE * 256 + 1: return "bias";
+    case TINYRNN_KIND_GRU * 256 + 0: return "Wx";
+    case TINYRNN_KIND_GRU * 256 + 1: return "Wh";
+    case TINYRNN_KIND_GRU * 256 + 2: return "bx";
+    case TINYRNN_KIND_GRU * 256 + 3: return "bh";
+    case TINYRNN_KIND_LSTM * 256 + 0: return "Wx";
+    case TINYRNN_KIND_LSTM * 256 + 1: return "Wh";
+    case TINYRNN_KIND_LSTM * 256 + 2: return "b";
+    case TINYRNN_KIND_SSM * 256 + 0: return "normW";
+    case TINYRNN_KIND_SSM * 256 + 1: return "inW";
+    case TINYRNN_KIND_SSM * 256 + 2: return "convW";
+    case TINYRNN_KIND_SSM * 256 + 3: return "convB";
+    case TINYRNN_KIND_SSM * 256 + 4: return "xW";
+    case TINYRNN_KIND_SSM * 256 + 5: return "dtW";
+    case TINYRNN_KIND_SSM * 256 + 6: return "dtB";
+    case TINYRNN_KIND_SSM * 256 + 7: return "A";
+    case TINYRNN_KIND_SSM * 256 + 8: return "D";
+    case TINYRNN_KIND_SSM * 256 + 9: return "outW";
+    case TINYRNN_KIND_SSM * 256 + 10: return "consts";
+    case TINYRNN_KIND_RMSNORM * 256 + 0: return "w";
+    case TINYRNN_KIND_RMSNORM * 256 + 1: return "consts";
+    default: return NULL;
     }
 }
 
@@ -724,7 +773,7 @@ uint32_t tinyrnn_stream_state_bytes(const tinyrnn_stream *stream);
  * The format is the TypeScript host's (Stream.saveState): a state moves between hosts. */
 int tinyrnn_stream_save(tinyrnn_stream *stream, void *dst, uint32_t capacity);
 /* Continue from a saved state; refused (TINYRNN_ERR_BAD_STATE, detail: 1 not a stream state,
- * 2 another model, 3 another size) without change. */
+ * 2 another model, 3 another size, 4 an f32 model's state holding NaN or infinity) without change. */
 int tinyrnn_stream_restore(tinyrnn_stream *stream, const void *src, uint32_t bytes);
 int tinyrnn_stream_free(tinyrnn_stream *stream);
 

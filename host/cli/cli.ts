@@ -1,8 +1,8 @@
 // The `tinyrnn` command line. Node built-ins are used here and in its file helpers (host/cli/), and
 // by no file the runtime or the evaluation bundles.
 
-import { writeFileSync, readdirSync, statSync, existsSync, readFileSync } from "node:fs";
-import { join, basename } from "node:path";
+import { writeFileSync, readdirSync, statSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { join, basename, dirname, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 // The package's entries, imported at run time from dist/ (host/bundle.mjs): the CLI carries only
 // its own code, not another copy of the runtime, the converter or the evaluation.
@@ -12,7 +12,7 @@ import { formatEval, detSvg } from "../eval/index.js";
 import { readWavPieces } from "./wav-file.js";
 import * as C from "../runtime/constants.js";
 import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
-import { evalFiles, readBytes as readFile } from "./eval-files.js";
+import { evalFiles, loadModel, readBytes as readFile } from "./eval-files.js";
 
 declare const TINYRNN_VERSION: string;
 
@@ -96,7 +96,7 @@ async function run(args: string[]): Promise<void> {
   const modelBytes = readFile(modelPath, "model");
   const input = readNpyMatrix(readFile(inputPath, "input"), inputPath);
   const rt = await createRuntime({ build });
-  const model = rt.loadModel(modelBytes);
+  const model = loadModel(rt, modelBytes);
   if (input.cols !== model.inputLen) throw new Error(`${inputPath} has ${input.cols} features per step; ${modelPath} takes ${model.inputLen}`);
   const stream = model.openStream();
   const t0 = performance.now();
@@ -130,7 +130,7 @@ async function detect(args: string[]): Promise<void> {
   const [modelPath, wavPath] = positional;
   const modelBytes = readFile(modelPath, "model");
   const rt = await createRuntime({ build });
-  const model = rt.loadModel(modelBytes);
+  const model = loadModel(rt, modelBytes);
   // --threshold replaces every label's threshold, including per-label ones from the metadata
   const labels = (model.metadata.labels as string[] | undefined) ?? [];
   const spotter = new KeywordSpotter(model, threshold === undefined ? {} : { threshold, thresholds: Object.fromEntries(labels.map((l) => [l, threshold])) });
@@ -217,6 +217,47 @@ function sourceDate(): string | undefined {
   return new Date(Number(v) * 1000).toISOString().slice(0, 10);
 }
 
+/** Why a file could not be written, in words (a Node error's code), for "cannot write <path>: …". */
+function writeFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    EISDIR: "it is a directory", ENOENT: "its directory does not exist", ENOTDIR: "a part of its path is not a directory",
+    EACCES: "permission denied", EPERM: "permission denied", EROFS: "the file system is read-only", ENOSPC: "no space left on the device",
+  };
+  return (code && words[code]) ?? (e as Error).message.split("\n")[0];
+}
+
+/** Refuse an output path that cannot be a file before any work: a directory, or one in a directory that does not exist. */
+function checkOutputPath(path: string): void {
+  const parent = dirname(resolve(path));
+  if (existsSync(path) && statSync(path).isDirectory()) throw new Error(`cannot write ${path}: it is a directory`);
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new Error(`cannot write ${path}: its directory does not exist`);
+}
+
+/**
+ * Write outputs all or nothing: each to a temporary name beside it, then each renamed over its
+ * path. On a failure the temporaries and any output already renamed are removed, and the error is
+ * one line: "cannot write <path>: <why>".
+ */
+function writeOutputs(files: [path: string, data: Uint8Array | string][]): void {
+  const staged: [tmp: string, path: string][] = [], renamed: string[] = [];
+  let at = "";
+  try {
+    for (const [path] of files) { at = path; checkOutputPath(path); }
+    for (const [path, data] of files) {
+      at = path;
+      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+      staged.push([tmp, path]);
+      writeFileSync(tmp, data, { flag: "wx" });
+    }
+    for (const [tmp, path] of staged) { at = path; renameSync(tmp, path); renamed.push(path); }
+  } catch (e) {
+    for (const [tmp] of staged) rmSync(tmp, { force: true });
+    for (const path of renamed) rmSync(path, { force: true });
+    throw new Error((e as Error).message.startsWith("cannot write ") ? (e as Error).message : `cannot write ${at}: ${writeFailure(e)}`);
+  }
+}
+
 async function convertCommand(args: string[]): Promise<void> {
   const { positional, flags } = parseArgs(args, ["o", "output", "dtype", "calibrate", "clip", "labels", "metadata", "arch", "report"], []);
   if (positional.length !== 1) throw new UsageError("convert takes one input model");
@@ -225,6 +266,10 @@ async function convertCommand(args: string[]): Promise<void> {
   const dtype = (flags.get("dtype") ?? "int8") as string;
   if (dtype !== "int8" && dtype !== "f32") throw new UsageError(`--dtype must be int8 or f32, not ${dtype}`);
   const clipping = parseClipping(flags.get("clip") as string | undefined);
+  const reportPath = flags.get("report") as string | undefined;
+  if (reportPath !== undefined && resolve(reportPath) === resolve(out)) throw new UsageError("--report and -o name the same file");
+  // before the work, what can be known now: each output's place (writeOutputs checks again)
+  for (const path of reportPath !== undefined ? [out, reportPath] : [out]) checkOutputPath(path);
   const input = positional[0];
   const bytes = readFile(input, "model");
   // the architecture of a safetensors file: --arch, or <stem>.arch.json beside it (else its __metadata__)
@@ -289,16 +334,12 @@ async function convertCommand(args: string[]): Promise<void> {
   }
   const { bytes: model, report } = convert(rt, imported.specs, { numType: dtype, calibration, clipping, inputScale, source: basename(input), metadata, date: sourceDate() }, progress);
   if (tty) process.stderr.write("\r\x1b[K");
-  try {
-    writeFileSync(out, model);
-  } catch (e) {
-    throw new Error(`cannot write ${out}: ${(e as Error).message}`);
-  }
+  // every output at once, or none
+  const reportJson = JSON.stringify({ ...report, layers: report.layers?.map((l) => ({ ...l, sqnrDb: Number.isFinite(l.sqnrDb) ? l.sqnrDb : null })) }, null, 2) + "\n";
+  writeOutputs(reportPath !== undefined ? [[out, model], [reportPath, reportJson]] : [[out, model]]);
   // metadata that a keyword spotter or sensor stream would refuse: say so now, not at first use
   const refused = (metadata.frontend !== undefined || metadata.sampleRateHz !== undefined) && hostSection(readModel(model)).refused;
   if (refused) process.stderr.write(`tinyrnn: note: ${out} runs as a raw stream only: ${refused}\n`);
-  const reportPath = flags.get("report") as string | undefined;
-  if (reportPath) writeFileSync(reportPath, JSON.stringify({ ...report, layers: report.layers?.map((l) => ({ ...l, sqnrDb: Number.isFinite(l.sqnrDb) ? l.sqnrDb : null })) }, null, 2) + "\n");
   process.stdout.write([`wrote ${out} (${imported.format}, ${imported.specs.length} layers: ${imported.specs.map((s) => s.kind).join(" → ")})`, ...formatReport(report)].join("\n") + "\n");
 }
 
@@ -309,7 +350,7 @@ async function inspect(args: string[]): Promise<void> {
   const info: ParsedModel = readModel(bytes);
   // Let the module judge it too: inspect should not call a file good that load would refuse.
   const rt = await createRuntime();
-  const model = rt.loadModel(bytes);
+  const model = loadModel(rt, bytes);
   const layers = info.layers.map((l, i) => ({ index: i, ...describeLayer(l, info.numType) }));
   const host = readHostSection(bytes);
   const summary = {

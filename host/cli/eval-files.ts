@@ -6,7 +6,8 @@ import { gunzipSync } from "node:zlib";
 import { basename, join } from "node:path";
 import { readNpyMatrix, readNpyInt, npyDtype } from "./npy.js";
 import { parseTestSetSpec, evaluate, compareWithCard, detSvg, type TestSet, type TestStream, type EvalOptions, type EvalResult, type CardShortfall } from "../eval/index.js";
-import type { Runtime } from "../runtime/core.js";
+import { TinyrnnError, type Model, type Runtime } from "../runtime/core.js";
+import { namedRefusal } from "../build/index.js";
 
 /** A file's bytes, or an error naming what it is, the path and why (the CLI reads its files with it too). */
 export function readBytes(path: string, what: string): Uint8Array {
@@ -60,9 +61,18 @@ export function readTestSet(dir: string): TestSet {
   return { kind: spec.kind, description: spec.description, toleranceSteps: spec.toleranceSteps, streams };
 }
 
+/** rt.loadModel, a refusal said with what the file adds: the layer's kind and the tensor, the header field (namedRefusal). */
+export function loadModel(rt: Runtime, bytes: Uint8Array): Model {
+  try {
+    return rt.loadModel(bytes);
+  } catch (e) {
+    throw e instanceof TinyrnnError ? new Error(namedRefusal(e, bytes), { cause: e }) : e;
+  }
+}
+
 /** Load a model file and evaluate it on a test-set directory: what `tinyrnn eval` does. */
 export function evalFiles(rt: Runtime, modelPath: string, dir: string, opts: Omit<EvalOptions, "modelName" | "testsetName"> = {}): EvalResult {
-  const model = rt.loadModel(readBytes(modelPath, "model"));
+  const model = loadModel(rt, readBytes(modelPath, "model"));
   try {
     const set = readTestSet(dir);
     return evaluate(model, set, { ...opts, modelName: modelPath, testsetName: dir });

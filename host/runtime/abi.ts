@@ -49,7 +49,7 @@ export const ABI_FUNCTIONS = [
 ] as const;
 
 /** What errorDetail() names for an error, in words. */
-type Detail = "layer" | "headerByte" | "bytes" | "version" | "inputElement" | "frontendField" | "hz" | "argument" | "numType" | "none";
+type Detail = "layer" | "layerTensor" | "headerByte" | "bytes" | "version" | "inputElement" | "frontendField" | "hz" | "argument" | "numType" | "none";
 
 /** Every error code (assembly/constants.ts ERR_*), its name, message and what its detail means. */
 export const ERRORS = {
@@ -73,6 +73,7 @@ export const ERRORS = {
   badFrontendConfig: { code: C.ERR_BAD_FRONTEND_CONFIG, message: "invalid audio frontend setting", detail: "frontendField" },
   badArgument: { code: C.ERR_BAD_ARGUMENT, message: "invalid argument", detail: "argument" },
   badMetadata: { code: C.ERR_BAD_METADATA, message: "the model's metadata is not a valid JSON object", detail: "none" },
+  nonFiniteWeight: { code: C.ERR_NON_FINITE_WEIGHT, message: "a weight, bias or constant is NaN or infinite", detail: "layerTensor" },
 } as const satisfies Record<string, { code: number; message: string; detail: Detail }>;
 
 export type TinyrnnErrorCode = keyof typeof ERRORS;
@@ -105,6 +106,8 @@ export class TinyrnnError extends Error {
 function describeDetail(kind: Detail, detail: number): string {
   switch (kind) {
     case "layer": return ` (layer ${detail})`;
+    // the tools that have the file name the layer's kind and the tensor (host/build namedRefusal)
+    case "layerTensor": return ` (layer ${detail >> C.LAYER_TENSOR_SHIFT}, tensor ${detail & ((1 << C.LAYER_TENSOR_SHIFT) - 1)})`;
     case "headerByte": return ` (header byte ${detail})`;
     case "bytes": return ` (${detail} bytes)`;
     case "version": return ` (version ${detail}, this runtime reads ${C.FILE_VERSION_MAJOR})`;

@@ -305,6 +305,9 @@ export class Stream {
     if (v.getUint32(C.SS_MAGIC, true) !== C.STREAM_STATE_MAGIC || v.getUint32(C.SS_VERSION, true) !== C.STREAM_STATE_VERSION) throw bad("not a saved tinyrnn state");
     if (v.getUint32(C.SS_MODEL_CRC, true) !== m.fingerprint) throw bad("the state was saved from a different model");
     if (v.getUint32(C.SS_STATE_BYTES, true) !== m.stateBytes || bytes.length !== C.STREAM_STATE_HEADER_BYTES + m.stateBytes) throw bad("wrong state size");
+    // every value of an f32 model's state is an f32: a NaN or infinity there would stay in every output
+    const k = m.numType === "f32" ? new Float32Array(bytes.slice(C.STREAM_STATE_HEADER_BYTES).buffer).findIndex((x) => !Number.isFinite(x)) : -1;
+    if (k >= 0) throw bad(`the state holds NaN or infinity (value ${k})`);
     const p = rt.exports.streamState(this.handle);
     rt.u8.set(bytes.subarray(C.STREAM_STATE_HEADER_BYTES), p);
   }

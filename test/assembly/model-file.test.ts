@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import { buildModel, TinyrnnError, readModel, type LayerSpec } from "../tinyrnn.js";
 import { modelChecksum } from "../../host/build/write.js";
 import { BUILDS, runtime, rng, uniform, signal, mixedModel } from "../helpers.js";
+import { LAYERS, layerOps, namedRefusal } from "../../host/build/layers/index.js";
+import * as C from "../../assembly/constants.js";
 
 function smallSpecs(seed: number): LayerSpec[] {
   const r = rng(seed);
@@ -16,7 +18,22 @@ function smallSpecs(seed: number): LayerSpec[] {
 const calib = [signal(rng(5), 200, 6)];
 const good = { int8: buildModel(smallSpecs(1), { numType: "int8", calibration: calib }), f32: buildModel(smallSpecs(1), { numType: "f32" }) };
 // every layer kind, so that each kind's plan and prepare meet the corruption too
-const mixed = { int8: buildModel(mixedModel(2, 6, 8, 3), { numType: "int8", calibration: calib }), f32: buildModel(mixedModel(2, 6, 8, 3), { numType: "f32" }) };
+const mixedSpecs = mixedModel(2, 6, 8, 3);
+const mixed = { int8: buildModel(mixedSpecs, { numType: "int8", calibration: calib }), f32: buildModel(mixedSpecs, { numType: "f32" }) };
+
+/** Where each f32 tensor of each layer of `specs`' f32 file starts: the writer's layout (16-aligned, in order). */
+function f32TensorOffsets(file: Uint8Array, specs: LayerSpec[]): number[][] {
+  return readModel(file).layers.map((l, i) => {
+    let off = 0;
+    return layerOps(specs[i]).encode(specs[i], { numType: "f32", inputScale: 1, stats: new Map() }).record.tensors.map((t) => {
+      off = (off + 15) & ~15;
+      const at = l.dataOffset + off;
+      off += t.byteLength;
+      return at;
+    });
+  });
+}
+const F32_MAX = 3.4028234663852886e38;
 
 /** Rewrite the checksum so that the checks behind it are reached. */
 function resign(bytes: Uint8Array): Uint8Array {
@@ -131,6 +148,57 @@ for (const build of BUILDS) {
     // Mutations of weights or of unused bytes may load; what matters is that nothing trapped.
     assert.ok(accepted < 2000);
     await stillWorks();
+  });
+
+  test(`${build}: an f32 NaN or infinity in any tensor of any kind is refused, naming the layer and the tensor`, async () => {
+    const rt = await runtime(build);
+    const offsets = f32TensorOffsets(mixed.f32, mixedSpecs);
+    assert.deepEqual(new Set(mixedSpecs.map((s) => s.kind)), new Set(Object.keys(LAYERS)), "the mixed model has every kind");
+    const bads = [NaN, Infinity, -Infinity];
+    offsets.forEach((tensors, layer) => {
+      const kind = mixedSpecs[layer].kind;
+      const names = LAYERS[kind].f32Tensors;
+      assert.equal(tensors.length, names.length, `${kind}: LAYERS.${kind}.f32Tensors names every tensor the encoder writes`);
+      tensors.forEach((at, t) => {
+        const bad = mixed.f32.slice();
+        const value = bads[(layer + t) % 3];
+        new DataView(bad.buffer).setFloat32(at, value, true);
+        const said = "loading the model: a weight, bias or constant is NaN or infinite";
+        assert.throws(() => rt.loadModel(resign(bad)), (e: unknown) => e instanceof TinyrnnError && e.code === "nonFiniteWeight" &&
+          e.detail === ((layer << C.LAYER_TENSOR_SHIFT) | t) && e.message === `${said} (layer ${layer}, tensor ${t})` &&
+          namedRefusal(e, bad) === `${said} (layer ${layer} ${kind}, tensor ${t} ${names[t]})`,
+          `${value} in layer ${layer} (${kind}) tensor ${t}`);
+      });
+    });
+    // the last value of the last tensor too: the whole tensor is read, not its start
+    const last = mixed.f32.slice(), L = offsets.length - 1, T = offsets[L].length - 1;
+    new DataView(last.buffer).setFloat32(readModel(mixed.f32).layers[L].dataOffset + readModel(mixed.f32).layers[L].dataBytes - 4, NaN, true);
+    assert.throws(() => rt.loadModel(resign(last)), (e: unknown) => e instanceof TinyrnnError && e.detail === ((L << C.LAYER_TENSOR_SHIFT) | T));
+    await stillWorks();
+  });
+
+  test(`${build}: header scales whose step products overflow are refused: int16 · output scale, 1 / input scale`, async () => {
+    const rt = await runtime(build);
+    const withScale = (at: number, v: number) => { const b = good.int8.slice(); new DataView(b.buffer).setFloat32(at, v, true); return resign(b); };
+    const limit = Math.fround(F32_MAX / 32768); // ≈ 1.04e34: 32768 · it is the largest f32
+    for (const v of [Math.fround(limit * (1 + 2 ** -23)), 1.1e34, 1e35, F32_MAX, Infinity, NaN, 0, -1]) {
+      const bad = withScale(C.HDR_OUTPUT_SCALE, v);
+      assert.throws(() => rt.loadModel(bad), (e: unknown) => e instanceof TinyrnnError && e.code === "badHeader" && e.detail === 52 &&
+        namedRefusal(e, bad) === "loading the model: the model file header is inconsistent (header byte 52: output scale)", `output scale ${v}`);
+    }
+    for (const v of [1e-40, 2 ** -127, 0, -0.5, Infinity, NaN]) {
+      const bad = withScale(C.HDR_INPUT_SCALE, v);
+      assert.throws(() => rt.loadModel(bad), (e: unknown) => e instanceof TinyrnnError && e.code === "badHeader" && e.detail === 48 &&
+        namedRefusal(e, bad) === "loading the model: the model file header is inconsistent (header byte 48: input scale)", `input scale ${v}`);
+    }
+    // at the limits a step's numbers stay finite
+    const m = rt.loadModel(withScale(C.HDR_OUTPUT_SCALE, limit));
+    const y = m.openStream().run(new Float32Array(6 * 20).fill(1e30));
+    assert.ok(y.every(Number.isFinite) && Math.max(...y) > 1e37, `outputs ${Math.max(...y)}`);
+    m.dispose();
+    const n = rt.loadModel(withScale(C.HDR_INPUT_SCALE, 2 ** -126));
+    assert.ok(n.openStream().run(new Float32Array(6 * 20).fill(0)).every(Number.isFinite));
+    n.dispose();
   });
 
   test(`${build}: non-bytes and empty input are refused clearly`, async () => {

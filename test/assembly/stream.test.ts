@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildModel, TinyrnnError, type LayerSpec } from "../tinyrnn.js";
 import { BUILDS, runtime, rng, uniform, signal, mixedModel } from "../helpers.js";
+import * as C from "../../assembly/constants.js";
 
 /** A reset-before GRU and every other kind: state in each layer kind must save, restore and reset. */
 function specs(seed: number, I = 10, H = 24, O = 5): LayerSpec[] {
@@ -70,6 +71,25 @@ for (const build of BUILDS) {
       m.dispose();
     });
   }
+
+  test(`${build}: an f32 state holding NaN or infinity is refused, and the stream goes on unchanged`, async () => {
+    const rt = await runtime(build);
+    const m = rt.loadModel(models.f32);
+    const clean = m.openStream().run(x.subarray(0, 200 * 10));
+    const s = m.openStream();
+    s.run(x.subarray(0, 100 * 10));
+    const good = s.saveState();
+    const values = (good.length - C.STREAM_STATE_HEADER_BYTES) / 4;
+    for (const [k, bad] of [[values - 1, NaN], [Math.floor(values / 2), Infinity], [40, -Infinity], [3, NaN]] as const) {
+      const state = good.slice();
+      new DataView(state.buffer).setFloat32(C.STREAM_STATE_HEADER_BYTES + 4 * k, bad, true);
+      assert.throws(() => s.loadState(state), (e: unknown) => e instanceof TinyrnnError && e.code === "badState" &&
+        e.message === `loadState: the state holds NaN or infinity (value ${k}): invalid saved state`, `${bad} at ${k}`);
+    }
+    assert.deepEqual(s.saveState(), good);
+    assert.deepEqual([...s.run(x.subarray(100 * 10, 200 * 10))], [...clean.subarray(100 * 5)]);
+    m.dispose();
+  });
 
   test(`${build}: wrong sizes, foreign states and disposed handles give clear errors`, async () => {
     const rt = await runtime(build);

@@ -28,12 +28,13 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
-import { createRuntime, KeywordSpotter, readWav, type Model, type Runtime } from "../../host/runtime/index.js";
+import { createRuntime, KeywordSpotter, readWav, TinyrnnError, type Model, type Runtime } from "../../host/runtime/index.js";
 import { decodeWavFrames, readWavHeader, writeWav } from "../../host/runtime/wav.js";
 import { pipelineWords } from "../../host/runtime/pipeline.js";
 import { encodeFrontendConfig } from "../../host/runtime/frontend.js";
 import * as C from "../../host/runtime/constants.js";
-import { buildModel, Frontend } from "../../host/build/index.js";
+import { buildModel, Frontend, namedRefusal } from "../../host/build/index.js";
+import { modelChecksum } from "../../host/build/write.js";
 import { mixedModel, rng, signal, uniform } from "../../host/build/random.js";
 import { readNpyMatrix } from "../../host/cli/npy.js";
 import { beepModel, beepTrack, noise } from "../kws-fixture.js";
@@ -152,6 +153,7 @@ interface Expected {
   printed: { model: string; wav: string; lines: string };
   old: string;
   corrupt: { model: string; message: string };
+  nonFinite: { model: string; rows: string; state: string; weights: string; message: string };
 }
 
 /** Every input file, written once into build/c/test/, with what Node makes of it. */
@@ -278,7 +280,23 @@ async function expectations(): Promise<Expected> {
   assert.equal(message, "loading the model: the model file is corrupt (checksum mismatch) (header byte 16)");
   m.dispose();
   const old = file("hey-jarvis-1.0.tinyrnn", asVersion10(new Uint8Array(readFileSync(SHIPPED[0]))));
-  return { runs, state, detects, printed, old, corrupt: { model: file("corrupt.tinyrnn", corrupt), message } };
+  // an f32 state holding a NaN, and an f32 model with a NaN weight (layer 1's first): Node's words
+  // for it, as the tools that have the file say them (the runtime's own message gives indices)
+  const f32 = models.find((x) => x.name === "mixed-f32")!, mf = rt.loadModel(f32.bytes);
+  const nanState = mf.openStream().saveState();
+  new DataView(nanState.buffer).setFloat32(C.STREAM_STATE_HEADER_BYTES + 4 * 20, NaN, true);
+  mf.dispose();
+  const nanWeights = f32.bytes.slice();
+  new DataView(nanWeights.buffer).setFloat32(readModel(f32.bytes).layers[1].dataOffset, NaN, true);
+  new DataView(nanWeights.buffer).setUint32(C.HDR_CHECKSUM, modelChecksum(nanWeights), true);
+  let weightsMessage = "";
+  try { rt.loadModel(nanWeights); } catch (e) { weightsMessage = namedRefusal(e as TinyrnnError, nanWeights); }
+  assert.equal(weightsMessage, "loading the model: a weight, bias or constant is NaN or infinite (layer 1 lstm, tensor 0 Wx)");
+  const nonFinite = {
+    model: join(DIR, "mixed-f32.tinyrnn"), rows: join(DIR, "mixed-f32.f32"), state: file("nan.state", nanState),
+    weights: file("nan-weights.tinyrnn", nanWeights), message: weightsMessage,
+  };
+  return { runs, state, detects, printed, old, corrupt: { model: file("corrupt.tinyrnn", corrupt), message }, nonFinite };
 }
 
 /** Everything checked on one runtime, running `module`; returns what it measured, for the diagnostics. */
@@ -331,6 +349,12 @@ async function check(name: RuntimeName, bin: string, module: string, e: Expected
   p = await c(e.corrupt.model, ["info"]);
   assert.notEqual(p.status, 0, "a corrupt model is refused");
   assert.equal(p.stderr, `tinyrnn-c: ${e.corrupt.model}: ${e.corrupt.message}\n`, "in the TypeScript host's words");
+  p = await c(e.nonFinite.weights, ["info"]);
+  assert.notEqual(p.status, 0, "an f32 model with a NaN weight is refused");
+  assert.equal(p.stderr, `tinyrnn-c: ${e.nonFinite.weights}: ${e.nonFinite.message}\n`, "in the TypeScript host's words, naming the layer and tensor");
+  p = await c(e.nonFinite.model, ["run", e.nonFinite.rows, "-o", out("nan-state.out"), "--state-in", e.nonFinite.state]);
+  assert.notEqual(p.status, 0, "an f32 state holding a NaN is refused");
+  assert.equal(p.stderr, "tinyrnn-c: stream restore: the state holds NaN or infinity: invalid saved state\n");
 
   // linear memory capped at one page (the pipeline needs two): memAlloc returns 0, and the
   // pipeline is refused cleanly, the model it was opened on still loaded

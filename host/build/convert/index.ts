@@ -63,6 +63,7 @@ export function convert(rt: Runtime, specs: LayerSpec[], o: ConvertOptions, prog
   const build = (s: LayerSpec[], numType: NumType) =>
     buildModel(s, { numType, calibration: o.calibration, clipping, inputScale: o.inputScale, metadata: { ...(o.metadata ?? {}), provenance } });
   const f32 = build(specs, "f32");
+  rt.loadModel(f32).dispose(); // what the module would refuse is never written (int8: loaded below)
   if (o.numType === "f32") return { bytes: f32, report: { numType: "f32", source: o.source, bytes: f32.length, f32Bytes: f32.length } };
   if (!o.calibration?.length) throw new Error("an int8 model needs calibration data (--calibrate)");
   progress?.(`calibrating on ${o.calibration.length} sequence${o.calibration.length === 1 ? "" : "s"}, ${steps} steps`);

@@ -2,10 +2,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildModel, createRuntime, type LayerSpec } from "../../tinyrnn.js";
+import { buildModel, createRuntime, readModel, type LayerSpec } from "../../tinyrnn.js";
+import { modelChecksum } from "../../../host/build/write.js";
 import { readNpyMatrix, writeNpyMatrix } from "../../../host/cli/npy.js";
 import { rng, uniform, signal, maxAbsDiff } from "../../helpers.js";
 
@@ -238,6 +239,79 @@ test("convert refuses what it cannot do with one clear line", () => {
     assert.equal(res.code, code, `${args.join(" ")}: ${res.err}`);
     assert.match(res.err.trim().split("\n")[0], msg);
   }
+});
+
+test("run and inspect refuse a file whose numbers would make outputs NaN or infinite, naming the layer and tensor or the scale", () => {
+  const resign = (b: Uint8Array) => (new DataView(b.buffer).setUint32(16, modelChecksum(b), true), b);
+  const f32 = buildModel(specs, { numType: "f32" });
+  const nan = f32.slice();
+  new DataView(nan.buffer).setFloat32(readModel(f32).layers[1].dataOffset + 4 * 16, NaN, true); // the dense layer's W, row 1
+  const scale = bytes.slice();
+  new DataView(scale.buffer).setFloat32(52, 1.1e34, true); // int16 · it overflows f32: the outputs were ±Infinity
+  for (const [file, said] of [[resign(nan), "a weight, bias or constant is NaN or infinite (layer 1 dense, tensor 0 W)"],
+    [resign(scale), "the model file header is inconsistent (header byte 52: output scale)"]] as const) {
+    const path = join(dir, "refused.tinyrnn");
+    writeFileSync(path, file);
+    for (const args of [["run", path, inputPath, "-o", join(dir, "refused.npy")], ["inspect", path]]) {
+      const res = cli(...args);
+      assert.equal(res.code, 1, res.err);
+      assert.equal(res.err, `tinyrnn: loading the model: ${said}\n`);
+    }
+    assert.ok(!existsSync(join(dir, "refused.npy")));
+  }
+});
+
+test("convert refuses a source with a NaN or infinite weight: one line naming the layer and tensor, no file", () => {
+  const fx = "test/fixtures/torch/";
+  const src = new Uint8Array(readFileSync(fx + "gru1.safetensors"));
+  const header = JSON.parse(new TextDecoder().decode(src.subarray(8, 8 + Number(new DataView(src.buffer).getBigUint64(0, true)))));
+  const data = 8 + Number(new DataView(src.buffer).getBigUint64(0, true));
+  const at = (name: string, i: number) => data + header[name].data_offsets[0] + 4 * i;
+  const outDir = mkdtempSync(join(dir, "nan-"));
+  for (const [tensor, i, value, said] of [["fc.bias", 3, NaN, /^tinyrnn: layer 1 \(linear "fc"\).*: tensor "fc\.bias" has a non-finite value \(NaN\) at flat index 3$/],
+    ["rnn.weight_hh_l0", 5, -Infinity, /^tinyrnn: layer 0 \(gru "rnn"\).*: tensor "rnn\.weight_hh_l0" has a non-finite value \(-Infinity\) at flat index 5$/]] as const) {
+    const bad = src.slice();
+    new DataView(bad.buffer).setFloat32(at(tensor, i), value, true);
+    writeFileSync(join(outDir, "bad.safetensors"), bad);
+    writeFileSync(join(outDir, "bad.arch.json"), readFileSync(fx + "gru1.arch.json"));
+    for (const dtype of [["--dtype", "f32"], ["--calibrate", fx + "calib40.npy"]]) {
+      const res = cli("convert", join(outDir, "bad.safetensors"), "-o", join(outDir, "bad.tinyrnn"), ...dtype);
+      assert.equal(res.code, 1, res.err);
+      assert.equal(res.err.split("\n").length, 2, res.err);
+      assert.match(res.err.trim(), said);
+      assert.deepEqual(readdirSync(outDir).sort(), ["bad.arch.json", "bad.safetensors"]);
+    }
+  }
+});
+
+test("convert writes all or nothing: an unwritable -o or --report leaves no file and says why in one line", () => {
+  const fx = "test/fixtures/torch/";
+  const outDir = mkdtempSync(join(dir, "atomic-"));
+  const model = join(outDir, "m.tinyrnn"), reportDir = join(outDir, "reports");
+  mkdirSync(reportDir);
+  const convert = (...more: string[]) => cli("convert", fx + "gru1.safetensors", "--dtype", "f32", ...more);
+  const cases: [string[], string][] = [
+    [["-o", model, "--report", reportDir], `cannot write ${reportDir}: it is a directory`],
+    [["-o", reportDir], `cannot write ${reportDir}: it is a directory`],
+    [["-o", join(outDir, "missing", "m.tinyrnn")], `cannot write ${join(outDir, "missing", "m.tinyrnn")}: its directory does not exist`],
+    [["-o", model, "--report", join(outDir, "missing", "r.json")], `cannot write ${join(outDir, "missing", "r.json")}: its directory does not exist`],
+  ];
+  // a place the checks before the work pass and the write itself fails (even as root): the model,
+  // already written under its temporary name, is removed again
+  const sys = "/sys/tinyrnn-report.json";
+  if (existsSync("/sys") && !existsSync(sys)) cases.push([["-o", model, "--report", sys], `cannot write ${sys}: permission denied`]);
+  for (const [args, said] of cases) {
+    const res = convert(...args);
+    assert.equal(res.code, 1, `${args.join(" ")}: ${res.err}`);
+    assert.equal(res.err, `tinyrnn: ${said}\n`);
+    assert.deepEqual(readdirSync(outDir), ["reports"], `${args.join(" ")} left files behind`);
+    assert.deepEqual(readdirSync(reportDir), []);
+  }
+  assert.equal(convert("-o", model, "--report", model).code, 2, "the same file twice is a usage error");
+  // and when every output can be written, both are there, no temporaries beside them
+  const ok = convert("-o", model, "--report", join(reportDir, "r.json"));
+  assert.equal(ok.code, 0, ok.err);
+  assert.deepEqual([readdirSync(outDir).sort(), readdirSync(reportDir)], [["m.tinyrnn", "reports"], ["r.json"]]);
 });
 
 test("a reader that stops early (tinyrnn detect … | head) ends the CLI quietly, exit status 0", () => {
