@@ -3,6 +3,7 @@ threshold on — festival's kal_diphone and cmu_us_slt_arctic_hts, flite's kal16
 two speakers as festival's) — plus the real recordings of pocketsphinx-testdata as negatives.
 
   /usr/bin/python3 models/train/independent.py     (after the models are trained; prints a table)
+  /usr/bin/python3 models/train/independent.py --wake PATH   (another wake-word file, for the record; no commands)
 
 Writes test sets under models/train/cache/independent-*/ and the figures to
 models/train/cache/independent.json. Nothing here feeds back into training.
@@ -70,6 +71,10 @@ def pocketsphinx_audio():
 
 
 def main():
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--wake", help="evaluate this wake-word file instead of the shipped one (and no commands model)")
+    args = ap.parse_args()
     clips = voice_clips()
     pools = {}
     for c in clips:
@@ -82,7 +87,23 @@ def main():
                         gap=mix.EVAL_GAP, seed=55, pools=(pools, banks, babble))
     ps = speech.to_int16(pocketsphinx_audio() * 0.8)
     mix.write_keyword_testset(wake_dir, {"voices": stream, "pocketsphinx": (ps, [])}, "independent voices and recordings", tag="ind")
-    results["hey-jarvis"] = common.evaluate(os.path.join(speech.ROOT, "models", "hey-jarvis", "hey-jarvis.tinyrnn"), wake_dir)
+    wake_model = args.wake or os.path.join(speech.ROOT, "models", "hey-jarvis", "hey-jarvis.tinyrnn")
+    results["hey-jarvis"] = common.evaluate(wake_model, wake_dir)
+    # each voice's "hey jarvis" alone (the model's threshold), for the misses by voice
+    for v in VOICES:
+        name = "/".join(v)
+        vd = os.path.join(speech.CACHE, "independent-wake-" + name.replace("/", "-"))
+        if not os.path.exists(os.path.join(vd, "testset.json")):
+            mine = [c for c in pools["wake"] if c["voice"] == name]
+            st = mix.stream("wake", "test", [("wake", len(mine))], gap=mix.EVAL_GAP, seed=57, pools=(dict(pools, wake=mine), banks, babble))
+            mix.write_keyword_testset(vd, {"positives": st}, f"independent: {name}'s hey jarvis", tag="indv")
+        results["hey-jarvis"]["frrByVoice"] = dict(results["hey-jarvis"].get("frrByVoice", {}), **{name: common.evaluate(wake_model, vd)["frr"]["hey_jarvis"]})
+    if args.wake:
+        out = os.path.join(speech.CACHE, "independent-" + os.path.basename(os.path.dirname(os.path.abspath(args.wake))) + ".json")
+        json.dump(results, open(out, "w"), indent=1)
+        w = results["hey-jarvis"]
+        print(f"{args.wake}: FRR {w['frr']['hey_jarvis']:.1f} % of {w['perLabel']['hey_jarvis']['intervals']}, {w['falseAccepts']} false accepts; by voice {w['frrByVoice']}")
+        return
     cmd_dir = os.path.join(speech.CACHE, "independent-commands")
     stream = mix.stream("commands", "test", [("command", len(pools["command"])), ("word", len(pools["word"]))],
                         gap=mix.EVAL_GAP, seed=56, pools=(pools, banks, babble))
@@ -94,7 +115,8 @@ def main():
     json.dump(results, open(os.path.join(speech.CACHE, "independent.json"), "w"), indent=1)
     w = results["hey-jarvis"]
     print(f"hey-jarvis: FRR {w['frr']['hey_jarvis']:.1f} % of {w['perLabel']['hey_jarvis']['intervals']}, "
-          f"{w['falseAccepts']} false accepts in {w['hours'] * 60:.1f} min (incl. {len(ps) / speech.SR / 60:.1f} min of pocketsphinx recordings)")
+          f"{w['falseAccepts']} false accepts in {w['hours'] * 60:.1f} min (incl. {len(ps) / speech.SR / 60:.1f} min of pocketsphinx recordings); "
+          f"FRR by voice {w['frrByVoice']}")
     for k, r in results.items():
         if k.startswith("commands"):
             print(f"{k}: accuracy {r['accuracy']:.1f} % over {r['intervals']} utterances")

@@ -11,6 +11,11 @@ synthetic speech. Voices are split once, by voice, into train / val / test:
              seeded draw of tract length, glottal pulse, pitch, breathiness and tube radii;
              used by the commands GRU and LSTM (models/train/EXPERIMENTS.md says why).
   asterisk   568 real prompts by one speaker (8 kHz): split by file hash; negatives only.
+  human      festival's voices of other languages (Czech, Italian, Finnish, Russian, Hindi, Marathi,
+             Telugu), built from recordings of real speakers, driven with English phones through a
+             phone map per language (synth_human): real timbres with foreign accents. Split by
+             speaker into train and validation (HUMAN_SPLIT), none in test; off by default,
+             train_kws.py --human sets their weight per split.
 
 Kept out entirely, for the independent evaluation (independent.py): festival's voices, flite's kal16
 and slt, and pocketsphinx-testdata's recordings.
@@ -94,11 +99,22 @@ def use_gnuspeech(speakers):
     GNUSPEECH_SPEAKERS.update(speakers)
 
 
+# Weight of each human speaker in a split's voice pool (entries per speaker, against ~80 espeak-ng
+# entries per variant group); 0 = none. train_kws.py --human sets it with use_human.
+HUMAN_WEIGHT = {"train": 0, "val": 0, "test": 0}
+
+
+def use_human(weights):
+    """Set the human (foreign festival) voices' weight per split for this process."""
+    HUMAN_WEIGHT.update(weights)
+
+
 def voice_pool_tag(split):
     """Suffix for cache names made from a split's voices: empty for espeak-ng and flite alone (the
     caches' first names), distinct for any other pool."""
     n = GNUSPEECH_SPEAKERS[split]
-    return f"-gs{n}" if n else ""
+    h = HUMAN_WEIGHT[split]
+    return (f"-gs{n}" if n else "") + (f"-hv{h}" if h else "")
 
 
 def voices(split):
@@ -109,6 +125,12 @@ def voices(split):
     if split == "test":
         vs += [("flite", "rms")] * 20
     vs += [("gnuspeech", f"{split}-{i:03d}") for i in range(GNUSPEECH_SPEAKERS[split])]
+    w = HUMAN_WEIGHT[split]
+    if w:
+        for v in HUMAN_SPLIT.get(split, []):
+            # the three NSK voices are one speaker in three languages: one speaker's weight between them
+            k = max(1, round(w / 3)) if "NSK" in v else w
+            vs += [("human", v)] * k
     return vs
 
 
@@ -157,6 +179,174 @@ def synth_gnuspeech(jobs):
                 raise RuntimeError(f"gnuspeech.mjs failed with exit code {p.returncode}")
         clips = [read_wav_16k(s["out"]) for s in specs]
         return [trim(x) if np.abs(x).max() > 1e-3 else None for x in clips]
+
+
+# ---------------------------------------------------------------------------------- human voices
+# festival voices of other languages, each built from one real speaker's recordings: name → (phone
+# map, kind of voice for the pitch range). The English words' phones come from festival's CMU
+# lexicon (and its letter-to-sound rules) alone, with no English voice loaded: no held-out voice
+# makes any sound here.
+HUMAN_VOICES = {
+    "czech_dita": ("cs", "f"), "czech_krb": ("cs", "child"), "czech_machac": ("cs", "m"), "czech_ph": ("cs", "m"),
+    "lp_diphone": ("it", "f"), "pc_diphone": ("it", "m"),
+    "suo_fi_lj_diphone": ("fi", "f"), "hy_fi_mv_diphone": ("fi", "m"),
+    "msu_ru_nsh_clunits": ("ru", "m"),
+    "hindi_NSK_diphone": ("in", "m"), "marathi_NSK_diphone": ("in", "m"), "telugu_NSK_diphone": ("in", "m"),
+}
+# split by speaker, one of each language family with two speakers or more in validation; Russian and
+# the NSK speaker (Hindi, Marathi, Telugu) have one speaker each, so they train. None in test.
+HUMAN_SPLIT = {
+    "val": ["czech_ph", "lp_diphone", "hy_fi_mv_diphone"],
+    "train": ["czech_dita", "czech_krb", "czech_machac", "pc_diphone", "suo_fi_lj_diphone", "msu_ru_nsh_clunits",
+              "hindi_NSK_diphone", "marathi_NSK_diphone", "telugu_NSK_diphone"],
+}
+HUMAN_PAUSE = {"cs": "#", "it": "#", "fi": "#", "ru": "pau", "in": "pau"}
+EN_VOWELS = set("aa ae ah ao aw ax ay eh er ey ih iy ow oy uh uw".split())
+# English (CMU/radio) phone → the language's phones; a vowel maps to "unstressed|stressed" where the
+# language marks stress or length. How a speaker of the language would say the English phone: Italian
+# drops h, Czech and Russian say w as u / v, Indian English has retroflex t and d and v for w. Where a
+# voice lacks the diphones of a phone (Finnish schwa, Italian j before a consonant, the NSK voices'
+# w) another phone stands in; festival fills the few missing diphones left with silence.
+_CONS = "b d f g k l m n p r s t v z"
+HUMAN_PHONE_MAP = {
+    "cs": dict(aa="a|a:", ae="e", ah="a", ao="o|o:", aw="a u", ax="e", ay="a j", eh="e", er="e r", ey="e j", ih="i",
+               iy="i|i:", ow="o u", oy="o j", uh="u", uw="u|u:", ch="c~", dh="d", hh="h", jh="dz~", ng="n* g", sh="s~",
+               th="t", w="u", y="j", zh="z~"),
+    "it": dict(aa="a|a1", ae="E|E1", ah="a|a1", ao="O|O1", aw="a u|a1 u", ax="e", ay="a i|a1 i", eh="E|E1", er="e r|E1 r",
+               ey="e i|e1 i", ih="i|i1", iy="i|i1", ow="o u|o1 u", oy="O i|O1 i", uh="u|u1", uw="u|u1", ch="tS", dh="d",
+               hh="", jh="dZ", ng="ng", sh="S", th="t", w="w", y="j", zh="Z"),
+    "fi": dict(aa="a|a:", ae="@", ah="a", ao="o|o:", aw="a u", ax="e", ay="a i", eh="e", er="e r", ey="e i", ih="i",
+               iy="i|i:", ow="o u", oy="o i", uh="u", uw="u|u:", ch="t S", dh="d", hh="h", jh="d j", ng="N", sh="S",
+               th="t", w="w", y="j", z="s", zh="S"),
+    "ru": dict(aa="a|aa", ae="e|ee", ah="a|aa", ao="a|oo", aw="a u|aa u", ax="a", ay="a j|aa j", eh="e|ee", er="e r|ee r",
+               ey="e j|ee j", ih="i|ii", iy="i|ii", ow="a u|oo u", oy="oo j", uh="u|uu", uw="u|uu", ch="ch", dh="z",
+               hh="h", jh="d zh", ng="n g", sh="sh", th="s", w="v", y="j", zh="zh"),
+    "in": dict(aa="aa", ae="eh", ah="a", ao="oh", aw="aw", ax="a", ay="ay", eh="eh", er="a r", ey="ee", ih="ih",
+               iy="iy", ow="oo", oy="oh y", uh="uh", uw="uw", ch="ch", d="D", dh="dh", hh="h", jh="j", ng="n g",
+               sh="sh", t="T", th="th", w="v", y="y", z="j", zh="zh"),
+}
+for _m in HUMAN_PHONE_MAP.values():
+    for _c in _CONS.split():
+        _m.setdefault(_c, _c)
+STOPS = set("p t k b d g ch jh".split())
+FRICATIVES = set("f v th dh s z sh zh hh".split())
+
+
+def english_phones(texts):
+    """Words → syllables [(phones, stress)] from festival's CMU lexicon (letter-to-sound rules for
+    words it lacks), cached in CACHE/cmu-phones.json."""
+    path = os.path.join(CACHE, "cmu-phones.json")
+    known = json.load(open(path)) if os.path.exists(path) else {}
+    words = sorted({w for t in texts for w in re.findall(r"[a-z']+", t.lower())} - set(known))
+    if words:
+        script = ['(setup_cmu_lex)', '(lex.select "cmu")']
+        script += [f'(format t "%s\\t%l\\n" "{w}" (car (cddr (lex.lookup "{w}" nil))))' for w in words]
+        out = subprocess.run(["festival", "--pipe"], input="\n".join(script) + "\n", capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            if "\t" not in line:
+                continue
+            w, syls = line.split("\t", 1)
+            # (((jh aa r) 1) ((v ax s) 0)) → [[["jh", "aa", "r"], 1], [["v", "ax", "s"], 0]]
+            known[w] = [[m.group(1).split(), int(m.group(2))] for m in re.finditer(r"\(\(([^()]*)\) (\d)\)", syls)]
+        os.makedirs(CACHE, exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        json.dump(known, open(tmp, "w"))
+        os.replace(tmp, path)
+    return known
+
+
+def human_segments(voice, text, rng, lex):
+    """festival Segments input for `text` said by a human voice: [(phone, seconds, [(pos, Hz)])], with
+    per-clip speaking rate, pitch, accents and timing jitter drawn from rng."""
+    lang, kind = HUMAN_VOICES[voice]
+    pmap, pause = HUMAN_PHONE_MAP[lang], HUMAN_PAUSE[lang]
+    rate = rng.uniform(0.75, 1.35)                      # duration scale
+    base = {"m": rng.uniform(90, 140), "f": rng.uniform(170, 240), "child": rng.uniform(230, 300)}[kind]
+    accent = rng.uniform(0.1, 0.35)
+    tokens = re.findall(r"[a-z']+|[,!?.]", text.lower())
+    words = [i for i, t in enumerate(tokens) if t[0].isalpha()]
+    segs = [(pause, rng.uniform(0.05, 0.15), [])]
+    for n, i in enumerate(words):
+        sylls = lex.get(tokens[i]) or []
+        last_word = n == len(words) - 1
+        for k, (phones, stress) in enumerate(sylls):
+            final = last_word and k == len(sylls) - 1
+            for ph in phones:
+                target = pmap.get(ph, "")
+                if "|" in target:
+                    target = target.split("|")[1 if stress else 0]
+                target = target.split()
+                if not target:
+                    continue
+                if ph in EN_VOWELS:
+                    d = (0.13 if stress else 0.065) * (1.35 if final else 1.0)
+                    f0 = [(0.5, base * (1 + (accent if stress == 1 else 0.05)) * rng.uniform(0.95, 1.05))]
+                elif ph in STOPS:
+                    d = 0.07
+                    f0 = []
+                elif ph in FRICATIVES:
+                    d = 0.085
+                    f0 = []
+                else:
+                    d = 0.06
+                    f0 = []
+                d *= rate * rng.uniform(0.85, 1.15)
+                shares = [0.65, 0.35] if len(target) == 2 else [1 / len(target)] * len(target)
+                for j, (t, sh) in enumerate(zip(target, shares)):
+                    segs.append((t, d * sh, [(p * d * sh, hz) for p, hz in f0] if j == 0 else []))
+        if i + 1 < len(tokens) and tokens[i + 1] == ",":
+            segs.append((pause, rng.uniform(0.1, 0.25), []))
+    segs.append((pause, rng.uniform(0.1, 0.2), []))
+    # declination over the utterance: from 1.1 to 0.85 of the base pitch; a rise at the end on "?"
+    total = sum(d for _, d, _ in segs)
+    t, out = 0.0, []
+    end_rise = 1.25 if text.rstrip().endswith("?") else 1.0
+    for j, (ph, d, f0) in enumerate(segs):
+        pts = []
+        for p, hz in f0:
+            frac = (t + p) / total
+            pts.append((p, hz * (1.1 - 0.25 * frac)))
+        if j == 0:
+            pts = [(0.0, base * 1.05)]
+        if j == len(segs) - 1:
+            pts = [(0.0, base * 0.85 * end_rise)]
+        out.append((ph, d, pts))
+        t += d
+    return out
+
+
+def synth_human(jobs):
+    """Batch synthesis for ("human", voice) jobs [(voice, text, seed)]: one festival process per voice
+    and half of its jobs, two at a time. Returns one clip (or None) per job."""
+    if not jobs:
+        return []
+    lex = english_phones([text for _, text, _ in jobs])
+    with tempfile.TemporaryDirectory() as tmp:
+        scripts = {}
+        for i, (voice, text, seed) in enumerate(jobs):
+            segs = human_segments(voice[1], text, np.random.default_rng(seed), lex)
+            body = " ".join(f"({ph} {d:.4f}" + "".join(f" ({p:.4f} {hz:.1f})" for p, hz in pts) + ")" for ph, d, pts in segs)
+            wav = os.path.join(tmp, f"{i}.wav")
+            scripts.setdefault((voice[1], i % 2), []).append(
+                f'(unwind-protect (begin (set! u (Utterance Segments ({body}))) (utt.synth u) (utt.save.wave u "{wav}" \'riff)) nil)')
+        files = []
+        for (v, half), lines in scripts.items():
+            path = os.path.join(tmp, f"{v}-{half}.scm")
+            with open(path, "w") as f:
+                f.write(f"(voice_{v})\n" + "\n".join(lines) + "\n")
+            files.append(path)
+        with Pool(2) as pool:
+            pool.map(_festival_batch, files, chunksize=1)
+        clips = []
+        for i in range(len(jobs)):
+            p = os.path.join(tmp, f"{i}.wav")
+            x = read_wav_16k(p) if os.path.exists(p) else None
+            clips.append(trim(x) if x is not None and len(x) > 1600 and np.abs(x).max() > 1e-3 else None)
+        return clips
+
+
+def _festival_batch(path):
+    subprocess.run(["festival", "-b", path], capture_output=True)
 
 
 def synth(voice, text, rng):
@@ -232,7 +422,10 @@ def synth_set(name, items, seed):
     clips = [None] * len(jobs)
     for i, c in zip(gs, synth_gnuspeech([jobs[i] for i in gs])):
         clips[i] = c
-    rest = [i for i, j in enumerate(jobs) if j[0][0] != "gnuspeech"]
+    hs = [i for i, j in enumerate(jobs) if j[0][0] == "human"]
+    for i, c in zip(hs, synth_human([jobs[i] for i in hs])):
+        clips[i] = c
+    rest = [i for i, j in enumerate(jobs) if j[0][0] not in ("gnuspeech", "human")]
     with Pool(2) as pool:
         for k, c in enumerate(pool.imap(_synth_job, [jobs[i] for i in rest], chunksize=16)):
             clips[rest[k]] = c

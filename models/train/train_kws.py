@@ -44,6 +44,7 @@ ap.add_argument("--batch", type=int, default=64)
 ap.add_argument("--lr", type=float, default=3e-3)
 ap.add_argument("--seed", type=int, default=1)
 ap.add_argument("--gnuspeech", metavar="TRAIN,VAL", default="0,0", help="GnuSpeech pseudo-speakers in the training and validation voices (default none)")
+ap.add_argument("--human", metavar="TRAIN,VAL", default="0,0", help="weight per speaker of festival's foreign human voices (speech.HUMAN_SPLIT) in the training and validation voices (default none)")
 ap.add_argument("--specaugment", action="store_true", help="mask random bands of channels and stretches of frames in training batches")
 ap.add_argument("--maxpool-epochs", type=int, default=0, help="then fine-tune this many epochs with the max-pooling loss added")
 ap.add_argument("--more-clips", action="store_true", help="add the task's corpus.more_clips() to the training utterances")
@@ -59,6 +60,7 @@ os.makedirs(WORK, exist_ok=True)
 os.makedirs(OUT, exist_ok=True)
 labels = mix.TASKS[args.task]["labels"]
 speech.use_gnuspeech(dict(zip(("train", "val"), map(int, args.gnuspeech.split(",")))))
+speech.use_human(dict(zip(("train", "val"), map(int, args.human.split(",")))))
 mix.use_more_clips(args.more_clips)
 
 
@@ -223,7 +225,9 @@ TASK_TEXT = {
 }
 
 
-VOICES = "espeak-ng, flite and GnuSpeech voices" if speech.GNUSPEECH_SPEAKERS["train"] else "espeak-ng and flite voices"
+_names = ["espeak-ng", "flite"] + (["GnuSpeech"] if speech.GNUSPEECH_SPEAKERS["train"] else []) + \
+    (["festival's Czech, Italian, Finnish, Russian and Indian"] if speech.HUMAN_WEIGHT["train"] else [])
+VOICES = ", ".join(_names[:-1]) + " and " + _names[-1] + " voices"
 
 
 def convert(dtype, path, detector):
