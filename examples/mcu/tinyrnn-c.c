@@ -347,6 +347,20 @@ static long parse_long(const char *s, const char *what, long lo, long hi) {
     return v;
 }
 
+/* A probability in [0, 1] from the command line; `what` names it in the error. */
+static double parse_probability(const char *s, const char *what) {
+    char *end;
+    const double p = strtod(s, &end);
+    if (*s == '\0' || *end != '\0' || !(p >= 0 && p <= 1)) die("%s%s is not a probability in [0, 1]", what, s);
+    return p;
+}
+
+/* A label's threshold as the TypeScript host sets it: the f64 word, and an int8 model's window sum. */
+static void set_threshold(int32_t *label, double p, int32_t window_steps, float output_scale) {
+    label[TINYRNN_PCL_SUM_THRESHOLD] = tinyrnn_sum_threshold(p, window_steps, output_scale);
+    tinyrnn_config_set_f64(label, TINYRNN_PCL_THRESHOLD_F64, p);
+}
+
 /* ---- main ----------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv) {
@@ -490,17 +504,13 @@ int main(int argc, char **argv) {
             for (l = 0; l < K; l++) {
                 int32_t *label = cfg + TINYRNN_PC_LABELS + l * TINYRNN_PC_LABEL_WORDS;
                 const char *t = thresholds[l];
-                char *end;
                 if (strcmp(t, "-") == 0) continue; /* never fires */
                 label[TINYRNN_PCL_FIRES] = 1;
                 for (b = 0; b < backgrounds; b++) if (strcmp(labels[l], background[b]) == 0) label[TINYRNN_PCL_FIRES] = 0;
                 if (sums_arg) {
                     label[TINYRNN_PCL_SUM_THRESHOLD] = (int32_t)parse_long(t, "a sum threshold", -0x7fffffffL - 1, 0x7fffffffL);
                 } else {
-                    const double prob = strtod(t, &end);
-                    if (*t == '\0' || *end != '\0' || !(prob >= 0 && prob <= 1)) die("threshold %s is not a probability in [0, 1]", t);
-                    label[TINYRNN_PCL_SUM_THRESHOLD] = tinyrnn_sum_threshold(prob, (int32_t)window_steps, model.output_scale);
-                    tinyrnn_config_set_f64(label, TINYRNN_PCL_THRESHOLD_F64, prob);
+                    set_threshold(label, parse_probability(t, "threshold "), (int32_t)window_steps, model.output_scale);
                 }
             }
             host.hop_ms = cfg[TINYRNN_PC_FRONTEND + TINYRNN_FE_HOP_SAMPLES] / 16.0;
@@ -514,14 +524,8 @@ int main(int argc, char **argv) {
             check(rt, tinyrnn_host_config(&host, (int32_t)w.rate_hz, cfg, words));
             for (l = 0; l < K; l++) labels[l] = tinyrnn_host_label(&host, l);
             if (threshold_arg) { /* as `tinyrnn detect --threshold`: every label's */
-                char *end;
-                const double prob = strtod(threshold_arg, &end);
-                if (*threshold_arg == '\0' || *end != '\0' || !(prob >= 0 && prob <= 1)) die("--threshold %s is not a probability in [0, 1]", threshold_arg);
-                for (l = 0; l < K; l++) {
-                    int32_t *label = cfg + TINYRNN_PC_LABELS + l * TINYRNN_PC_LABEL_WORDS;
-                    label[TINYRNN_PCL_SUM_THRESHOLD] = tinyrnn_sum_threshold(prob, cfg[TINYRNN_PC_WINDOW_STEPS], model.output_scale);
-                    tinyrnn_config_set_f64(label, TINYRNN_PCL_THRESHOLD_F64, prob);
-                }
+                const double prob = parse_probability(threshold_arg, "--threshold ");
+                for (l = 0; l < K; l++) set_threshold(cfg + TINYRNN_PC_LABELS + l * TINYRNN_PC_LABEL_WORDS, prob, cfg[TINYRNN_PC_WINDOW_STEPS], model.output_scale);
             }
         }
         if (as_i16) {

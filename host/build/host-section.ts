@@ -5,7 +5,7 @@
 // The module never reads it; writeModel appends it to every file.
 
 import * as C from "../runtime/constants.js";
-import { readModel } from "../runtime/format.js";
+import { readModel, type ParsedModel } from "../runtime/format.js";
 import { encodeFrontendConfig } from "../runtime/frontend.js";
 import { pipelineWords, type ModelShape } from "../runtime/pipeline.js";
 import { sensorSetup } from "../runtime/sensor.js";
@@ -101,9 +101,9 @@ export function withHostSection(file: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Read a file's host section; undefined when it has none (v1.0). Throws on a malformed one. */
-export function readHostSection(file: Uint8Array): HostSection | undefined {
-  const parsed = readModel(file);
+/** Read a file's host section; undefined when it has none (v1.0). Throws on a malformed one.
+ * `parsed`: the file's readModel, when the caller has it. */
+export function readHostSection(file: Uint8Array, parsed: ParsedModel = readModel(file)): HostSection | undefined {
   const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const at = parsed.version === "1.0" ? 0 : v.getUint32(C.HDR_HOST_SECTION, true);
   if (at === 0) return undefined;

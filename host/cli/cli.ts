@@ -352,7 +352,7 @@ async function inspect(args: string[]): Promise<void> {
   const rt = await createRuntime();
   const model = loadModel(rt, bytes);
   const layers = info.layers.map((l, i) => ({ index: i, ...describeLayer(l, info.numType) }));
-  const host = readHostSection(bytes);
+  const host = readHostSection(bytes, info);
   const summary = {
     file: positional[0],
     formatVersion: info.version,
