@@ -55,6 +55,10 @@ export function timeInterleaved(runs: ((n: number) => void)[], opts: TimingOptio
       repeats[i].push(((performance.now() - s) * 1000) / steps[i]);
     });
   }
+  return summarise(repeats, steps);
+}
+
+function summarise(repeats: number[][], steps: number[]): Timing[] {
   return repeats.map((repeatsUs, i) => ({
     medianUs: median(repeatsUs), bestUs: Math.min(...repeatsUs), repeatsUs, stepsPerRepeat: steps[i],
   }));
@@ -69,4 +73,31 @@ export function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** timeInterleaved for runs that may be asynchronous (a peer's session.run): awaited once per batch. */
+export async function timeInterleavedAsync(runs: ((n: number) => unknown)[], opts: TimingOptions = DEFAULT_TIMING): Promise<Timing[]> {
+  const steps: number[] = [];
+  for (const run of runs) {
+    const t0 = performance.now();
+    let n = 1;
+    let batchMs = 0;
+    for (;;) {
+      const s = performance.now();
+      await run(n);
+      batchMs = performance.now() - s;
+      if (performance.now() - t0 >= opts.warmupMs && batchMs > 1) break;
+      n *= 2;
+    }
+    steps.push(Math.max(1, Math.ceil((opts.repeatMs * n) / batchMs)));
+  }
+  const repeats: number[][] = runs.map(() => []);
+  for (let r = 0; r < opts.repeats; r++) {
+    for (let i = 0; i < runs.length; i++) {
+      const s = performance.now();
+      await runs[i](steps[i]);
+      repeats[i].push(((performance.now() - s) * 1000) / steps[i]);
+    }
+  }
+  return summarise(repeats, steps);
 }
