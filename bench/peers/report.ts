@@ -76,9 +76,9 @@ function runtimeRows(r: PeersResult): { head: string[]; rows: string[][] } {
   const rows = peersOf(r).map((p) => {
     const b = r.bytes[p.id]?.[BYTES_CASE];
     const rss = r.memory.peakRssBytes[p.id];
-    return [p.label, p.version, b ? kb(b.total) : "—", b?.gzipTotal == null ? "—" : kb(b.gzipTotal), rss ? `${mb(rss)} (+${mb(rss - base)})` : "—"];
+    return [p.label, p.version, b ? kb(b.total) : "—", b?.gzipTotal == null ? "—" : kb(b.gzipTotal), rss ? `${mb(rss)} (${rss >= base ? "+" : "−"}${mb(Math.abs(rss - base))})` : "—"];
   });
-  return { head: ["runtime", "version", "bytes shipped (GRU 40→64)", "gzip", `peak RSS (+ over the same process without it, ${mb(base)})`], rows };
+  return { head: ["runtime", "version", "bytes shipped (GRU 40→64)", "gzip", `peak RSS (+ over no runtime: ${mb(base)})`], rows };
 }
 
 function wakeRows(r: PeersResult): { head: string[]; rows: string[][] } {
