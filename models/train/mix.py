@@ -45,6 +45,45 @@ _POOLS = {}
 MORE_CLIPS = {"train": False}
 
 
+# the share of training utterances said by another speaker (one of a clip's TRACT_VARIANTS made by
+# speech.new_speaker) and put through a codec (speech.codec); train_kws.py --transforms, off by default
+TRANSFORMS = {"warp": 0.0, "codec": 0.0}
+TRACT_VARIANTS = 2
+
+
+def use_transforms(warp, codec):
+    """Speaker (pitch and formant) and codec transforms of training speech, for this process."""
+    TRANSFORMS.update(warp=float(warp), codec=float(codec))
+
+
+def _new_speakers(job):
+    audio, seed = job
+    rng = np.random.default_rng([seed, 7919])
+    return [speech.new_speaker(audio, rng) for _ in range(TRACT_VARIANTS)]
+
+
+def _tract_bank(pools, task):
+    """Give every training clip TRACT_VARIANTS other speakers (clip["tract"]), made once and cached
+    (about 25 ms a clip, too slow to do afresh for every sequence of every epoch)."""
+    clips = [c for k in sorted(pools) for c in pools[k]]
+    tag = speech.voice_pool_tag("train") + ("-more" if MORE_CLIPS.get("train") else "")
+    path = os.path.join(speech.CACHE, f"tract-{task}{tag}-train-{TRACT_VARIANTS}.npz")
+    if os.path.exists(path):
+        z = np.load(path)
+        a, off = z["audio"], z["offsets"]
+        assert len(off) == len(clips) * TRACT_VARIANTS + 1, f"{path} is stale: delete it"
+        variants = [a[off[i]:off[i + 1]] for i in range(len(off) - 1)]
+    else:
+        from multiprocessing import Pool
+        print(f"  {len(clips)} training clips: {TRACT_VARIANTS} new speakers each", flush=True)
+        with Pool(os.cpu_count()) as p:
+            variants = [v for vs in p.imap(_new_speakers, [(c["audio"], i) for i, c in enumerate(clips)], chunksize=64) for v in vs]
+        speech.save_cache(path, audio=np.concatenate(variants),
+                          offsets=np.cumsum([0] + [len(v) for v in variants]).astype(np.int64))
+    for i, c in enumerate(clips):
+        c["tract"] = variants[i * TRACT_VARIANTS:(i + 1) * TRACT_VARIANTS]
+
+
 def use_more_clips(on):
     """Add corpus.more_clips() to the training pools of this process (before any pool is loaded)."""
     MORE_CLIPS["train"] = bool(on)
@@ -75,6 +114,8 @@ def _load_pools(split, task):
         extra = speech.synth_set(f"{split}-aux", [(w, "word") for w in speech.SC_AUX] * 8, seed={"val": 5, "test": 6}[split])
         pools["aux"] = [c for c in pools["word"] if c["text"] in speech.SC_AUX] + extra
         pools["near"] = [c for c in (near if task == "commands" else pools["word"]) if c["text"] in speech.NEAR and c["text"] not in speech.HOMOPHONES]
+    if split == "train" and TRANSFORMS["warp"]:
+        _tract_bank(pools, task)
     banks = speech.noise_bank(split)
     babble = [c["audio"] for c in pools["sentence"]]
     return pools, banks, babble
@@ -113,10 +154,15 @@ def sequences(task, split, n, seed):
         t = np.zeros(T, np.int8)
         if kind != "none":
             clip = pools[kind][int(rng.integers(len(pools[kind])))]
-            src = speech.vary_speaker(clip["audio"], rng, cfg["vary_speaker"]) if split == "train" else clip["audio"]
+            src = clip["audio"]
+            if split == "train" and TRANSFORMS["warp"] and rng.random() < TRANSFORMS["warp"]:
+                src = clip["tract"][int(rng.integers(TRACT_VARIANTS))]
+            src = speech.vary_speaker(src, rng, cfg["vary_speaker"]) if split == "train" else src
             a = speech.augment_speech(src, rng)
             if split == "train":
                 a = speech.colour(a, rng, cfg["colour"])
+            if split == "train" and TRANSFORMS["codec"] and rng.random() < TRANSFORMS["codec"]:
+                a = speech.codec(a, rng)
             raw_len = len(src)
             if raw_len > L - warm - SR // 10:                  # long prompt or sentence: a piece of it
                 s0 = int(rng.integers(0, raw_len - (L - warm) + SR // 10))
@@ -149,7 +195,8 @@ def dataset(task, split, n, seed):
     """Features [n, T, 40] int16 and targets [n, T] int8, cached."""
     colour = TASKS[task]["colour"]
     tag = speech.voice_pool_tag(split) + ("-more" if MORE_CLIPS.get(split) else "") + \
-        (f"-colour{round(100 * colour)}" if colour and split == "train" else "")
+        (f"-colour{round(100 * colour)}" if colour and split == "train" else "") + \
+        (f"-vt{round(100 * TRANSFORMS['warp'])}c{round(100 * TRANSFORMS['codec'])}" if any(TRANSFORMS.values()) and split == "train" else "")
     path = os.path.join(speech.CACHE, f"data-{task}-v{DATA_VERSION[task]}{tag}-{split}-{n}-{seed}.npz")
     if os.path.exists(path):
         z = np.load(path)
