@@ -373,9 +373,14 @@ def synth(voice, text, rng):
 
 
 def read_wav_16k(path):
-    """A synthesiser's 16-bit WAV as float32 mono at 16 kHz."""
+    """A WAV file (8, 16 or 32-bit integer or float PCM) as float32 mono at 16 kHz."""
     sr, x = wavfile.read(path)
-    x = x.astype(np.float32) / 32768
+    if x.dtype == np.uint8:
+        x = (x.astype(np.float32) - 128) / 128
+    elif x.dtype.kind == "i":
+        x = x.astype(np.float32) / 2 ** (8 * x.dtype.itemsize - 1)
+    else:
+        x = x.astype(np.float32)
     if x.ndim > 1:
         x = x.mean(axis=1)
     if sr != SR:
