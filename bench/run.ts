@@ -1,6 +1,7 @@
 // npm run bench: per-step time of each recurrent layer kind on both builds of the module and
 // against plain-JS float, the module's own int8 matvec peak, and the module sizes, checked against
-// the targets in DESIGN.md ("Targets"). Prints a table; writes bench/results/latest.json.
+// the targets in DESIGN.md ("Targets"), and what opening and disposing a stream costs with many
+// others open. Prints a table; writes bench/results/latest.json.
 //
 // What is timed: the module's ABI called directly — streamStep(stream, input, output) with the
 // input sequence already in linear memory (f32 in, f32 out; int8 models quantise the input and
@@ -20,7 +21,7 @@ import os from "node:os";
 import { createRuntime, wasmBuilds, KeywordSpotter, defaultFrontendConfig, FEATURE_SCALE, type Runtime, type NumType } from "../host/runtime/index.js";
 import { buildModel, ReferenceModel, Frontend, type LayerSpec } from "../host/build/index.js";
 import { rng, signal, torchGru, torchLinear } from "../host/build/random.js";
-import { RECURRENT_CASES, PEAK_SIZES, denseSpecs } from "./cases.js";
+import { RECURRENT_CASES, PEAK_SIZES, LIVE_STREAMS, denseSpecs } from "./cases.js";
 import { timeInterleaved, medianRatio, DEFAULT_TIMING, type Timing } from "./timing.js";
 import type { JsStep } from "./jsfloat.js";
 
@@ -308,6 +309,49 @@ for (const [pipeline, withModel] of [["frontend", false], ["pipeline: frontend +
 }
 const realtime = (t: Timing) => (HOP_MS * 1000) / t.medianUs;
 
+// Stream open + dispose: streamOpen then streamFree through the raw ABI, the keyword spotter's
+// int8 model, with other streams of it left open — each count in a runtime of its own. The
+// allocator's work per call must not grow with the blocks it holds (two per open stream).
+/** One open + dispose per step, with `live` other streams of the model open meanwhile. */
+function openDisposeRunner(rt: Runtime, modelBytes: Uint8Array, live: number): Runner {
+  const model = rt.loadModel(modelBytes);
+  const ex = rt.exports, m = model.handle;
+  const others = Array.from({ length: live }, () => rt.check(ex.streamOpen(m), "bench: opening a stream"));
+  let rc = 0;
+  return {
+    run(n) {
+      for (let i = 0; i < n; i++) {
+        const s = ex.streamOpen(m);
+        if (s < 0) { rc = s; return; }
+        ex.streamFree(s);
+      }
+    },
+    dispose() {
+      if (rc < 0) rt.check(rc, "bench stream open + dispose");
+      for (const s of others) rt.check(ex.streamFree(s), "bench: disposing a stream");
+      model.dispose();
+    },
+  };
+}
+interface OpenDisposeRow { liveStreams: number; int8Simd: Timing; int8Mvp: Timing; simdVsOneLive: number; mvpVsOneLive: number }
+const openDisposeStateBytes = (() => {
+  const m = runtimes.simd.loadModel(kwsModels.int8);
+  const n = m.stateBytes;
+  m.dispose();
+  return n;
+})();
+const openDispose = await (async () => {
+  const runners: Runner[] = [];
+  for (const live of LIVE_STREAMS) {
+    for (const build of ["simd", "mvp"] as const) runners.push(openDisposeRunner(await createRuntime({ build }), kwsModels.int8, live));
+  }
+  const t = timeRunners(runners);
+  return LIVE_STREAMS.map((liveStreams, i): OpenDisposeRow => ({
+    liveStreams, int8Simd: t[2 * i], int8Mvp: t[2 * i + 1],
+    simdVsOneLive: medianRatio(t[2 * i], t[0]), mvpVsOneLive: medianRatio(t[2 * i + 1], t[1]),
+  }));
+})();
+
 const sizes = { simd: wasmBuilds.simd.byteLength, mvp: wasmBuilds.mvp.byteLength };
 
 // ---------------------------------------------------------------------------------------------
@@ -414,6 +458,12 @@ console.log(table(
   2,
 ));
 
+console.log(`\nStream open + dispose (streamOpen, streamFree), GRU(40→64) + head int8, ${openDisposeStateBytes} B of state; µs per open + dispose, and × the time with 1 other stream open (median of per-round ratios)`);
+console.log(table(
+  ["other streams open", "int8 simd µs", "× 1 open", "int8 mvp µs", "× 1 open"],
+  openDispose.map((r) => [String(r.liveStreams), us(r.int8Simd), f(r.simdVsOneLive, 2), us(r.int8Mvp), f(r.mvpVsOneLive, 2)]),
+));
+
 console.log(`\ntinyrnn detect, whole process, one core: ${(detectLong.audioSec / 3600).toFixed(2)} h of 16 kHz audio in ${detectLong.wallSec.toFixed(2)} s = ` +
   `${detectLong.realtime.toFixed(0)}× real time (target ≥ 1000×: ${pf(detectLong.realtime >= TARGET_REALTIME)}), ` +
   `peak RSS ${detectLong.peakRssBytes === null ? "— (no /usr/bin/time)" : `${(detectLong.peakRssBytes / 2 ** 20).toFixed(0)} MB (target ≤ 150 MB: ${pf(detectLong.peakRssBytes <= 150 * 2 ** 20)})`}, ${detectLong.events} events`);
@@ -441,6 +491,7 @@ const result = {
   peak: { int8SimdGmacPerS: peakSimd, probeN: peakRow.n, int8MvpGmacPerS: peakMvp, f32SimdGmacPerS: peakF32, rows: peakRows },
   cases: caseRows,
   keywordSpotting: audioRows.map((r) => ({ ...r, realtime: { int8Simd: realtime(r.int8Simd), int8Mvp: realtime(r.int8Mvp), f32Simd: realtime(r.f32Simd) } })),
+  streamOpenDispose: { model: "GRU(40→64) + head, int8", stateBytes: openDisposeStateBytes, rows: openDispose },
   moduleBytes: { ...sizes, simdPass: sizes.simd <= TARGET_MODULE_BYTES },
   detectLongFile: detectLong,
   totalSeconds: wallS,
