@@ -5,14 +5,16 @@ import { writeFileSync, readdirSync, statSync, existsSync, readFileSync, renameS
 import { join, basename, dirname, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 // The package's entries, imported at run time from dist/ (host/bundle.mjs): the CLI carries only
-// its own code, not another copy of the runtime, the converter or the evaluation.
+// its own code, not another copy of the runtime, the converter or the evaluation. The build tools
+// (dist/build.js, 200 KB: the converter) are imported by the commands that use them, when they run
+// (`await import`): `run` and `detect` do not wait for them to load.
 import { Runtime, readModel, TinyrnnError, KeywordSpotter, frontendSettings, readWav, FEATURE_SCALE, type ParsedModel, type FrontendSettings } from "../runtime/core.js";
-import { describeLayer, convert, formatReport, importModel, archPathFor, Frontend, hostSection, readHostSection, type Clipping } from "../build/index.js";
+import type { Clipping } from "../build/index.js";
 import { formatEval, detSvg } from "../eval/index.js";
 import { readWavPieces } from "./wav-file.js";
 import * as C from "../runtime/constants.js";
 import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
-import { evalFiles, loadModel, readBytes as readFile } from "./eval-files.js";
+import { evalFiles, loadModel, readBytes as readFile, ModelRefused } from "./eval-files.js";
 
 declare const TINYRNN_VERSION: string;
 
@@ -270,6 +272,7 @@ async function convertCommand(args: string[]): Promise<void> {
   if (reportPath !== undefined && resolve(reportPath) === resolve(out)) throw new UsageError("--report and -o name the same file");
   // before the work, what can be known now: each output's place (writeOutputs checks again)
   for (const path of reportPath !== undefined ? [out, reportPath] : [out]) checkOutputPath(path);
+  const { convert, formatReport, importModel, archPathFor, Frontend, hostSection } = await import("../build/index.js");
   const input = positional[0];
   const bytes = readFile(input, "model");
   // the architecture of a safetensors file: --arch, or <stem>.arch.json beside it (else its __metadata__)
@@ -346,6 +349,7 @@ async function convertCommand(args: string[]): Promise<void> {
 async function inspect(args: string[]): Promise<void> {
   const { positional, flags } = parseArgs(args, [], ["json"]);
   if (positional.length !== 1) throw new UsageError("inspect takes one model file");
+  const { describeLayer, readHostSection } = await import("../build/index.js");
   const bytes = readFile(positional[0], "model");
   const info: ParsedModel = readModel(bytes);
   // Let the module judge it too: inspect should not call a file good that load would refuse.
@@ -406,7 +410,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tinyrnn: ${e.message}\n${USAGE}\n`);
       return 2;
     }
-    const msg = e instanceof TinyrnnError || e instanceof Error ? e.message : String(e);
+    // a refused model file: its layer's kind and tensor, or its header field, named by the build tools
+    const msg = e instanceof ModelRefused ? (await import("../build/index.js")).namedRefusal(e.refusal, e.bytes)
+      : e instanceof TinyrnnError || e instanceof Error ? e.message : String(e);
     process.stderr.write(`tinyrnn: ${msg}\n`);
     return 1;
   }
