@@ -1,7 +1,7 @@
 // The `tinyrnn` command line. Node built-ins are used here and in its file helpers (host/cli/), and
 // by no file the runtime or the evaluation bundles.
 
-import { writeFileSync, readdirSync, statSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { writeFileSync, writeSync, readdirSync, statSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, basename, dirname, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 // The package's entries, imported at run time from dist/ (host/bundle.mjs): the CLI carries only
@@ -104,14 +104,24 @@ async function run(args: string[]): Promise<void> {
   // the outputs go straight into the .npy file's bytes, written in one piece
   const file = npyMatrixFile(input.rows, model.outputLen);
   const t0 = performance.now();
-  runSteps(model.openStream(), input.data, file.data);
+  const showedProgress = runSteps(model.openStream(), input.data, file.data);
   const ms = performance.now() - t0;
   try {
     writeFileSync(out, file.bytes);
   } catch (e) {
     throw new Error(`cannot write ${out}: ${writeFailure(e)}`);
   }
-  process.stderr.write(`tinyrnn: ${input.rows} steps through ${modelPath} (${model.numType}, ${rt.build} build) in ${ms.toFixed(1)} ms; wrote ${out} [${input.rows}, ${model.outputLen}]\n`);
+  const summary = `tinyrnn: ${input.rows} steps through ${modelPath} (${model.numType}, ${rt.build} build) in ${ms.toFixed(1)} ms; wrote ${out} [${input.rows}, ${model.outputLen}]\n`;
+  // Straight to file descriptor 2, unless the progress went through process.stderr (in order):
+  // Node sets that stream up on its first use, 2-5 ms of a short run's start-up.
+  if (showedProgress) process.stderr.write(summary);
+  else {
+    try {
+      writeSync(2, summary);
+    } catch {
+      process.stderr.write(summary);
+    }
+  }
 }
 
 /**
@@ -120,11 +130,12 @@ async function run(args: string[]): Promise<void> {
  * once, streamStep is called on them in place (one call a step, nothing allocated), and each
  * chunk's outputs are copied out at once. A long run says how far it is (on a terminal only).
  */
-function runSteps(stream: Stream, x: Float32Array, y: Float32Array): void {
+function runSteps(stream: Stream, x: Float32Array, y: Float32Array): boolean {
   const m = stream.model, rt = m.runtime, I = m.inputLen, O = m.outputLen, T = x.length / I;
   const chunk = Math.max(1, Math.min(T, 4096));
   const xp = rt.alloc(chunk * I * 4, "room for the input"), yp = rt.alloc(chunk * O * 4, "room for the output");
-  const step = rt.exports.streamStep, h = stream.handle, tty = process.stderr.isTTY === true;
+  const step = rt.exports.streamStep, h = stream.handle;
+  let tty: boolean | undefined; // asked only once a run has lasted a second: a short one never sets process.stderr up
   let shown = performance.now();
   const t0 = shown;
   try {
@@ -136,7 +147,7 @@ function runSteps(stream: Stream, x: Float32Array, y: Float32Array): void {
         if (rc < 0) rt.check(rc, "step");
       }
       y.set(rt.f32.subarray(yp >> 2, (yp >> 2) + n * O), t * O);
-      if (tty && performance.now() - shown > 1000) {
+      if (performance.now() - shown > 1000 && (tty ??= process.stderr.isTTY === true)) {
         shown = performance.now();
         process.stderr.write(`\rtinyrnn: ${t + n} of ${T} steps (${Math.floor((100 * (t + n)) / T)} %)`);
       }
@@ -146,6 +157,7 @@ function runSteps(stream: Stream, x: Float32Array, y: Float32Array): void {
     rt.exports.memFree(yp);
   }
   if (shown !== t0) process.stderr.write("\r\x1b[K");
+  return shown !== t0;
 }
 
 async function detect(args: string[]): Promise<void> {
@@ -419,6 +431,14 @@ async function inspect(args: string[]): Promise<void> {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  // `tinyrnn detect … | head`: a reader that stops early is not an error. Not for `run`, which
+  // writes nothing to stdout: Node sets process.stdout up on its first use (2-5 ms of start-up).
+  if (cmd !== "run") {
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(0);
+      throw e;
+    });
+  }
   try {
     if (cmd === "run") await run(rest);
     else if (cmd === "detect") await detect(rest);
@@ -442,9 +462,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// `tinyrnn detect … | head`: a reader that stops early is not an error
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(0);
-  throw e;
-});
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
