@@ -8,6 +8,10 @@
 //
 // The files go to build/bench/cli/: the int8 model (calibrated on two 300-step signals), its float
 // weights as JSON for the plain-JS script, the input.
+//
+// `npm run bench -- cli [rounds] [other/dist/cli.js]`: this comparison alone; with another
+// checkout's CLI, that one runs in the same rounds too ("baseline": its times, its ratio to plain
+// JS, and whether its output file is byte for byte the same).
 
 import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -37,6 +41,8 @@ export interface CliRunResult {
   pass: boolean;
   /** max |tinyrnn int8 − plain-JS f32| over every output: both did the same work. */
   maxAbsDiff: number;
+  /** Another CLI timed in the same rounds, when one was given. */
+  baseline?: { cli: string; ms: number[]; stepsMs: number[]; medianMs: number; medianStepsMs: number; speedup: number; sameOutput: boolean };
 }
 
 /** Write the model, the plain-JS weights and the input to build/bench/cli/; returns their paths. */
@@ -61,22 +67,30 @@ function timeProcess(args: string[]): { ms: number; stderr: string } {
   return { ms, stderr: p.stderr };
 }
 
-/** `repeats` interleaved rounds of tinyrnn run, the plain-JS script and a bare node. */
-export function benchCliRun(repeats = 5): CliRunResult {
+const stepsMs = (stderr: string) => Number(/ in ([\d.]+) ms;/.exec(stderr)?.[1] ?? NaN);
+
+/** `repeats` interleaved rounds of tinyrnn run, the plain-JS script and a bare node (and `baselineCli` run). */
+export function benchCliRun(repeats = 5, baselineCli?: string): CliRunResult {
   const p = prepare();
   const tinyrnn = ["dist/cli.js", "run", p.model, p.input, "-o", p.outTinyrnn];
   const plainJs = ["build/bench/plain-run.mjs", p.weights, p.input, "-o", p.outJs];
+  const outBaseline = `${DIR}/out.baseline.npy`;
+  const baseline = baselineCli ? [baselineCli, "run", p.model, p.input, "-o", outBaseline] : undefined;
   const res = { tinyrnnMs: [] as number[], plainJsMs: [] as number[], nodeStartMs: [] as number[], tinyrnnStepsMs: [] as number[] };
-  // one untimed run of each: the files in the page cache, the same for both
-  timeProcess(tinyrnn);
-  timeProcess(plainJs);
+  const base = { ms: [] as number[], stepsMs: [] as number[] };
+  // one untimed run of each: the files in the page cache, the same for all
+  for (const args of [tinyrnn, plainJs, ...(baseline ? [baseline] : [])]) timeProcess(args);
   for (let round = 0; round < repeats; round++) {
     const t = timeProcess(tinyrnn);
     res.tinyrnnMs.push(t.ms);
-    const steps = / in ([\d.]+) ms;/.exec(t.stderr);
-    res.tinyrnnStepsMs.push(steps ? Number(steps[1]) : NaN);
+    res.tinyrnnStepsMs.push(stepsMs(t.stderr));
     res.plainJsMs.push(timeProcess(plainJs).ms);
     res.nodeStartMs.push(timeProcess(["-e", "0"]).ms);
+    if (baseline) {
+      const b = timeProcess(baseline);
+      base.ms.push(b.ms);
+      base.stepsMs.push(stepsMs(b.stderr));
+    }
   }
   const a = readNpyMatrix(readFileSync(p.outTinyrnn), p.outTinyrnn).data, b = readNpyMatrix(readFileSync(p.outJs), p.outJs).data;
   if (a.length !== b.length) throw new Error(`tinyrnn wrote ${a.length} values, plain JS ${b.length}`);
@@ -88,6 +102,11 @@ export function benchCliRun(repeats = 5): CliRunResult {
     steps: CLI_STEPS, model: `GRU(${I}→${H}) + dense(${H}→${O}), int8 (tinyrnn) / float32 (plain JS)`, repeats, ...res,
     median: { tinyrnnMs: median(res.tinyrnnMs), plainJsMs: median(res.plainJsMs), nodeStartMs: median(res.nodeStartMs), tinyrnnStepsMs: median(res.tinyrnnStepsMs) },
     speedup, pass: speedup >= TARGET_CLI_SPEEDUP, maxAbsDiff,
+    baseline: baselineCli ? {
+      cli: baselineCli, ...base, medianMs: median(base.ms), medianStepsMs: median(base.stepsMs),
+      speedup: median(res.plainJsMs.map((js, r) => js / base.ms[r])),
+      sameOutput: Buffer.compare(readFileSync(p.outTinyrnn), readFileSync(outBaseline)) === 0,
+    } : undefined,
   };
 }
 
@@ -97,5 +116,7 @@ export function formatCliRun(r: CliRunResult): string {
   return `tinyrnn run, whole process: ${r.steps.toLocaleString("en")} steps of ${r.model}, .npy in and out; medians of ${r.repeats} interleaved rounds\n` +
     `  tinyrnn run ${m.tinyrnnMs.toFixed(0)} ms (node start-up ${m.nodeStartMs.toFixed(0)} ms, steps ${m.tinyrnnStepsMs.toFixed(0)} ms, the rest ${(m.tinyrnnMs - m.nodeStartMs - m.tinyrnnStepsMs).toFixed(0)} ms); ` +
     `plain JS ${m.plainJsMs.toFixed(0)} ms\n` +
-    `  ${r.speedup.toFixed(1)}× the plain-JS whole process (target ≥ ${TARGET_CLI_SPEEDUP}×: ${r.pass ? "pass" : "FAIL"}); outputs within ${r.maxAbsDiff.toFixed(4)} of each other`;
+    `  ${r.speedup.toFixed(1)}× the plain-JS whole process (target ≥ ${TARGET_CLI_SPEEDUP}×: ${r.pass ? "pass" : "FAIL"}); outputs within ${r.maxAbsDiff.toFixed(4)} of each other` +
+    (r.baseline ? `\n  baseline ${r.baseline.cli}: ${r.baseline.medianMs.toFixed(0)} ms (steps ${r.baseline.medianStepsMs.toFixed(0)} ms), ${r.baseline.speedup.toFixed(1)}× plain JS; ` +
+      `its output ${r.baseline.sameOutput ? "byte for byte the same" : "DIFFERS"}` : "");
 }

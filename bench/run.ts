@@ -140,9 +140,10 @@ function cpuBusyMs(): number {
   return os.cpus().reduce((a, c) => a + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0);
 }
 
-// `npm run bench -- cli [rounds]`: only `tinyrnn run` against plain JS, whole process (bench/cli.ts).
+// `npm run bench -- cli [rounds] [other/dist/cli.js]`: only `tinyrnn run` against plain JS, whole
+// process (bench/cli.ts).
 if (process.argv[2] === "cli") {
-  console.log(formatCliRun(benchCliRun(process.argv[3] ? Number(process.argv[3]) : undefined)));
+  console.log(formatCliRun(benchCliRun(process.argv[3] ? Number(process.argv[3]) : undefined, process.argv[4])));
   process.exit(0);
 }
 
