@@ -24,6 +24,7 @@ import { rng, signal, torchGru, torchLinear } from "../host/build/random.js";
 import { RECURRENT_CASES, PEAK_SIZES, LIVE_STREAMS, denseSpecs } from "./cases.js";
 import { timeInterleaved, medianRatio, DEFAULT_TIMING, type Timing } from "./timing.js";
 import type { JsStep } from "./jsfloat.js";
+import { benchCliRun, formatCliRun, TARGET_CLI_SPEEDUP } from "./cli.js";
 
 const TARGET_PEAK_FRACTION = 0.5; // int8 step ≥ 50 % of the measured dot_i16x8 peak, hidden ≥ 64
 const TARGET_JS_SPEEDUP = 10; // int8 step ≥ 10× the plain-JS float step
@@ -138,6 +139,13 @@ const notLanded = (e: unknown) => e instanceof Error && /not supported yet/.test
 /** Busy CPU time of the whole machine so far, ms (to tell how much other processes ran meanwhile). */
 function cpuBusyMs(): number {
   return os.cpus().reduce((a, c) => a + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0);
+}
+
+// `npm run bench -- cli [rounds] [other/dist/cli.js]`: only `tinyrnn run` against plain JS, whole
+// process (bench/cli.ts).
+if (process.argv[2] === "cli") {
+  console.log(formatCliRun(benchCliRun(process.argv[3] ? Number(process.argv[3]) : undefined, process.argv[4])));
+  process.exit(0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,6 +397,9 @@ function detectLongFile(): { audioSec: number; wallSec: number; realtime: number
 }
 const detectLong = detectLongFile();
 
+// `tinyrnn run` as a user runs it, whole process, against a plain-JS script doing the same.
+const cliRun = benchCliRun();
+
 // ---------------------------------------------------------------------------------------------
 // Report.
 
@@ -468,6 +479,8 @@ console.log(`\ntinyrnn detect, whole process, one core: ${(detectLong.audioSec /
   `${detectLong.realtime.toFixed(0)}× real time (target ≥ 1000×: ${pf(detectLong.realtime >= TARGET_REALTIME)}), ` +
   `peak RSS ${detectLong.peakRssBytes === null ? "— (no /usr/bin/time)" : `${(detectLong.peakRssBytes / 2 ** 20).toFixed(0)} MB (target ≤ 150 MB: ${pf(detectLong.peakRssBytes <= 150 * 2 ** 20)})`}, ${detectLong.events} events`);
 
+console.log(`\n${formatCliRun(cliRun)}`);
+
 const sizeRows = (["simd", "mvp"] as const).map((b) => [b, String(sizes[b]), (sizes[b] / 1024).toFixed(2),
   `${((100 * sizes[b]) / TARGET_MODULE_BYTES).toFixed(1)} %`, b === "simd" ? pf(sizes[b] <= TARGET_MODULE_BYTES) : "(no target)"]);
 console.log("\nModule size (raw .wasm)");
@@ -487,13 +500,14 @@ const result = {
     macs: "weight-matrix multiply-accumulates at logical (unpadded) shapes; elementwise work not counted (bench/cases.ts)",
     peak: `best int8 simd GMAC/s (median) over dense N×N layers, no activation, N in ${PEAK_SIZES.join(", ")}`,
   },
-  targets: { peakFraction: TARGET_PEAK_FRACTION, jsSpeedup: TARGET_JS_SPEEDUP, moduleBytes: TARGET_MODULE_BYTES, keywordSpottingRealtime: TARGET_REALTIME },
+  targets: { peakFraction: TARGET_PEAK_FRACTION, jsSpeedup: TARGET_JS_SPEEDUP, moduleBytes: TARGET_MODULE_BYTES, keywordSpottingRealtime: TARGET_REALTIME, cliRunSpeedup: TARGET_CLI_SPEEDUP },
   peak: { int8SimdGmacPerS: peakSimd, probeN: peakRow.n, int8MvpGmacPerS: peakMvp, f32SimdGmacPerS: peakF32, rows: peakRows },
   cases: caseRows,
   keywordSpotting: audioRows.map((r) => ({ ...r, realtime: { int8Simd: realtime(r.int8Simd), int8Mvp: realtime(r.int8Mvp), f32Simd: realtime(r.f32Simd) } })),
   streamOpenDispose: { model: "GRU(40→64) + head, int8", stateBytes: openDisposeStateBytes, rows: openDispose },
   moduleBytes: { ...sizes, simdPass: sizes.simd <= TARGET_MODULE_BYTES },
   detectLongFile: detectLong,
+  cliRun,
   totalSeconds: wallS,
 };
 mkdirSync("bench/results", { recursive: true });
