@@ -75,3 +75,9 @@ export function denseSpecs(N: number): LayerSpec[] {
 }
 
 export const PEAK_SIZES = [256, 512, 1024];
+
+/**
+ * Stream open + dispose (streamOpen then streamFree) is timed with this many other streams of the
+ * same model open, each count in a runtime of its own: what it costs must not grow with them.
+ */
+export const LIVE_STREAMS = [1, 1000, 16000];

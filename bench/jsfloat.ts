@@ -9,7 +9,7 @@
 // captured values and not later ones, which made a closure twin's speed depend on the order the
 // bench ran the cases in (±40 %). Class methods are compiled the same for every instance.
 
-import type { GruSpec, LstmSpec, SsmSpec } from "../host/build/index.js";
+import type { DenseSpec, GruSpec, LstmSpec, SsmSpec } from "../host/build/index.js";
 
 /** One layer stepped in plain JS: reads x[xOff … xOff + inputLen), returns its output vector. */
 export interface JsStep {
@@ -34,6 +34,31 @@ function affine(W: Float32Array, b: Float32Array, rows: number, cols: number, v:
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const silu = (x: number) => x / (1 + Math.exp(-x));
 const softplus = (x: number) => (x > 20 ? x : Math.log1p(Math.exp(x)));
+
+/** nn.Linear, no activation: a model's head. */
+export class DenseJs implements JsStep {
+  readonly inputLen: number;
+  readonly outputLen: number;
+  private readonly w: Float32Array; // [O, I]
+  private readonly b: Float32Array; // [O]
+  private readonly out: Float32Array; // [O]
+
+  constructor(s: DenseSpec) {
+    if ((s.activation ?? "none") !== "none") throw new Error("the JS dense layer has no activation");
+    this.inputLen = s.inputLen;
+    this.outputLen = s.outputLen;
+    this.w = f32(s.weight, 0);
+    this.b = f32(s.bias, s.outputLen);
+    this.out = new Float32Array(s.outputLen);
+  }
+
+  reset(): void {}
+
+  step(x: Float32Array, xOff: number): Float32Array {
+    affine(this.w, this.b, this.outputLen, this.inputLen, x, xOff, this.out);
+    return this.out;
+  }
+}
 
 /** nn.GRU, gate order r, z, n, reset after (PyTorch); output h. */
 export class GruJs implements JsStep {

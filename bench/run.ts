@@ -1,6 +1,7 @@
 // npm run bench: per-step time of each recurrent layer kind on both builds of the module and
 // against plain-JS float, the module's own int8 matvec peak, and the module sizes, checked against
-// the targets in DESIGN.md ("Targets"). Prints a table; writes bench/results/latest.json.
+// the targets in DESIGN.md ("Targets"), and what opening and disposing a stream costs with many
+// others open. Prints a table; writes bench/results/latest.json.
 //
 // What is timed: the module's ABI called directly — streamStep(stream, input, output) with the
 // input sequence already in linear memory (f32 in, f32 out; int8 models quantise the input and
@@ -20,9 +21,10 @@ import os from "node:os";
 import { createRuntime, wasmBuilds, KeywordSpotter, defaultFrontendConfig, FEATURE_SCALE, type Runtime, type NumType } from "../host/runtime/index.js";
 import { buildModel, ReferenceModel, Frontend, type LayerSpec } from "../host/build/index.js";
 import { rng, signal, torchGru, torchLinear } from "../host/build/random.js";
-import { RECURRENT_CASES, PEAK_SIZES, denseSpecs } from "./cases.js";
+import { RECURRENT_CASES, PEAK_SIZES, LIVE_STREAMS, denseSpecs } from "./cases.js";
 import { timeInterleaved, medianRatio, DEFAULT_TIMING, type Timing } from "./timing.js";
 import type { JsStep } from "./jsfloat.js";
+import { benchCliRun, formatCliRun, TARGET_CLI_SPEEDUP } from "./cli.js";
 
 const TARGET_PEAK_FRACTION = 0.5; // int8 step ≥ 50 % of the measured dot_i16x8 peak, hidden ≥ 64
 const TARGET_JS_SPEEDUP = 10; // int8 step ≥ 10× the plain-JS float step
@@ -137,6 +139,13 @@ const notLanded = (e: unknown) => e instanceof Error && /not supported yet/.test
 /** Busy CPU time of the whole machine so far, ms (to tell how much other processes ran meanwhile). */
 function cpuBusyMs(): number {
   return os.cpus().reduce((a, c) => a + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0);
+}
+
+// `npm run bench -- cli [rounds] [other/dist/cli.js]`: only `tinyrnn run` against plain JS, whole
+// process (bench/cli.ts).
+if (process.argv[2] === "cli") {
+  console.log(formatCliRun(benchCliRun(process.argv[3] ? Number(process.argv[3]) : undefined, process.argv[4])));
+  process.exit(0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,6 +317,49 @@ for (const [pipeline, withModel] of [["frontend", false], ["pipeline: frontend +
 }
 const realtime = (t: Timing) => (HOP_MS * 1000) / t.medianUs;
 
+// Stream open + dispose: streamOpen then streamFree through the raw ABI, the keyword spotter's
+// int8 model, with other streams of it left open — each count in a runtime of its own. The
+// allocator's work per call must not grow with the blocks it holds (two per open stream).
+/** One open + dispose per step, with `live` other streams of the model open meanwhile. */
+function openDisposeRunner(rt: Runtime, modelBytes: Uint8Array, live: number): Runner {
+  const model = rt.loadModel(modelBytes);
+  const ex = rt.exports, m = model.handle;
+  const others = Array.from({ length: live }, () => rt.check(ex.streamOpen(m), "bench: opening a stream"));
+  let rc = 0;
+  return {
+    run(n) {
+      for (let i = 0; i < n; i++) {
+        const s = ex.streamOpen(m);
+        if (s < 0) { rc = s; return; }
+        ex.streamFree(s);
+      }
+    },
+    dispose() {
+      if (rc < 0) rt.check(rc, "bench stream open + dispose");
+      for (const s of others) rt.check(ex.streamFree(s), "bench: disposing a stream");
+      model.dispose();
+    },
+  };
+}
+interface OpenDisposeRow { liveStreams: number; int8Simd: Timing; int8Mvp: Timing; simdVsOneLive: number; mvpVsOneLive: number }
+const openDisposeStateBytes = (() => {
+  const m = runtimes.simd.loadModel(kwsModels.int8);
+  const n = m.stateBytes;
+  m.dispose();
+  return n;
+})();
+const openDispose = await (async () => {
+  const runners: Runner[] = [];
+  for (const live of LIVE_STREAMS) {
+    for (const build of ["simd", "mvp"] as const) runners.push(openDisposeRunner(await createRuntime({ build }), kwsModels.int8, live));
+  }
+  const t = timeRunners(runners);
+  return LIVE_STREAMS.map((liveStreams, i): OpenDisposeRow => ({
+    liveStreams, int8Simd: t[2 * i], int8Mvp: t[2 * i + 1],
+    simdVsOneLive: medianRatio(t[2 * i], t[0]), mvpVsOneLive: medianRatio(t[2 * i + 1], t[1]),
+  }));
+})();
+
 const sizes = { simd: wasmBuilds.simd.byteLength, mvp: wasmBuilds.mvp.byteLength };
 
 // ---------------------------------------------------------------------------------------------
@@ -344,6 +396,9 @@ function detectLongFile(): { audioSec: number; wallSec: number; realtime: number
   return { audioSec, wallSec, realtime: audioSec / wallSec, peakRssBytes: rss ? Number(rss[1]) * 1024 : null, events: Number(events ?? 0) };
 }
 const detectLong = detectLongFile();
+
+// `tinyrnn run` as a user runs it, whole process, against a plain-JS script doing the same.
+const cliRun = benchCliRun();
 
 // ---------------------------------------------------------------------------------------------
 // Report.
@@ -414,9 +469,17 @@ console.log(table(
   2,
 ));
 
+console.log(`\nStream open + dispose (streamOpen, streamFree), GRU(40→64) + head int8, ${openDisposeStateBytes} B of state; µs per open + dispose, and × the time with 1 other stream open (median of per-round ratios)`);
+console.log(table(
+  ["other streams open", "int8 simd µs", "× 1 open", "int8 mvp µs", "× 1 open"],
+  openDispose.map((r) => [String(r.liveStreams), us(r.int8Simd), f(r.simdVsOneLive, 2), us(r.int8Mvp), f(r.mvpVsOneLive, 2)]),
+));
+
 console.log(`\ntinyrnn detect, whole process, one core: ${(detectLong.audioSec / 3600).toFixed(2)} h of 16 kHz audio in ${detectLong.wallSec.toFixed(2)} s = ` +
   `${detectLong.realtime.toFixed(0)}× real time (target ≥ 1000×: ${pf(detectLong.realtime >= TARGET_REALTIME)}), ` +
   `peak RSS ${detectLong.peakRssBytes === null ? "— (no /usr/bin/time)" : `${(detectLong.peakRssBytes / 2 ** 20).toFixed(0)} MB (target ≤ 150 MB: ${pf(detectLong.peakRssBytes <= 150 * 2 ** 20)})`}, ${detectLong.events} events`);
+
+console.log(`\n${formatCliRun(cliRun)}`);
 
 const sizeRows = (["simd", "mvp"] as const).map((b) => [b, String(sizes[b]), (sizes[b] / 1024).toFixed(2),
   `${((100 * sizes[b]) / TARGET_MODULE_BYTES).toFixed(1)} %`, b === "simd" ? pf(sizes[b] <= TARGET_MODULE_BYTES) : "(no target)"]);
@@ -437,12 +500,14 @@ const result = {
     macs: "weight-matrix multiply-accumulates at logical (unpadded) shapes; elementwise work not counted (bench/cases.ts)",
     peak: `best int8 simd GMAC/s (median) over dense N×N layers, no activation, N in ${PEAK_SIZES.join(", ")}`,
   },
-  targets: { peakFraction: TARGET_PEAK_FRACTION, jsSpeedup: TARGET_JS_SPEEDUP, moduleBytes: TARGET_MODULE_BYTES, keywordSpottingRealtime: TARGET_REALTIME },
+  targets: { peakFraction: TARGET_PEAK_FRACTION, jsSpeedup: TARGET_JS_SPEEDUP, moduleBytes: TARGET_MODULE_BYTES, keywordSpottingRealtime: TARGET_REALTIME, cliRunSpeedup: TARGET_CLI_SPEEDUP },
   peak: { int8SimdGmacPerS: peakSimd, probeN: peakRow.n, int8MvpGmacPerS: peakMvp, f32SimdGmacPerS: peakF32, rows: peakRows },
   cases: caseRows,
   keywordSpotting: audioRows.map((r) => ({ ...r, realtime: { int8Simd: realtime(r.int8Simd), int8Mvp: realtime(r.int8Mvp), f32Simd: realtime(r.f32Simd) } })),
+  streamOpenDispose: { model: "GRU(40→64) + head, int8", stateBytes: openDisposeStateBytes, rows: openDispose },
   moduleBytes: { ...sizes, simdPass: sizes.simd <= TARGET_MODULE_BYTES },
   detectLongFile: detectLong,
+  cliRun,
   totalSeconds: wallS,
 };
 mkdirSync("bench/results", { recursive: true });

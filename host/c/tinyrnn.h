@@ -445,7 +445,7 @@ static inline const char *tinyrnn_frontend_field_name(int field) {
  *
  *   memAlloc(bytes) -> ptr          16-aligned, zero-filled; 0 when memory cannot grow (the
  *                                   module grows memory only here, never in a step or a push)
- *   memFree(ptr)                    first-fit free list; an unknown pointer is ignored
+ *   memFree(ptr)                    frees a block of memAlloc's; an unknown pointer is ignored
  *   memLimit(bytes) -> end          cap the heap at `bytes` of linear memory (0: none): past it
  *                                   memAlloc returns 0 before growing memory, for a runtime
  *                                   limit that is not whole pages (wasm3's memoryLimit), past

@@ -1,18 +1,20 @@
 // The `tinyrnn` command line. Node built-ins are used here and in its file helpers (host/cli/), and
 // by no file the runtime or the evaluation bundles.
 
-import { writeFileSync, readdirSync, statSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { writeFileSync, writeSync, readdirSync, statSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, basename, dirname, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 // The package's entries, imported at run time from dist/ (host/bundle.mjs): the CLI carries only
-// its own code, not another copy of the runtime, the converter or the evaluation.
-import { Runtime, readModel, TinyrnnError, KeywordSpotter, frontendSettings, readWav, FEATURE_SCALE, type ParsedModel, type FrontendSettings } from "../runtime/core.js";
-import { describeLayer, convert, formatReport, importModel, archPathFor, Frontend, hostSection, readHostSection, type Clipping } from "../build/index.js";
+// its own code, not another copy of the runtime, the converter or the evaluation. The build tools
+// (dist/build.js, 200 KB: the converter) are imported by the commands that use them, when they run
+// (`await import`): `run` and `detect` do not wait for them to load.
+import { Runtime, readModel, TinyrnnError, KeywordSpotter, frontendSettings, readWav, FEATURE_SCALE, type ParsedModel, type FrontendSettings, type Stream } from "../runtime/core.js";
+import type { Clipping } from "../build/index.js";
 import { formatEval, detSvg } from "../eval/index.js";
 import { readWavPieces } from "./wav-file.js";
 import * as C from "../runtime/constants.js";
-import { readNpyMatrix, readNpySequences, writeNpyMatrix } from "./npy.js";
-import { evalFiles, loadModel, readBytes as readFile } from "./eval-files.js";
+import { readNpyMatrix, readNpySequences, npyMatrixFile } from "./npy.js";
+import { evalFiles, loadModel, readBytes as readFile, ModelRefused } from "./eval-files.js";
 
 declare const TINYRNN_VERSION: string;
 
@@ -93,33 +95,69 @@ async function run(args: string[]): Promise<void> {
   if (!out) throw new UsageError("run needs -o <out.npy>");
   const build = parseBuild(flags);
   const [modelPath, inputPath] = positional;
+  checkOutputPath(out);
   const modelBytes = readFile(modelPath, "model");
   const input = readNpyMatrix(readFile(inputPath, "input"), inputPath);
   const rt = await createRuntime({ build });
   const model = loadModel(rt, modelBytes);
   if (input.cols !== model.inputLen) throw new Error(`${inputPath} has ${input.cols} features per step; ${modelPath} takes ${model.inputLen}`);
-  const stream = model.openStream();
+  // the outputs go straight into the .npy file's bytes, written in one piece
+  const file = npyMatrixFile(input.rows, model.outputLen);
   const t0 = performance.now();
-  const y = new Float32Array(input.rows * model.outputLen);
-  // In chunks, so that a long run can say how far it is (on a terminal only).
-  const chunk = 4096, tty = process.stderr.isTTY === true;
-  let shown = t0;
-  for (let t = 0; t < input.rows; t += chunk) {
-    const end = Math.min(input.rows, t + chunk);
-    stream.run(input.data.subarray(t * input.cols, end * input.cols), y.subarray(t * model.outputLen, end * model.outputLen));
-    if (tty && performance.now() - shown > 1000) {
-      shown = performance.now();
-      process.stderr.write(`\rtinyrnn: ${end} of ${input.rows} steps (${Math.floor((100 * end) / input.rows)} %)`);
-    }
-  }
-  if (shown !== t0) process.stderr.write("\r\x1b[K");
+  const showedProgress = runSteps(model.openStream(), input.data, file.data);
   const ms = performance.now() - t0;
   try {
-    writeFileSync(out, writeNpyMatrix(y, input.rows, model.outputLen));
+    writeFileSync(out, file.bytes);
   } catch (e) {
-    throw new Error(`cannot write ${out}: ${(e as Error).message}`);
+    throw new Error(`cannot write ${out}: ${writeFailure(e)}`);
   }
-  process.stderr.write(`tinyrnn: ${input.rows} steps through ${modelPath} (${model.numType}, ${rt.build} build) in ${ms.toFixed(1)} ms; wrote ${out} [${input.rows}, ${model.outputLen}]\n`);
+  const summary = `tinyrnn: ${input.rows} steps through ${modelPath} (${model.numType}, ${rt.build} build) in ${ms.toFixed(1)} ms; wrote ${out} [${input.rows}, ${model.outputLen}]\n`;
+  // Straight to file descriptor 2, unless the progress went through process.stderr (in order):
+  // Node sets that stream up on its first use, 2-5 ms of a short run's start-up.
+  if (showedProgress) process.stderr.write(summary);
+  else {
+    try {
+      writeSync(2, summary);
+    } catch {
+      process.stderr.write(summary);
+    }
+  }
+}
+
+/**
+ * Step a stream over a whole sequence x [T, inputLen] into y [T, outputLen]: what Stream.run does,
+ * bit for bit, without its per-step copies. Chunks of the input are copied into linear memory at
+ * once, streamStep is called on them in place (one call a step, nothing allocated), and each
+ * chunk's outputs are copied out at once. A long run says how far it is (on a terminal only).
+ */
+function runSteps(stream: Stream, x: Float32Array, y: Float32Array): boolean {
+  const m = stream.model, rt = m.runtime, I = m.inputLen, O = m.outputLen, T = x.length / I;
+  const chunk = Math.max(1, Math.min(T, 4096));
+  const xp = rt.alloc(chunk * I * 4, "room for the input"), yp = rt.alloc(chunk * O * 4, "room for the output");
+  const step = rt.exports.streamStep, h = stream.handle;
+  let tty: boolean | undefined; // asked only once a run has lasted a second: a short one never sets process.stderr up
+  let shown = performance.now();
+  const t0 = shown;
+  try {
+    for (let t = 0; t < T; t += chunk) {
+      const n = Math.min(chunk, T - t);
+      rt.f32.set(x.subarray(t * I, (t + n) * I), xp >> 2);
+      for (let k = 0; k < n; k++) {
+        const rc = step(h, xp + 4 * I * k, yp + 4 * O * k);
+        if (rc < 0) rt.check(rc, "step");
+      }
+      y.set(rt.f32.subarray(yp >> 2, (yp >> 2) + n * O), t * O);
+      if (performance.now() - shown > 1000 && (tty ??= process.stderr.isTTY === true)) {
+        shown = performance.now();
+        process.stderr.write(`\rtinyrnn: ${t + n} of ${T} steps (${Math.floor((100 * (t + n)) / T)} %)`);
+      }
+    }
+  } finally {
+    rt.exports.memFree(xp);
+    rt.exports.memFree(yp);
+  }
+  if (shown !== t0) process.stderr.write("\r\x1b[K");
+  return shown !== t0;
 }
 
 async function detect(args: string[]): Promise<void> {
@@ -270,6 +308,7 @@ async function convertCommand(args: string[]): Promise<void> {
   if (reportPath !== undefined && resolve(reportPath) === resolve(out)) throw new UsageError("--report and -o name the same file");
   // before the work, what can be known now: each output's place (writeOutputs checks again)
   for (const path of reportPath !== undefined ? [out, reportPath] : [out]) checkOutputPath(path);
+  const { convert, formatReport, importModel, archPathFor, Frontend, hostSection } = await import("../build/index.js");
   const input = positional[0];
   const bytes = readFile(input, "model");
   // the architecture of a safetensors file: --arch, or <stem>.arch.json beside it (else its __metadata__)
@@ -346,6 +385,7 @@ async function convertCommand(args: string[]): Promise<void> {
 async function inspect(args: string[]): Promise<void> {
   const { positional, flags } = parseArgs(args, [], ["json"]);
   if (positional.length !== 1) throw new UsageError("inspect takes one model file");
+  const { describeLayer, readHostSection } = await import("../build/index.js");
   const bytes = readFile(positional[0], "model");
   const info: ParsedModel = readModel(bytes);
   // Let the module judge it too: inspect should not call a file good that load would refuse.
@@ -391,6 +431,14 @@ async function inspect(args: string[]): Promise<void> {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  // `tinyrnn detect … | head`: a reader that stops early is not an error. Not for `run`, which
+  // writes nothing to stdout: Node sets process.stdout up on its first use (2-5 ms of start-up).
+  if (cmd !== "run") {
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(0);
+      throw e;
+    });
+  }
   try {
     if (cmd === "run") await run(rest);
     else if (cmd === "detect") await detect(rest);
@@ -406,15 +454,12 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tinyrnn: ${e.message}\n${USAGE}\n`);
       return 2;
     }
-    const msg = e instanceof TinyrnnError || e instanceof Error ? e.message : String(e);
+    // a refused model file: its layer's kind and tensor, or its header field, named by the build tools
+    const msg = e instanceof ModelRefused ? (await import("../build/index.js")).namedRefusal(e.refusal, e.bytes)
+      : e instanceof TinyrnnError || e instanceof Error ? e.message : String(e);
     process.stderr.write(`tinyrnn: ${msg}\n`);
     return 1;
   }
 }
 
-// `tinyrnn detect … | head`: a reader that stops early is not an error
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(0);
-  throw e;
-});
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -7,7 +7,6 @@ import { basename, join } from "node:path";
 import { readNpyMatrix, readNpyInt, npyDtype } from "./npy.js";
 import { parseTestSetSpec, evaluate, compareWithCard, detSvg, type TestSet, type TestStream, type EvalOptions, type EvalResult, type CardShortfall } from "../eval/index.js";
 import { TinyrnnError, type Model, type Runtime } from "../runtime/core.js";
-import { namedRefusal } from "../build/index.js";
 
 /** A file's bytes, or an error naming what it is, the path and why (the CLI reads its files with it too). */
 export function readBytes(path: string, what: string): Uint8Array {
@@ -61,12 +60,23 @@ export function readTestSet(dir: string): TestSet {
   return { kind: spec.kind, description: spec.description, toleranceSteps: spec.toleranceSteps, streams };
 }
 
-/** rt.loadModel, a refusal said with what the file adds: the layer's kind and the tensor, the header field (namedRefusal). */
+/**
+ * A model file the runtime refused, with its bytes: the CLI says the refusal with what the file
+ * adds, the layer's kind and the tensor or the header field (namedRefusal, in the build tools,
+ * which it loads only then).
+ */
+export class ModelRefused extends Error {
+  constructor(readonly refusal: TinyrnnError, readonly bytes: Uint8Array) {
+    super(refusal.message, { cause: refusal });
+  }
+}
+
+/** rt.loadModel; a refusal is thrown as a ModelRefused. */
 export function loadModel(rt: Runtime, bytes: Uint8Array): Model {
   try {
     return rt.loadModel(bytes);
   } catch (e) {
-    throw e instanceof TinyrnnError ? new Error(namedRefusal(e, bytes), { cause: e }) : e;
+    throw e instanceof TinyrnnError ? new ModelRefused(e, bytes) : e;
   }
 }
 

@@ -16,7 +16,10 @@ export interface Matrix {
 function parseNpy(bytes: Uint8Array, what: string, dtypes: string[], dtypeText: string, ranks: number[], expected: string) {
   let arr;
   try {
-    arr = parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    // the values are a view over the file's bytes when they are a whole ArrayBuffer of their own
+    // (readFileSync of anything but a small file), else over a copy
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    arr = parse(whole ? (bytes.buffer as ArrayBuffer) : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer));
   } catch (e) {
     throw new Error(`${what} is not a valid .npy file (${(e as Error).message})`);
   }
@@ -53,9 +56,23 @@ export function readNpySequences(bytes: Uint8Array, what: string): { sequences: 
   return { sequences: Array.from({ length: n }, (_, i) => data.subarray(i * t * f, (i + 1) * t * f)), features: f };
 }
 
+/**
+ * The bytes of a float32 [rows, cols] .npy file, its values zero, and a view of its values to fill
+ * in place: the header (npyjs's, 8-byte aligned) comes first, so the values are aligned too.
+ */
+export function npyMatrixFile(rows: number, cols: number): { bytes: Uint8Array; data: Float32Array } {
+  const header = new Uint8Array(dump(new Float32Array(0), [rows, cols]));
+  const bytes = new Uint8Array(header.length + 4 * rows * cols);
+  bytes.set(header);
+  return { bytes, data: new Float32Array(bytes.buffer, header.length, rows * cols) };
+}
+
 /** A float32 [rows, cols] .npy file. */
 export function writeNpyMatrix(data: Float32Array, rows: number, cols: number): Uint8Array {
-  return new Uint8Array(dump(data, [rows, cols]));
+  if (data.length !== rows * cols) throw new RangeError(`${data.length} values for shape [${rows}, ${cols}]`);
+  const file = npyMatrixFile(rows, cols);
+  file.data.set(data);
+  return file.bytes;
 }
 
 /** An integer array (int8, int16 or int32, C order) of one of `ranks`: its values and shape. */

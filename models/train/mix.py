@@ -45,6 +45,110 @@ _POOLS = {}
 MORE_CLIPS = {"train": False}
 
 
+# the share of training utterances said by another speaker (one of a clip's TRACT_VARIANTS made by
+# speech.new_speaker) and put through a codec (speech.codec); train_kws.py --transforms, off by default
+TRANSFORMS = {"warp": 0.0, "codec": 0.0}
+TRACT_VARIANTS = 2
+
+
+def use_transforms(warp, codec):
+    """Speaker (pitch and formant) and codec transforms of training speech, for this process."""
+    TRANSFORMS.update(warp=float(warp), codec=float(codec))
+
+
+# train_kws.py --positives DIR --negatives DIR: the user's own WAV files (use_user_clips)
+USER = {"positives": None, "negatives": None, "clips": None, "tag": ""}
+USER_VAL = 15          # per cent of the user's files (by a hash of their path) kept for validation
+USER_SHARE = {"user_pos": 0.5, "user_neg": 0.1}   # of training sequences: half of the task's keyword share; a tenth
+
+
+def use_user_clips(positives=None, negatives=None):
+    """Folders of the user's WAV files for this process; read and checked by user_clips()."""
+    USER.update(positives=positives, negatives=negatives, clips=None)
+    if positives or negatives:
+        files = [(f, os.path.getsize(f)) for flag, d in (("--positives", positives), ("--negatives", negatives)) if d
+                 for f in _wavs(d, flag)]
+        USER["tag"] = "-u" + f"{speech.stable_hash(repr((positives, negatives, files))):08x}"
+
+
+def _wavs(d, flag):
+    if not os.path.isdir(d):
+        raise SystemExit(f"{flag} {d}: not a folder")
+    files = sorted(os.path.join(r, f) for r, _, fs in os.walk(d) for f in fs if f.lower().endswith(".wav"))
+    if not files:
+        raise SystemExit(f"{flag} {d}: no .wav files in it (or its subfolders)")
+    return files
+
+
+def user_clips(task):
+    """The user's clips by split: {"train": [...], "val": [...]} (nothing for test: the committed test
+    sets stay the project's own voices). USER_VAL per cent go to validation, picked by a hash of the
+    file's path, or of its first subfolder when it is in one (a speaker's folder: a speaker's clips stay
+    in one split), so the threshold is set on the user's voices too. Positives:
+    for the wake word every .wav under the folder; for the commands <folder>/<command>/*.wav.
+    Negatives: every .wav under the folder, speech or any other sound that must not fire (for the
+    commands they are "unknown")."""
+    if USER["clips"] is not None:
+        return USER["clips"]
+    out = {"train": [], "val": []}
+    for flag, d in (("--positives", USER["positives"]), ("--negatives", USER["negatives"])):
+        if not d:
+            continue
+        for f in _wavs(d, flag):
+            rel = os.path.relpath(f, d)
+            text = "hey jarvis" if task == "wake" else rel.split(os.sep)[0]
+            if flag == "--positives" and task == "commands" and (os.sep not in rel or text not in speech.COMMANDS):
+                raise SystemExit(f"--positives {d}: {rel}: a command's clips go in a folder named after it "
+                                 f"({', '.join(speech.COMMANDS)})")
+            try:
+                x = speech.read_wav_16k(f)
+            except Exception as e:  # noqa: BLE001 - any reader error is the file's fault
+                raise SystemExit(f"{flag} {f}: not a WAV file this reader takes ({e})")
+            if len(x) < SR // 10 or not np.any(x):
+                raise SystemExit(f"{flag} {f}: shorter than 0.1 s or silent")
+            x = speech.trim(x) if flag == "--positives" else (x * (0.5 / np.abs(x).max())).astype(np.float32)
+            longest = TASKS[task]["seconds"] - 0.37 - WARMUP_S[task] / 2
+            if flag == "--positives" and len(x) > longest * SR:
+                raise SystemExit(f"--positives {f}: {len(x) / SR:.2f} s of sound, longer than the {longest:.2f} s a "
+                                 f"{task} training sequence has room for: one utterance a file")
+            parts = rel.split(os.sep)[1 if flag == "--positives" and task == "commands" else 0:]
+            split = "val" if speech.stable_hash(parts[0] if len(parts) > 1 else rel) % 100 < USER_VAL else "train"
+            kind = "user_pos" if flag == "--positives" else "user_neg"
+            out[split].append(dict(audio=x, text=text if flag == "--positives" else "", kind=kind, voice=f"user:{rel}",
+                                   cat=("wake" if task == "wake" else "command") if flag == "--positives" else "sentence"))
+    print(f"  the user's clips: {len(out['train'])} to train, {len(out['val'])} to validation", flush=True)
+    USER["clips"] = out
+    return out
+
+
+def _new_speakers(job):
+    audio, seed = job
+    rng = np.random.default_rng([seed, 7919])
+    return [speech.new_speaker(audio, rng) for _ in range(TRACT_VARIANTS)]
+
+
+def _tract_bank(pools, task):
+    """Give every training clip TRACT_VARIANTS other speakers (clip["tract"]), made once and cached
+    (about 25 ms a clip, too slow to do afresh for every sequence of every epoch)."""
+    clips = [c for k in sorted(pools) for c in pools[k]]
+    tag = speech.voice_pool_tag("train") + ("-more" if MORE_CLIPS.get("train") else "") + USER["tag"]
+    path = os.path.join(speech.CACHE, f"tract-{task}{tag}-train-{TRACT_VARIANTS}.npz")
+    if os.path.exists(path):
+        z = np.load(path)
+        a, off = z["audio"], z["offsets"]
+        assert len(off) == len(clips) * TRACT_VARIANTS + 1, f"{path} is stale: delete it"
+        variants = [a[off[i]:off[i + 1]] for i in range(len(off) - 1)]
+    else:
+        from multiprocessing import Pool
+        print(f"  {len(clips)} training clips: {TRACT_VARIANTS} new speakers each", flush=True)
+        with Pool(os.cpu_count()) as p:
+            variants = [v for vs in p.imap(_new_speakers, [(c["audio"], i) for i, c in enumerate(clips)], chunksize=64) for v in vs]
+        speech.save_cache(path, audio=np.concatenate(variants),
+                          offsets=np.cumsum([0] + [len(v) for v in variants]).astype(np.int64))
+    for i, c in enumerate(clips):
+        c["tract"] = variants[i * TRACT_VARIANTS:(i + 1) * TRACT_VARIANTS]
+
+
 def use_more_clips(on):
     """Add corpus.more_clips() to the training pools of this process (before any pool is loaded)."""
     MORE_CLIPS["train"] = bool(on)
@@ -75,6 +179,12 @@ def _load_pools(split, task):
         extra = speech.synth_set(f"{split}-aux", [(w, "word") for w in speech.SC_AUX] * 8, seed={"val": 5, "test": 6}[split])
         pools["aux"] = [c for c in pools["word"] if c["text"] in speech.SC_AUX] + extra
         pools["near"] = [c for c in (near if task == "commands" else pools["word"]) if c["text"] in speech.NEAR and c["text"] not in speech.HOMOPHONES]
+    if USER["positives"] or USER["negatives"]:
+        for c in user_clips(task).get(split, []):
+            # training: pools of their own, drawn at USER_SHARE; validation: among the split's own
+            pools.setdefault(c["kind"] if split == "train" else c["cat"], []).append(c)
+    if split == "train" and TRANSFORMS["warp"]:
+        _tract_bank(pools, task)
     banks = speech.noise_bank(split)
     babble = [c["audio"] for c in pools["sentence"]]
     return pools, banks, babble
@@ -102,7 +212,12 @@ def sequences(task, split, n, seed):
     ends = np.arange(T) * HOP + WINDOW
     audio = np.zeros((n, L), np.int16)
     target = np.zeros((n, T), np.int8)
-    kinds, probs = zip(*cfg["mix"].items())
+    shares = dict(cfg["mix"])
+    key = "wake" if task == "wake" else "command"
+    for k, share in USER_SHARE.items():      # the user's clips, when there are any (training split only)
+        if pools.get(k):
+            shares[k] = share * shares[key] if k == "user_pos" else share * sum(cfg["mix"].values())
+    kinds, probs = zip(*shares.items())
     warm = int(WARMUP_S[task] * SR)
     for i in range(n):
         rng = np.random.default_rng([seed, i])
@@ -113,21 +228,27 @@ def sequences(task, split, n, seed):
         t = np.zeros(T, np.int8)
         if kind != "none":
             clip = pools[kind][int(rng.integers(len(pools[kind])))]
-            src = speech.vary_speaker(clip["audio"], rng, cfg["vary_speaker"]) if split == "train" else clip["audio"]
+            cat = clip["cat"] if kind in USER_SHARE else kind
+            src = clip["audio"]
+            if split == "train" and TRANSFORMS["warp"] and rng.random() < TRANSFORMS["warp"]:
+                src = clip["tract"][int(rng.integers(TRACT_VARIANTS))]
+            src = speech.vary_speaker(src, rng, cfg["vary_speaker"]) if split == "train" else src
             a = speech.augment_speech(src, rng)
             if split == "train":
                 a = speech.colour(a, rng, cfg["colour"])
+            if split == "train" and TRANSFORMS["codec"] and rng.random() < TRANSFORMS["codec"]:
+                a = speech.codec(a, rng)
             raw_len = len(src)
             if raw_len > L - warm - SR // 10:                  # long prompt or sentence: a piece of it
                 s0 = int(rng.integers(0, raw_len - (L - warm) + SR // 10))
                 a = a[s0:s0 + L - warm]
                 raw_len = len(a)
-            end = int(rng.integers(warm + raw_len // 2, L - SR // 10)) if kind not in ("wake", "command") else \
+            end = int(rng.integers(warm + raw_len // 2, L - SR // 10)) if cat not in ("wake", "command") else \
                 int(rng.integers(max(warm // 2 + raw_len, warm + SR // 10), L - int(0.32 * SR)))
             start = max(0, end - raw_len)
             place(y, a[max(0, raw_len - (end - start)):], start, level / speech.rms(src))
-            c = class_of(task, kind, clip["text"])
-            if task == "wake" and kind == "wake":
+            c = class_of(task, cat, clip["text"])
+            if task == "wake" and cat == "wake":
                 t[(ends >= start + 0.25 * raw_len) & (ends < end - 0.1 * SR)] = -1
                 t[(ends >= end - 0.1 * SR) & (ends <= end + 0.3 * SR)] = 1
             elif task == "commands" and c >= 2:
@@ -148,8 +269,9 @@ def sequences(task, split, n, seed):
 def dataset(task, split, n, seed):
     """Features [n, T, 40] int16 and targets [n, T] int8, cached."""
     colour = TASKS[task]["colour"]
-    tag = speech.voice_pool_tag(split) + ("-more" if MORE_CLIPS.get(split) else "") + \
-        (f"-colour{round(100 * colour)}" if colour and split == "train" else "")
+    tag = speech.voice_pool_tag(split) + ("-more" if MORE_CLIPS.get(split) else "") + USER["tag"] + \
+        (f"-colour{round(100 * colour)}" if colour and split == "train" else "") + \
+        (f"-vt{round(100 * TRANSFORMS['warp'])}c{round(100 * TRANSFORMS['codec'])}" if any(TRANSFORMS.values()) and split == "train" else "")
     path = os.path.join(speech.CACHE, f"data-{task}-v{DATA_VERSION[task]}{tag}-{split}-{n}-{seed}.npz")
     if os.path.exists(path):
         z = np.load(path)

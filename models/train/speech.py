@@ -34,6 +34,7 @@ from multiprocessing import Pool
 
 import numpy as np
 from scipy.io import wavfile
+from scipy.linalg import solve_toeplitz
 from scipy.signal import butter, fftconvolve, lfilter, resample_poly, sosfilt
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -372,9 +373,14 @@ def synth(voice, text, rng):
 
 
 def read_wav_16k(path):
-    """A synthesiser's 16-bit WAV as float32 mono at 16 kHz."""
+    """A WAV file (8, 16 or 32-bit integer or float PCM) as float32 mono at 16 kHz."""
     sr, x = wavfile.read(path)
-    x = x.astype(np.float32) / 32768
+    if x.dtype == np.uint8:
+        x = (x.astype(np.float32) - 128) / 128
+    elif x.dtype.kind == "i":
+        x = x.astype(np.float32) / 2 ** (8 * x.dtype.itemsize - 1)
+    else:
+        x = x.astype(np.float32)
     if x.ndim > 1:
         x = x.mean(axis=1)
     if sr != SR:
@@ -553,6 +559,74 @@ def vary_speaker(x, rng, p):
         return x
     d = int(rng.integers(17, 24))          # played d/20 times as fast
     return resample_poly(x, 20, d).astype(np.float32)
+
+
+LPC_ORDER = 18
+LPC_FRAME = 512          # 32 ms, sqrt-Hann analysis and synthesis windows at half overlap
+
+
+def warp_formants(x, beta):
+    """Vocal tract length warping independent of pitch and tempo: frame by frame, LPC analysis of
+    the pre-emphasised signal, the all-pole envelope resampled along frequency by beta (formants at
+    beta times their frequency: > 1 a shorter tract, as a woman's or a child's), refitted, and the
+    frame's own residual (which keeps the pitch and timing) filtered through it; overlap-add."""
+    n = len(x)
+    win = np.sqrt(np.hanning(LPC_FRAME + 1)[:-1]).astype(np.float64)
+    hop = LPC_FRAME // 2
+    pad = np.concatenate([np.zeros(hop), lfilter([1, -0.95], [1], x.astype(np.float64)), np.zeros(LPC_FRAME)])
+    out = np.zeros(len(pad))
+    bins = LPC_FRAME // 2 + 1
+    src = np.minimum(np.arange(bins) / beta, bins - 1)      # envelope bin read for each output bin
+    for s in range(0, len(pad) - LPC_FRAME, hop):
+        f = pad[s:s + LPC_FRAME] * win
+        r = np.correlate(f, f, "full")[LPC_FRAME - 1:LPC_FRAME + LPC_ORDER]
+        if r[0] < 1e-10:
+            continue
+        r[0] *= 1 + 1e-6
+        a = np.concatenate([[1], -solve_toeplitz(r[:-1], r[1:])])
+        e = lfilter(a, [1], f)
+        env = np.interp(src, np.arange(bins), 1 / np.maximum(np.abs(np.fft.rfft(a, LPC_FRAME)) ** 2, 1e-12))
+        r2 = np.fft.irfft(env)[:LPC_ORDER + 1]
+        r2[0] *= 1 + 1e-6
+        y = lfilter([1], np.concatenate([[1], -solve_toeplitz(r2[:-1], r2[1:])]), e)
+        out[s:s + LPC_FRAME] += y * win * np.sqrt(r[0] / (y @ y + 1e-20))   # the frame's energy kept
+    y = lfilter([1], [1, -0.95], out[hop:hop + n])
+    return (y * (rms(x) / (rms(y) + 1e-12))).astype(np.float32)
+
+
+def codec(x, rng):
+    """A speech codec's round trip, as a phone or a voice message would: GSM 06.10, AMR-NB at a
+    random bit rate, or 8-bit mu-law, each at 8 kHz (sox), then back to 16 kHz."""
+    kind = ["gsm", "amr-nb", "ul"][int(rng.integers(3))]
+    with tempfile.TemporaryDirectory() as d:
+        a, b, c = (os.path.join(d, f) for f in ("a.wav", f"b.{'ul' if kind == 'ul' else kind}", "c.wav"))
+        peak = np.abs(x).max() + 1e-9
+        wavfile.write(a, SR, to_int16(x * (0.7 / peak)))
+        enc = ["-C", str(int(rng.integers(0, 8)))] if kind == "amr-nb" else []
+        subprocess.run(["sox", a, "-r", "8000", *enc, b], check=True, capture_output=True)
+        subprocess.run(["sox", b, "-r", str(SR), "-e", "signed-integer", "-b", "16", c], check=True, capture_output=True)
+        y = read_wav_16k(c)
+    y = np.resize(y, len(x)) if len(y) >= len(x) else np.concatenate([y, np.zeros(len(x) - len(y), np.float32)])
+    return (y * (peak / 0.7)).astype(np.float32)
+
+
+def shift_pitch(x, factor):
+    """Pitch (and with it the whole spectrum) times factor at the same tempo: sox's pitch effect."""
+    cents = 1200 * np.log2(factor)
+    p = subprocess.run(["sox", "-t", "f32", "-r", str(SR), "-c", "1", "-", "-t", "f32", "-", "pitch", f"{cents:.0f}"],
+                       input=x.astype(np.float32).tobytes(), capture_output=True, check=True)
+    y = np.frombuffer(p.stdout, np.float32)
+    return np.concatenate([y, np.zeros(max(0, len(x) - len(y)), np.float32)])[:len(x)]
+
+
+def new_speaker(x, rng):
+    """Another speaker saying the same (training only; mix.py keeps a bank of them per clip): pitch
+    times 0.8–2.0 and formants (vocal tract length) times 0.84–1.24, each drawn log-uniformly and on
+    its own, at the same tempo. shift_pitch moves both; warp_formants puts the formants back where
+    they were drawn."""
+    pitch = float(np.exp(rng.uniform(np.log(0.8), np.log(2.0))))
+    tract = float(np.exp(rng.uniform(np.log(0.84), np.log(1.24))))
+    return warp_formants(shift_pitch(x, pitch), tract / pitch)
 
 
 def augment_speech(x, rng, p_reverb=0.4, p_tel=0.2):

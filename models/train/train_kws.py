@@ -45,6 +45,9 @@ ap.add_argument("--lr", type=float, default=3e-3)
 ap.add_argument("--seed", type=int, default=1)
 ap.add_argument("--gnuspeech", metavar="TRAIN,VAL", default="0,0", help="GnuSpeech pseudo-speakers in the training and validation voices (default none)")
 ap.add_argument("--human", metavar="TRAIN,VAL", default="0,0", help="weight per speaker of festival's foreign human voices (speech.HUMAN_SPLIT) in the training and validation voices (default none)")
+ap.add_argument("--positives", metavar="DIR", help="your own keyword clips, WAV files (one utterance each; for the commands in DIR/<command>/), added to training and validation")
+ap.add_argument("--negatives", metavar="DIR", help="your own audio that must not fire, WAV files of any length, added to training and validation")
+ap.add_argument("--transforms", metavar="WARP,CODEC", default="0,0", help="share of training utterances said by another speaker, a new pitch and vocal tract length (speech.new_speaker), and put through a codec (default none)")
 ap.add_argument("--specaugment", action="store_true", help="mask random bands of channels and stretches of frames in training batches")
 ap.add_argument("--maxpool-epochs", type=int, default=0, help="then fine-tune this many epochs with the max-pooling loss added")
 ap.add_argument("--more-clips", action="store_true", help="add the task's corpus.more_clips() to the training utterances")
@@ -62,6 +65,8 @@ labels = mix.TASKS[args.task]["labels"]
 speech.use_gnuspeech(dict(zip(("train", "val"), map(int, args.gnuspeech.split(",")))))
 speech.use_human(dict(zip(("train", "val"), map(int, args.human.split(",")))))
 mix.use_more_clips(args.more_clips)
+mix.use_transforms(*map(float, args.transforms.split(",")))
+mix.use_user_clips(args.positives, args.negatives)
 
 
 def log(*a):

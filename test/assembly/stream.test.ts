@@ -112,6 +112,36 @@ for (const build of BUILDS) {
     f.dispose();
   });
 
+  test(`${build}: with 16,000 streams open, streams open, run and dispose; disposing all gives the heap back`, async () => {
+    const rt = await runtime(build, true);
+    const ex = rt.exports;
+    const start = ex.memLimit(0);
+    const m = rt.loadModel(models.int8);
+    const loaded = ex.memLimit(0);
+    const xs = x.subarray(0, 40 * 10);
+    const alone = m.openStream();
+    const want = alone.run(xs);
+    alone.dispose();
+    const streams = Array.from({ length: 16000 }, () => m.openStream());
+    for (let i = 0; i < 50; i++) {
+      const s = m.openStream();
+      if (i % 10 === 0) assert.deepEqual([...s.run(xs)], [...want]);
+      s.dispose();
+    }
+    // close every third, open as many again, each once run through the sequence
+    const r = rng(16000);
+    for (let i = 0; i < streams.length; i += 3) streams[i].dispose();
+    for (let i = 0; i < streams.length; i += 3) streams[i] = m.openStream();
+    for (const k of [0, 1, 7999, 15999, Math.floor(r() * 16000)]) {
+      streams[k].reset();
+      assert.deepEqual([...streams[k].run(xs)], [...want], `stream ${k}`);
+    }
+    for (const s of streams.sort(() => r() - 0.5)) s.dispose();
+    assert.equal(ex.memLimit(0), loaded, "every stream disposed: the heap ends where it did after the load");
+    m.dispose();
+    assert.equal(ex.memLimit(0), start, "the model disposed too: the heap ends where it started");
+  });
+
   test(`${build}: 10^6 steps leave memory.buffer.byteLength unchanged`, async () => {
     const rt = await runtime(build, true);
     const m = rt.loadModel(buildModel(specs(2, 4, 16, 2), { numType: "int8", calibration: [signal(rng(3), 200, 4)] }));
