@@ -138,6 +138,22 @@ async function runCase(c: CaseModel, peers: Peer[]): Promise<CaseResult> {
   return { id: c.id, label: c.label, kind: c.kind, agreement, stream: modes(stream), sequence: modes(sequence) };
 }
 
+/**
+ * Run every runtime on the first case for a while before anything is timed: a large WebAssembly
+ * module (ONNX Runtime web's) or a JS library (TF.js) tiers up over its first second or so, which
+ * the first case's per-runner warm-up alone did not cover (its ratios came out high).
+ */
+async function warmUp(c: CaseModel, peers: Peer[], ms: number): Promise<void> {
+  for (const peer of peers.filter((p) => p.supports(c))) {
+    const run = await peer.open(c);
+    for (const mode of [(n: number) => run.stream(n), async (n: number) => { for (let i = 0; i < n; i++) await run.sequence(); }]) {
+      const t0 = performance.now();
+      while (performance.now() - t0 < ms / 2) await mode(16);
+    }
+    run.dispose();
+  }
+}
+
 /** A child process of this script; its last stdout line is JSON. */
 function child<T>(argv: string[]): T {
   const r = spawnSync(process.execPath, [process.argv[1], "--child", ...argv], { encoding: "utf8", maxBuffer: 1 << 24 });
@@ -181,6 +197,7 @@ async function main(): Promise<void> {
   const { peers, failed } = await makePeers();
   log(`peers: ${peers.map((p) => p.label).join(", ")}`);
 
+  await warmUp(cases[0], peers, QUICK ? 200 : 1000);
   const caseResults: CaseResult[] = [];
   for (const c of cases) {
     log(`timing ${c.label} (${peers.filter((p) => p.supports(c)).length} runtimes, streaming and whole sequence) …`);
