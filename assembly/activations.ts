@@ -10,6 +10,7 @@
 // Inputs at or beyond the table end (|x| ≥ 10.6 for sigmoid, 5.3 for tanh) saturate.
 
 import { expf, log1pf } from "./fmath";
+import { sat16, sat16x4 } from "./fixedpoint";
 
 const SIGMOID_TABLE: usize = memory.data<u16>([
   32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
@@ -95,6 +96,50 @@ export function tanhS16(x: i32, leftShift: i32): i32 {
 // @ts-ignore: decorator
 @inline export function tanhQ15(x: i32): i32 {
   return tanhOfV(x * 3);
+}
+
+// @ts-ignore: decorator
+@inline const SIMD: bool = ASC_FEATURE_SIMD;
+
+/**
+ * Gate activations in place over n int32 values at p: p[i] = sigmoidQ15(sat16(p[i])), or tanhQ15
+ * with `tanh` — Q3.12 pre-activations in, Q0.15 out. The GRU and LSTM steps activate their gate
+ * rows in a few such passes.
+ * The simd build takes four at a time with the scalar arithmetic, bit for bit: each lane's two
+ * neighbouring table entries come in one unaligned 32-bit load (the lower in the low half), and
+ * the sign is folded in with a mask m = v >> 31 — for v < 0 sigmoid's 2^25 − result + 2^9 − 1 is
+ * ((result − 2^24) ^ m) + 2^24 + 2^9, tanh's 2^23 − result + 2^7 − 1 is ((result − 2^23) ^ m) + 2^7
+ * (then shifted arithmetically: its low 16 bits are the scalar's). tanh's saturation (|v| ≥ 255·2^8)
+ * is a clamp of |v| to 255·2^8, where the interpolation weight is 0 and entry 255 (65535) gives
+ * the scalar's 0xffff << 8; sigmoid's index stays ≤ 192 for int16 inputs.
+ */
+export function activateRows(p: usize, n: i32, tanh: bool): void {
+  let i = 0;
+  if (SIMD) {
+    // sigmoid: 2^9 input ulps per table step, result >> 10; tanh: 2^8, result >> 8
+    const sh = tanh ? 8 : 9;
+    const lim = i32x4.splat(tanh ? 255 << 8 : i32.MAX_VALUE), frac = i32x4.splat((1 << sh) - 1);
+    const half = i32x4.splat(1 << (sh + 15)), bias = i32x4.splat(tanh ? 1 << 7 : (1 << 24) + (1 << 9));
+    const table = i32x4.splat(<i32>SIGMOID_TABLE), outShift = tanh ? 8 : 10;
+    for (; i + 4 <= n; i += 4) {
+      const q = p + (<usize>i << 2);
+      const v = i32x4.mul(sat16x4(v128.load(q)), i32x4.splat(3));
+      const a = i32x4.min_s(i32x4.abs(v), lim);
+      const at = i32x4.add(i32x4.shl(i32x4.shr_u(a, sh), 1), table);
+      let t = v128.load32_lane(i32x4.extract_lane(at, 0), i32x4.splat(0), 0);
+      t = v128.load32_lane(i32x4.extract_lane(at, 1), t, 1);
+      t = v128.load32_lane(i32x4.extract_lane(at, 2), t, 2);
+      t = v128.load32_lane(i32x4.extract_lane(at, 3), t, 3);
+      const ua = v128.and(t, i32x4.splat(0xffff));
+      const result = i32x4.add(i32x4.shl(ua, sh), i32x4.mul(v128.and(a, frac), i32x4.sub(i32x4.shr_u(t, 16), ua)));
+      v128.store(q, i32x4.shr_s(i32x4.add(v128.xor(i32x4.sub(result, half), i32x4.shr_s(v, 31)), bias), outShift));
+    }
+  }
+  for (; i < n; i++) {
+    const q = p + (<usize>i << 2);
+    const x = sat16(load<i32>(q));
+    store<i32>(q, tanh ? tanhQ15(x) : sigmoidQ15(x));
+  }
 }
 
 /** f32 twins, used by the f32 kernels. */

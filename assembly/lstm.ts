@@ -34,7 +34,8 @@
 //               4 qh (multiplier, shift) i32 [4H][2]: W·h → Q3.12
 //               5 qc (multiplier, shift) i32 [3][2]: f·c → c, i·g → c, o·tanh(c) → h
 //   state: h int16 [pad16(H)], then c int16 [pad16(H)] (cell state, scale 2^cellScalePower).
-//   scratch: accX i32 [4H], accH i32 [4H] (each rounded up to 4 rows)
+//   scratch: accX i32 [4H], accH i32 [4H] (each rounded up to 4 rows), then Wx and Wh as
+//     matvecI8I16 reads them (matvec.ts packI8, made at load)
 // f32 tensors:  0 Wx f32 [4H, pad4(I)]   1 Wh f32 [4H, pad4(H)]   2 b f32 [4H] (b_ih + b_hh)
 //   state: h f32 [pad4(H)], then c f32 [pad4(H)].  scratch: gx f32 [4H], gh f32 [4H]
 
@@ -42,7 +43,7 @@ import * as E from "./errors";
 import { NUM_F32, NUM_INT8, LSTM_FLAG_GATE_REQUANT32, MAX_PARAMS } from "./constants";
 import { param, paramI, flags, inputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkRowsI8, checkQuant, outputLen } from "./layer";
-import { matvecI8I16, matvecF32 } from "./matvec";
+import { matvecI8I16, matvecF32, matI8Bytes, packTensorI8 } from "./matvec";
 import { requant, requant64Sat16, sat16, sat32, INT16_MIN, INT16_MAX } from "./fixedpoint";
 import { sigmoidQ15, tanhQ15, tanhS16, sigmoidF32, tanhF32 } from "./activations";
 
@@ -74,13 +75,14 @@ export function lstmPlan(d: usize, numType: u32): i32 {
     setTensorBytes(d, 4, rows * 8);
     setTensorBytes(d, 5, 3 * 8);
     setStateBytes(d, hp * 4);
+    setScratchBytes(d, acc * 2 + matI8Bytes(4 * H, <i32>ip) + matI8Bytes(4 * H, <i32>hp));
   } else {
     setTensorBytes(d, 0, rows * ip * 4);
     setTensorBytes(d, 1, rows * hp * 4);
     setTensorBytes(d, 2, rows * 4);
     setStateBytes(d, hp * 8);
+    setScratchBytes(d, acc * 2);
   }
-  setScratchBytes(d, acc * 2);
   return 0;
 }
 
@@ -109,6 +111,8 @@ export function lstmPrepare(d: usize, numType: u32): i32 {
   if (p < CELL_POWER_MIN || p > CELL_POWER_MAX) return -E.ERR_BAD_QUANT_PARAMS;
   if (clip < 0 || clip > INT16_MAX) return -E.ERR_BAD_QUANT_PARAMS;
   if (outMin < INT16_MIN || outMax > INT16_MAX || outMin > outMax) return -E.ERR_BAD_QUANT_PARAMS;
+  const packed = packTensorI8(d, 0, 4 * H, padLen(inputLen(d), numType), scratch(d) + (rows4(4 * H) << 3));
+  packTensorI8(d, 1, 4 * H, padLen(H, numType), packed);
   return 0;
 }
 
