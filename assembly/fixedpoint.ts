@@ -87,10 +87,25 @@ export function requant(x: i32, multiplier: i32, shift: i32): i32 {
 // @ts-ignore: decorator
 @inline const SIMD: bool = ASC_FEATURE_SIMD;
 
-/** Clamp int32 lanes to int16. */
+/**
+ * Constant vectors the simd loops use most, read from memory: binaryen writes every constant
+ * vector as a v128.const, 18 bytes at each use, where a load from here costs about 6 (and as
+ * little time in a loop; V8 also rebuilds a constant vector at every use inside a loop).
+ * vconst(V_*): V_ZERO all zero bits; in i32 lanes V_Q14 2^14, V_LOW16 0xffff, V_511 511, V_2P24
+ * 2^24; V_Q30 2^30 in i64 lanes.
+ */
+const VCONSTS: usize = ASC_FEATURE_SIMD ? memory.data<i32>([0, 0, 0, 0, 1 << 14, 1 << 14, 1 << 14, 1 << 14, 1 << 30, 0, 1 << 30, 0,
+  0xffff, 0xffff, 0xffff, 0xffff, 511, 511, 511, 511, 1 << 24, 1 << 24, 1 << 24, 1 << 24]) : 0;
+export const V_ZERO = 0, V_Q14 = 16, V_Q30 = 32, V_LOW16 = 48, V_511 = 64, V_2P24 = 80;
+// @ts-ignore: decorator
+@inline export function vconst(which: usize): v128 {
+  return v128.load(VCONSTS + which);
+}
+
+/** Clamp int32 lanes to int16 (a saturating narrow and back). */
 // @ts-ignore: decorator
 @inline export function sat16x4(v: v128): v128 {
-  return i32x4.min_s(i32x4.max_s(v, i32x4.splat(INT16_MIN)), i32x4.splat(INT16_MAX));
+  return i32x4.extend_low_i16x8_s(i16x8.narrow_i32x4_s(v, v));
 }
 
 /**

@@ -29,8 +29,8 @@ import { NUM_F32, NUM_INT8, GRU_FLAG_RESET_AFTER, MAX_PARAMS } from "./constants
 import { param, flags, inputLen, scratch, tensor, tensorSlot, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkRowsI8, checkMultipliers, outputLen, paramI } from "./layer";
 import { matvecI8I16, matvecF32, matI8Bytes, packI8, packTensorI8 } from "./matvec";
-import { sat16, sat16w, sat16x4, requantRows } from "./fixedpoint";
-import { activateRows, sigmoidF32, tanhF32 } from "./activations";
+import { sat16, sat16w, sat16x4, requantRows, vconst, V_Q14 } from "./fixedpoint";
+import { activateRows, TAIL, sigmoidF32, tanhF32 } from "./activations";
 
 // @ts-ignore: decorator
 @inline const SIMD: bool = ASC_FEATURE_SIMD;
@@ -47,25 +47,17 @@ export function gruPlan(d: usize, numType: u32): i32 {
   const I = inputLen(d), H = <i32>param(d, 0);
   if (H != outputLen(d) || flags(d) > <u32>GRU_FLAG_RESET_AFTER) return -E.ERR_BAD_SHAPE;
   for (let i = numType == NUM_INT8 ? 2 : 1; i < MAX_PARAMS; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
+  const int8 = numType == NUM_INT8, es = <u64>(int8 ? 1 : 4); // weight bytes
   const rows = <u64>(3 * H);
   const ip = <u64>padLen(I, numType), hp = <u64>padLen(H, numType);
-  if (numType == NUM_INT8) {
-    setTensorBytes(d, 0, rows * ip);
-    setTensorBytes(d, 1, rows * hp);
-    setTensorBytes(d, 2, rows * 4);
-    setTensorBytes(d, 3, rows * 4);
-    setTensorBytes(d, 4, rows * 4);
-    setTensorBytes(d, 5, rows * 4);
-    setStateBytes(d, hp * 2);
-    setScratchBytes(d, <u64>accRows(H) * 8 + hp * 2 + matI8Bytes(3 * H, <i32>ip) + matI8Bytes(2 * H, <i32>hp) + matI8Bytes(H, <i32>hp));
-  } else {
-    setTensorBytes(d, 0, rows * ip * 4);
-    setTensorBytes(d, 1, rows * hp * 4);
-    setTensorBytes(d, 2, rows * 4);
-    setTensorBytes(d, 3, rows * 4);
-    setStateBytes(d, hp * 4);
-    setScratchBytes(d, ((rows + 3) & ~<u64>3) * 8 + hp * 4);
-  }
+  setTensorBytes(d, 0, rows * ip * es);
+  setTensorBytes(d, 1, rows * hp * es);
+  // biases (and int8: multipliers), 4 bytes a row
+  for (let t = 2, count = int8 ? 6 : 4; t < count; t++) setTensorBytes(d, t, rows * 4);
+  setStateBytes(d, hp * (int8 ? 2 : 4));
+  setScratchBytes(d, int8
+    ? <u64>accRows(H) * 8 + hp * 2 + matI8Bytes(3 * H, <i32>ip) + matI8Bytes(2 * H, <i32>hp) + matI8Bytes(H, <i32>hp)
+    : ((rows + 3) & ~<u64>3) * 8 + hp * 4);
   return 0;
 }
 
@@ -87,7 +79,7 @@ export function gruPrepare(d: usize, numType: u32): i32 {
 /** (a·b + 2^14) >> 15 in int32 lanes (the product must fit int32: a Q0.15 gate times int16). */
 // @ts-ignore: decorator
 @inline function mulQ15x4(a: v128, b: v128): v128 {
-  return i32x4.shr_s(i32x4.add(i32x4.mul(a, b), i32x4.splat(1 << 14)), 15);
+  return i32x4.shr_s(i32x4.add(i32x4.mul(a, b), vconst(V_Q14)), 15);
 }
 
 /** One int8 GRU step; h (the state, Q0.15) is updated in place and is the layer's output. */
@@ -106,18 +98,11 @@ export function gruStepInt8(d: usize, x: usize, h: usize): usize {
   if (resetAfter) matvecI8I16(tensor(d, T_WHN), H, hp, h, accH + n4);
   // r and z (x and h parts together), Q3.12 → Q0.15 in place; n's x part, Q3.12
   requantRows(accX, bx, mx, accH, bh, mh, 2 * H, shift, accX);
-  activateRows(accX, 2 * H, false);
+  activateRows(accX, 2 * H, false, 0);
   requantRows(accX + n4, bx + n4, mx + n4, 0, 0, 0, H, shift, accX + n4);
   if (!resetAfter) {
     // W_hn · (r ⊙ h) into rows [2H, 3H)
-    let j = 0;
-    if (SIMD) {
-      for (; j < (H & ~3); j += 4) {
-        const v = mulQ15x4(v128.load(accX + (<usize>j << 2)), v128.load16x4_s(h + (<usize>j << 1)));
-        v128.store64_lane(rh + (<usize>j << 1), i16x8.narrow_i32x4_s(v, v), 0);
-      }
-    }
-    for (; j < H; j++) {
+    for (let j = 0; j < H; j++) {
       store<i16>(rh + (<usize>j << 1), <i16>((load<i32>(accX + (<usize>j << 2)) * <i32>load<i16>(h + (<usize>j << 1)) + (1 << 14)) >> 15));
     }
     matvecI8I16(tensor(d, T_WHN), H, hp, rh, accH + n4);
@@ -127,7 +112,7 @@ export function gruStepInt8(d: usize, x: usize, h: usize): usize {
   // W_hn · (r ⊙ h)), saturated to int16 in place in row block n, then tanh
   let j = 0;
   if (SIMD && shift >= 32) {
-    for (; j < (H & ~3); j += 4) {
+    for (; j < H; j += 4) { // whole fours: row block n has room past 3H
       const o = <usize>j << 2;
       let t = v128.load(accH + o + n4);
       if (resetAfter) {
@@ -146,22 +131,25 @@ export function gruStepInt8(d: usize, x: usize, h: usize): usize {
     const t = resetAfter ? (<i64>load<i32>(accX + o) * nh + (1 << 14)) >> 15 : nh;
     store<i32>(accX + o + n4, sat16w(<i64>load<i32>(accX + o + n4) + t));
   }
-  activateRows(accX + n4, H, true);
+  activateRows(accX + n4, H, true, 0);
   // h' = n + z ⊙ (h − n)
   const z4 = <usize>H << 2;
-  j = 0;
   if (SIMD) {
-    for (; j < (H & ~3); j += 4) {
+    for (j = 0; j < H; j += 4) {
       const o = <usize>j << 2, hj = h + (<usize>j << 1);
       const n = v128.load(accX + o + n4);
       const v = i32x4.add(n, mulQ15x4(v128.load(accX + o + z4), i32x4.sub(v128.load16x4_s(hj), n)));
-      v128.store64_lane(hj, i16x8.narrow_i32x4_s(v, v), 0);
+      // the last 1..3 units through TAIL: h's padding stays zero
+      const rest = <usize>(H - j) << 1;
+      v128.store64_lane(rest < 8 ? TAIL : hj, i16x8.narrow_i32x4_s(v, v), 0);
+      if (rest < 8) memory.copy(hj, TAIL, rest);
     }
-  }
-  for (; j < H; j++) {
-    const o = <usize>j << 2, hj = h + (<usize>j << 1);
-    const n = load<i32>(accX + o + n4);
-    store<i16>(hj, <i16>sat16(n + ((load<i32>(accX + o + z4) * (<i32>load<i16>(hj) - n) + (1 << 14)) >> 15)));
+  } else {
+    for (j = 0; j < H; j++) {
+      const o = <usize>j << 2, hj = h + (<usize>j << 1);
+      const n = load<i32>(accX + o + n4);
+      store<i16>(hj, <i16>sat16(n + ((load<i32>(accX + o + z4) * (<i32>load<i16>(hj) - n) + (1 << 14)) >> 15)));
+    }
   }
   return h;
 }

@@ -7,6 +7,7 @@
 // per row. The model reader checks that bound on every int8 row at load (model.ts).
 
 import { tensor, tensorSlot } from "./layer";
+import { vconst, V_ZERO } from "./fixedpoint";
 
 // @ts-ignore: decorator
 @inline const SIMD: bool = ASC_FEATURE_SIMD;
@@ -23,8 +24,7 @@ import { tensor, tensorSlot } from "./layer";
  * Scratch bytes the copy of an int8 [rows, colsPadded] matrix that matvecI8I16 reads takes (packI8):
  * simd rows4 · colsPadded · 2 (rows4 = rows rounded up to 4); mvp 0, as it reads the file's rows.
  */
-// @ts-ignore: decorator
-@inline export function matI8Bytes(rows: i32, colsPadded: i32): u64 {
+export function matI8Bytes(rows: i32, colsPadded: i32): u64 {
   return SIMD ? <u64>((rows + 3) & ~3) * <u64>colsPadded * 2 : 0;
 }
 
@@ -71,7 +71,7 @@ export function matvecI8I16(w: usize, rows: i32, colsPadded: i32, x: usize, out:
     for (let p = w, o = out; p < end; o += 16) {
       const blockEnd = p + blockBytes;
       let xp = x;
-      let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+      let a0 = vconst(V_ZERO), a1 = a0, a2 = a0, a3 = a0;
       do {
         const xl = v128.load(xp);
         a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load(p), xl));
@@ -120,7 +120,7 @@ export function matvecF32(w: usize, rows: i32, colsPadded: i32, x: usize, out: u
   if (SIMD) {
     for (; r + 4 <= rows; r += 4) {
       const w0 = w + <usize>r * stride;
-      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      let a0 = vconst(V_ZERO), a1 = a0, a2 = a0, a3 = a0;
       for (let c = 0; c < colsPadded; c += 4) {
         const off = <usize>c << 2;
         const xv = v128.load(x + off);
@@ -137,7 +137,7 @@ export function matvecF32(w: usize, rows: i32, colsPadded: i32, x: usize, out: u
     }
     for (; r < rows; r++) {
       const wr = w + <usize>r * stride;
-      let a = f32x4.splat(0);
+      let a = vconst(V_ZERO);
       for (let c = 0; c < colsPadded; c += 4) {
         const off = <usize>c << 2;
         a = f32x4.add(a, f32x4.mul(v128.load(wr + off), v128.load(x + off)));

@@ -4,6 +4,9 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { buildModel, createRuntime, type LayerSpec } from "../tinyrnn.js";
+import { readModel } from "../../host/runtime/format.js";
+import { modelChecksum } from "../../host/build/write.js";
+import * as C from "../../host/runtime/constants.js";
 import { rng, uniform, signal } from "../helpers.js";
 
 const wasm = (b: string) => readFileSync(`build/tinyrnn.${b}.wasm`);
@@ -62,6 +65,60 @@ test("simd and mvp builds agree bit for bit where the SIMD matvec takes its tail
       const a = simd.loadModel(bytes).openStream().run(x);
       const b = mvp.loadModel(bytes).openStream().run(x);
       assert.deepEqual(Buffer.from(a.buffer), Buffer.from(b.buffer));
+    }
+  }
+});
+
+// The simd build's int8 kernels take four units (rows, states) at a time with rewritten integer
+// arithmetic wherever the quantisation parameters allow it, and the scalar loops elsewhere; the mvp
+// build has only the scalar loops. These models push the parameters to their ends — accumulators
+// near the int32 bound, every shift either path may take, saturation, the fast paths' limits —
+// and the two builds must still agree bit for bit.
+
+/** Tensor offsets in a layer's data, each 16-aligned (host/build/write.ts), from their byte sizes. */
+function tensorOffsets(start: number, sizes: number[]): number[] {
+  const at: number[] = [];
+  let off = start;
+  for (const s of sizes) { at.push(off); off = (off + s + 15) & ~15; }
+  return at;
+}
+const pad16 = (n: number) => (n + 15) & ~15;
+
+function patched(bytes: Uint8Array, edit: (dv: DataView, dataOffset: number, params: number[]) => void): Uint8Array {
+  const m = readModel(bytes);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  edit(dv, m.layers[0].dataOffset, m.layers[0].params);
+  dv.setUint32(C.HDR_CHECKSUM, modelChecksum(bytes), true);
+  return bytes;
+}
+
+async function sameOnBothBuilds(label: string, bytes: Uint8Array, x: Float32Array): Promise<void> {
+  const simd = await createRuntime({ build: "simd" }), mvp = await createRuntime({ build: "mvp" });
+  const a = simd.loadModel(bytes).openStream().run(x), b = mvp.loadModel(bytes).openStream().run(x);
+  assert.deepEqual(Buffer.from(a.buffer), Buffer.from(b.buffer), label);
+}
+
+test("simd and mvp agree bit for bit on GRUs at the ends of their quantisation (±127 weights, 2^30 multipliers, shifts 20..40)", async () => {
+  const r = rng(901);
+  for (const resetAfter of [true, false]) {
+    for (const [I, H] of [[40, 64], [33, 13], [8, 3]]) {
+      for (const shift of [20, 31, 32, 33, 40]) {
+        const spec: LayerSpec = { kind: "gru", inputLen: I, hiddenLen: H, resetAfter,
+          weightIh: uniform(r, 3 * H * I, 0.2), weightHh: uniform(r, 3 * H * H, 0.2), biasIh: uniform(r, 3 * H, 0.1), biasHh: uniform(r, 3 * H, 0.1) };
+        const bytes = patched(buildModel([spec], { numType: "int8", calibration: [signal(rng(1), 100, I)] }), (dv, data) => {
+          const [wx, wh, bx, bh, mx, mh] = tensorOffsets(data, [3 * H * pad16(I), 3 * H * pad16(H), 12 * H, 12 * H, 12 * H, 12 * H]);
+          for (let row = 0; row < 3 * H; row++) {
+            for (let c = 0; c < I; c++) dv.setInt8(wx + row * pad16(I) + c, r() < 0.5 ? 127 : -127);
+            for (let c = 0; c < H; c++) dv.setInt8(wh + row * pad16(H) + c, r() < 0.5 ? 127 : -127);
+            dv.setInt32(bx + 4 * row, Math.round((r() - 0.5) * 2 ** 29), true);
+            dv.setInt32(bh + 4 * row, Math.round((r() - 0.5) * 2 ** 29), true);
+            dv.setInt32(mx + 4 * row, Math.round(2 ** 30 * (0.5 + 0.5 * r())), true);
+            dv.setInt32(mh + 4 * row, Math.round(2 ** 30 * (0.5 + 0.5 * r())), true);
+          }
+          dv.setInt32(C.FILE_HEADER_BYTES + C.REC_PARAMS + 4, shift, true);
+        });
+        await sameOnBothBuilds(`GRU ${I}→${H} resetAfter ${resetAfter} shift ${shift}`, bytes, signal(rng(2), 60, I, 50));
+      }
     }
   }
 });
