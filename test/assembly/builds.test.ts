@@ -3,8 +3,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { buildModel, createRuntime, type LayerSpec } from "../tinyrnn.js";
+import { buildModel, createRuntime, writeModel, type LayerSpec } from "../tinyrnn.js";
 import { readModel } from "../../host/runtime/format.js";
+import { encodeLstmInt8Raw } from "../../host/build/layers/lstm.js";
 import { modelChecksum } from "../../host/build/write.js";
 import * as C from "../../host/runtime/constants.js";
 import { rng, uniform, signal } from "../helpers.js";
@@ -118,6 +119,36 @@ test("simd and mvp agree bit for bit on GRUs at the ends of their quantisation (
           dv.setInt32(C.FILE_HEADER_BYTES + C.REC_PARAMS + 4, shift, true);
         });
         await sameOnBothBuilds(`GRU ${I}→${H} resetAfter ${resetAfter} shift ${shift}`, bytes, signal(rng(2), 60, I, 50));
+      }
+    }
+  }
+});
+
+test("simd and mvp agree bit for bit on TFLite-style int8 LSTMs across gate shifts, biases and cell requantisations", async () => {
+  const r = rng(902);
+  const ri = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  // [t range of the x part, of the h part]: the simd gates' fast path needs every t ≥ 16 and the
+  // rows' spread ≤ 16 past 32; the others take the scalar path
+  const tRanges: [number, number][][] = [[[20, 26], [24, 30]], [[16, 16], [40, 46]], [[8, 12], [18, 20]], [[17, 20], [25, 26]], [[30, 46], [20, 36]]];
+  for (const [I, H] of [[40, 64], [7, 5], [3, 1]]) {
+    for (const [tx, th] of tRanges) {
+      for (const bias of [1e3, 2 ** 45]) {
+        for (const qcShift of [[-14, -18, -14], [-1, 0, -31], [2, -14, 3]]) {
+          for (const gateRequant of ["int64", "int32"] as const) {
+            const q = (t: [number, number]) => Array.from({ length: 4 * H }, () => [ri(2 ** 30, 2 ** 31 - 1), 15 - ri(t[0], t[1])]).flat();
+            const rec = encodeLstmInt8Raw({
+              inputLen: I, hiddenLen: H,
+              weightIh: Array.from({ length: 4 * H * I }, () => ri(-127, 127)), weightHh: Array.from({ length: 4 * H * H }, () => ri(-127, 127)),
+              bias: Array.from({ length: 4 * H }, () => BigInt(Math.round((r() - 0.5) * 2 * bias))),
+              quantIh: q(tx), quantHh: q(th),
+              forgetToCell: [ri(2 ** 30, 2 ** 31 - 1), qcShift[0]], inputToCell: [ri(2 ** 30, 2 ** 31 - 1), qcShift[1]], output: [ri(2 ** 30, 2 ** 31 - 1), qcShift[2]],
+              cellScalePower: ri(-14, 2), cellClip: r() < 0.5 ? 0 : ri(100, 30000), gateRequant,
+            });
+            const bytes = writeModel({ numType: "int8", inputLen: I, outputLen: H, inputScale: 1, outputScale: 1, layers: [rec], metadata: {} });
+            const x = Float32Array.from({ length: 60 * I }, () => Math.round((r() - 0.5) * 2 * (r() < 0.5 ? 300 : 32767)));
+            await sameOnBothBuilds(`LSTM ${I}→${H} tx ${tx} th ${th} bias ${bias} qc ${qcShift} ${gateRequant}`, bytes, x);
+          }
+        }
       }
     }
   }
