@@ -8,7 +8,7 @@ import { readModel } from "../../host/runtime/format.js";
 import { encodeLstmInt8Raw } from "../../host/build/layers/lstm.js";
 import { modelChecksum } from "../../host/build/write.js";
 import * as C from "../../host/runtime/constants.js";
-import { rng, uniform, signal } from "../helpers.js";
+import { rng, uniform, signal, mambaBlock } from "../helpers.js";
 
 const wasm = (b: string) => readFileSync(`build/tinyrnn.${b}.wasm`);
 
@@ -150,6 +150,30 @@ test("simd and mvp agree bit for bit on TFLite-style int8 LSTMs across gate shif
           }
         }
       }
+    }
+  }
+});
+
+test("simd and mvp agree bit for bit on SSM blocks whose requantisations take every shift (−31..8)", async () => {
+  const r = rng(903);
+  for (const [M, N, expand] of [[64, 16, 2], [20, 5, 3], [12, 3, 1]]) {
+    for (let round = 0; round < 4; round++) {
+      const spec = mambaBlock(rng(M + round), M, N, expand);
+      const Di = expand * M, R = Math.ceil(M / 16), K = 4;
+      const bytes = patched(buildModel([spec], { numType: "int8", calibration: [signal(rng(3), 100, M)] }), (dv, data) => {
+        const xRows = R + 2 * N;
+        const at = tensorOffsets(data, [2 * Di * pad16(M), 2 * Di * 8, Di * K, Di * 4, Di * 8, xRows * pad16(Di), xRows * 8,
+          Di * pad16(R), Di * 4, Di * 8, Di * N * 4, Di * 8, M * pad16(Di), M * 8]);
+        // (multiplier, shift) pairs of in_proj, the conv, x_proj and out_proj: tensors 1, 4, 6, 13
+        for (const [t, rows] of [[1, 2 * Di], [4, Di], [6, xRows], [13, M]]) {
+          for (let row = 0; row < rows; row++) {
+            const shift = round === 0 ? -31 + Math.floor(r() * 40) : Math.floor(dv.getInt32(at[t] + 8 * row + 4, true) + (r() - 0.5) * 8);
+            dv.setInt32(at[t] + 8 * row, Math.round(2 ** 30 * (1 + r()) - 1), true);
+            dv.setInt32(at[t] + 8 * row + 4, Math.max(-31, Math.min(8, shift)), true);
+          }
+        }
+      });
+      await sameOnBothBuilds(`SSM M=${M} N=${N} Di=${Di} round ${round}`, bytes, signal(rng(4), 40, M, 3));
     }
   }
 });
