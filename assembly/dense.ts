@@ -7,15 +7,14 @@
 //                 RELU, to Q3.12 for SIGMOID and TANH, to Q15.16 logits for SOFTMAX.
 //   output int16: NONE/RELU at the calibrated output scale, SIGMOID/TANH/SOFTMAX in Q0.15.
 // f32 tensors:  0 W f32 [outputLen, pad4(inputLen)]   1 bias f32 [outputLen]
-// state: none. scratch: int8: acc i32 [outputLen, rounded up to 4] + out int16 [pad16], then W as
-//   matvecI8I16 reads it (matvec.ts packI8, made at load); f32: out f32 [pad4].
+// state: none. scratch: int8: acc i32 [outputLen, rounded up to 4] + out int16 [pad16]; f32: out f32 [pad4].
 
 import { expf, log1pf } from "./fmath";
 import * as E from "./errors";
 import { NUM_F32, NUM_INT8, ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_SOFTMAX, MAX_PARAMS } from "./constants";
 import { param, flags, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkRowsI8, checkQuant } from "./layer";
-import { matvecI8I16, matvecF32, matI8Bytes, packTensorI8 } from "./matvec";
+import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, sat16, addSat32 } from "./fixedpoint";
 import { activateRows, expNegTableQ31, sigmoidF32, tanhF32 } from "./activations";
 
@@ -28,17 +27,16 @@ export function densePlan(d: usize, numType: u32): i32 {
   setTensorBytes(d, 0, <u64>O * ip * (int8 ? 1 : 4));
   setTensorBytes(d, 1, <u64>O * 4);
   if (int8) setTensorBytes(d, 2, <u64>O * 8);
-  setScratchBytes(d, int8 ? <u64>((O + 3) & ~3) * 4 + <u64>padLen(O, numType) * 2 + matI8Bytes(O, <i32>ip) : <u64>padLen(O, numType) * 4);
+  setScratchBytes(d, int8 ? <u64>((O + 3) & ~3) * 4 + <u64>padLen(O, numType) * 2 : <u64>padLen(O, numType) * 4);
   setStateBytes(d, 0);
   return 0;
 }
 
 export function densePrepare(d: usize, numType: u32): i32 {
   if (numType != NUM_INT8) return 0;
-  const O = outputLen(d), ip = padLen(inputLen(d), numType);
-  if (!checkRowsI8(tensor(d, 0), O, ip)) return -E.ERR_OVERFLOW_RISK;
+  const O = outputLen(d);
+  if (!checkRowsI8(tensor(d, 0), O, padLen(inputLen(d), numType))) return -E.ERR_OVERFLOW_RISK;
   if (!checkQuant(tensor(d, 2), O)) return -E.ERR_BAD_QUANT_PARAMS;
-  packTensorI8(d, 0, O, ip, scratch(d) + (<usize>((O + 3) & ~3) << 2) + (<usize>padLen(O, numType) << 1));
   return 0;
 }
 

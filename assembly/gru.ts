@@ -13,9 +13,8 @@
 //                 clamp_i32(((a + b)·m [+ (a' + b')·m'] + 2^(shift−1)) >> shift); r and z
 //                 requantise their x and h parts together.
 //   state: h int16 [pad16(H)] in Q0.15 — |h| ≤ 1 always, so it needs no calibration.
-//   scratch: accX i32 [A], accH i32 [A] (A = 2H + H rounded up to 4, rounded up to 4), rh int16
-//     [pad16(H)], then Wx, Wh's rows [0, 2H) and W_hn (rows [2H, 3H)) as matvecI8I16 reads them
-//     (matvec.ts packI8, made at load; descriptor slot 6 points at W_hn).
+//   scratch: accX i32 [A], accH i32 [A] (A = 2H + H rounded up to 4, rounded up to 4: the simd
+//     loops take row block n in whole fours), rh int16 [pad16(H)]
 // f32 tensors:  0 Wx f32 [3H, pad4(I)]   1 Wh f32 [3H, pad4(H)]   2 bx f32 [3H]   3 bh f32 [3H]
 //   state: h f32 [pad4(H)]. scratch: gx f32 [3H], gh f32 [3H], rh f32 [pad4(H)]
 //
@@ -26,18 +25,16 @@
 
 import * as E from "./errors";
 import { NUM_F32, NUM_INT8, GRU_FLAG_RESET_AFTER, MAX_PARAMS } from "./constants";
-import { param, flags, inputLen, scratch, tensor, tensorSlot, padLen, setTensorBytes, setStateBytes,
+import { param, flags, inputLen, scratch, tensor, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkRowsI8, checkMultipliers, outputLen, paramI } from "./layer";
-import { matvecI8I16, matvecF32, matI8Bytes, packI8, packTensorI8 } from "./matvec";
+import { matvecI8I16, matvecF32 } from "./matvec";
 import { sat16, sat16w, sat16x4, requantRows, vconst, V_Q14 } from "./fixedpoint";
 import { activateRows, TAIL, sigmoidF32, tanhF32 } from "./activations";
 
 // @ts-ignore: decorator
 @inline const SIMD: bool = ASC_FEATURE_SIMD;
 
-const T_WHN = 6; // descriptor slot (past the file's tensors) of W_hn as matvecI8I16 reads it
-
-/** Rows of accX and accH: 3H, and room for W_hn's matvec writing whole fours from row 2H. */
+/** Rows of accX and accH: 3H, and room for the simd loops taking row block n in whole fours. */
 // @ts-ignore: decorator
 @inline function accRows(H: i32): i32 {
   return (2 * H + ((H + 3) & ~3) + 3) & ~3;
@@ -56,7 +53,7 @@ export function gruPlan(d: usize, numType: u32): i32 {
   for (let t = 2, count = int8 ? 6 : 4; t < count; t++) setTensorBytes(d, t, rows * 4);
   setStateBytes(d, hp * (int8 ? 2 : 4));
   setScratchBytes(d, int8
-    ? <u64>accRows(H) * 8 + hp * 2 + matI8Bytes(3 * H, <i32>ip) + matI8Bytes(2 * H, <i32>hp) + matI8Bytes(H, <i32>hp)
+    ? <u64>accRows(H) * 8 + hp * 2
     : ((rows + 3) & ~<u64>3) * 8 + hp * 4);
   return 0;
 }
@@ -64,15 +61,10 @@ export function gruPlan(d: usize, numType: u32): i32 {
 export function gruPrepare(d: usize, numType: u32): i32 {
   if (numType != NUM_INT8) return 0;
   const H = <i32>param(d, 0);
-  const ip = padLen(inputLen(d), numType), hp = padLen(H, numType);
-  if (!checkRowsI8(tensor(d, 0), 3 * H, ip, tensor(d, 2))) return -E.ERR_OVERFLOW_RISK;
-  if (!checkRowsI8(tensor(d, 1), 3 * H, hp, tensor(d, 3))) return -E.ERR_OVERFLOW_RISK;
+  if (!checkRowsI8(tensor(d, 0), 3 * H, padLen(inputLen(d), numType), tensor(d, 2))) return -E.ERR_OVERFLOW_RISK;
+  if (!checkRowsI8(tensor(d, 1), 3 * H, padLen(H, numType), tensor(d, 3))) return -E.ERR_OVERFLOW_RISK;
   const shift = paramI(d, 1);
   if (shift < 1 || shift > 62 || !checkMultipliers(tensor(d, 4), 3 * H) || !checkMultipliers(tensor(d, 5), 3 * H)) return -E.ERR_BAD_QUANT_PARAMS;
-  let p = packTensorI8(d, 0, 3 * H, ip, scratch(d) + (<usize>accRows(H) << 3) + (<usize>hp << 1));
-  const wh = tensor(d, 1);
-  store<u32>(tensorSlot(d, T_WHN), <u32>packI8(wh + <usize>(2 * H) * <usize>hp, H, hp, p + <usize>matI8Bytes(2 * H, hp)));
-  packTensorI8(d, 1, 2 * H, hp, p);
   return 0;
 }
 
@@ -95,7 +87,8 @@ export function gruStepInt8(d: usize, x: usize, h: usize): usize {
   const n4 = <usize>(2 * H) << 2; // byte offset of row block n
   matvecI8I16(tensor(d, 0), 3 * H, padLen(inputLen(d), NUM_INT8), x, accX);
   matvecI8I16(tensor(d, 1), 2 * H, hp, h, accH);
-  if (resetAfter) matvecI8I16(tensor(d, T_WHN), H, hp, h, accH + n4);
+  const whn = tensor(d, 1) + <usize>(2 * H) * <usize>hp; // W_hn: rows [2H, 3H) of Wh
+  if (resetAfter) matvecI8I16(whn, H, hp, h, accH + n4);
   // r and z (x and h parts together), Q3.12 → Q0.15 in place; n's x part, Q3.12
   requantRows(accX, bx, mx, accH, bh, mh, 2 * H, shift, accX);
   activateRows(accX, 2 * H, false, 0);
@@ -105,7 +98,7 @@ export function gruStepInt8(d: usize, x: usize, h: usize): usize {
     for (let j = 0; j < H; j++) {
       store<i16>(rh + (<usize>j << 1), <i16>((load<i32>(accX + (<usize>j << 2)) * <i32>load<i16>(h + (<usize>j << 1)) + (1 << 14)) >> 15));
     }
-    matvecI8I16(tensor(d, T_WHN), H, hp, rh, accH + n4);
+    matvecI8I16(whn, H, hp, rh, accH + n4);
   }
   requantRows(accH + n4, bh + n4, mh + n4, 0, 0, 0, H, shift, accH + n4);
   // n's pre-activation nx + r ⊙ nh (reset after) or nx + nh (reset before, where nh already holds

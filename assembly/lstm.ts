@@ -34,8 +34,7 @@
 //               4 qh (multiplier, shift) i32 [4H][2]: W·h → Q3.12
 //               5 qc (multiplier, shift) i32 [3][2]: f·c → c, i·g → c, o·tanh(c) → h
 //   state: h int16 [pad16(H)], then c int16 [pad16(H)] (cell state, scale 2^cellScalePower).
-//   scratch: accX i32 [4H], accH i32 [4H] (each rounded up to 4 rows), then Wx and Wh as
-//     matvecI8I16 reads them (matvec.ts packI8, made at load), then (simd build) the gates'
+//   scratch: accX i32 [4H], accH i32 [4H] (each rounded up to 4 rows), then (simd build) the gates'
 //     requantisation constants for four rows at a time (gateConsts, made at load: 16 bytes, then
 //     the x part's, then the h part's; descriptor slot 6 points at them, or is 0 where the scalar
 //     path takes the gates).
@@ -46,7 +45,7 @@ import * as E from "./errors";
 import { NUM_F32, NUM_INT8, LSTM_FLAG_GATE_REQUANT32, MAX_PARAMS } from "./constants";
 import { param, paramI, flags, inputLen, scratch, tensor, tensorSlot, padLen, setTensorBytes, setStateBytes,
   setScratchBytes, checkRowsI8, checkQuant, outputLen } from "./layer";
-import { matvecI8I16, matvecF32, matI8Bytes, packTensorI8 } from "./matvec";
+import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, requant64Sat16, sat16, sat16x4, sat32, vconst, V_Q30, INT16_MIN, INT16_MAX } from "./fixedpoint";
 import { activateRows, sigmoidF32, tanhF32 } from "./activations";
 
@@ -85,7 +84,7 @@ export function lstmPlan(d: usize, numType: u32): i32 {
     setTensorBytes(d, 5, 3 * 8);
   }
   setStateBytes(d, hp * (int8 ? 4 : 8));
-  setScratchBytes(d, acc * 2 + (int8 ? matI8Bytes(4 * H, <i32>ip) + matI8Bytes(4 * H, <i32>hp) + (SIMD ? 16 + rows * 24 : 0) : 0));
+  setScratchBytes(d, acc * 2 + (int8 && SIMD ? 16 + rows * 24 : 0));
   return 0;
 }
 
@@ -111,7 +110,7 @@ export function lstmPrepare(d: usize, numType: u32): i32 {
   if (p < CELL_POWER_MIN || p > CELL_POWER_MAX) return -E.ERR_BAD_QUANT_PARAMS;
   if (clip < 0 || clip > INT16_MAX) return -E.ERR_BAD_QUANT_PARAMS;
   if (outMin < INT16_MIN || outMax > INT16_MAX || outMin > outMax) return -E.ERR_BAD_QUANT_PARAMS;
-  const consts = packTensorI8(d, 1, 4 * H, padLen(H, numType), packTensorI8(d, 0, 4 * H, padLen(inputLen(d), numType), scratch(d) + (rows4(4 * H) << 3)));
+  const consts = scratch(d) + (rows4(4 * H) << 3);
   if (SIMD && wide) {
     // consts: Rx, Rh (i32), padding to 16 bytes, then the x part's constants and the h part's
     const rx = gateConsts(qx, bx, 4 * H, consts + 16), rh = gateConsts(qh, 0, 4 * H, consts + 16 + <usize>H * 48);

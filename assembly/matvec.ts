@@ -6,7 +6,6 @@
 // Overflow: an int8×int16 row sum is exact in int32 while Σ|w| · 32768 < 2^31, i.e. Σ|w| ≤ 65535
 // per row. The model reader checks that bound on every int8 row at load (model.ts).
 
-import { tensor, tensorSlot } from "./layer";
 import { vconst, V_ZERO } from "./fixedpoint";
 
 // @ts-ignore: decorator
@@ -20,79 +19,64 @@ import { vconst, V_ZERO } from "./fixedpoint";
   return i32x4.add(v128.shuffle<i32>(s01, s23, 0, 1, 4, 5), v128.shuffle<i32>(s01, s23, 2, 3, 6, 7));
 }
 
-/**
- * Scratch bytes the copy of an int8 [rows, colsPadded] matrix that matvecI8I16 reads takes (packI8):
- * simd rows4 · colsPadded · 2 (rows4 = rows rounded up to 4); mvp 0, as it reads the file's rows.
- */
-export function matI8Bytes(rows: i32, colsPadded: i32): u64 {
-  return SIMD ? <u64>((rows + 3) & ~3) * <u64>colsPadded * 2 : 0;
-}
-
-/**
- * At load: the matrix matvecI8I16 reads, from the file's int8 [rows, colsPadded] at w. The simd
- * build widens it to int16 and interleaves rows in blocks of 4 at dst (matI8Bytes, zero-filled):
- * block g holds rows 4g..4g+3, and within it each 8-column chunk k holds the four rows' 8 values
- * in turn (element (r, c) at int16 index g·4·colsPadded + (c >> 3)·32 + (r & 3)·8 + (c & 7)), so the
- * step walks one pointer, each load of x serves four rows, and no load needs a sign extension
- * (the widening took a shuffle unit beside every multiply: int16 weights measured 20–25 % faster,
- * at twice the memory). Returns the pointer to give matvecI8I16: dst (simd) or w (mvp).
- */
-export function packI8(w: usize, rows: i32, colsPadded: i32, dst: usize): usize {
-  if (!SIMD) return w;
-  for (let r = 0; r < rows; r++) {
-    const block = dst + (<usize>(r >> 2) * <usize>colsPadded << 3) + (<usize>(r & 3) << 4);
-    for (let c = 0; c < colsPadded; c++) {
-      store<i16>(block + (<usize>(c >> 3) << 6) + (<usize>(c & 7) << 1), load<i8>(w + <usize>r * <usize>colsPadded + <usize>c));
-    }
-  }
-  return dst;
-}
-
-/**
- * At load: pack layer d's int8 [rows, colsPadded] tensor t at dst (packI8) and point the tensor's
- * slot at what matvecI8I16 reads. Returns the byte after the packed copy (dst itself in mvp).
- */
-export function packTensorI8(d: usize, t: i32, rows: i32, colsPadded: i32, dst: usize): usize {
-  store<u32>(tensorSlot(d, t), <u32>packI8(tensor(d, t), rows, colsPadded, dst));
-  return dst + <usize>matI8Bytes(rows, colsPadded);
+// @ts-ignore: decorator
+@inline function dot16(acc: v128, w: usize, xl: v128, xh: v128): v128 {
+  // 16 columns of one row: v128.load8x8_s loads and sign-extends 8 weights in one instruction
+  // (pmovsxbw from memory on x86), cheaper than a 16-byte load and two extends.
+  return i32x4.add(acc, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w), xl), i32x4.dot_i16x8_s(v128.load8x8_s(w, 8), xh)));
 }
 
 /**
  * out[r] = Σ_c w[r, c] · x[c] for r < rows, in int32.
- * w: the matrix as packI8 returned it; x: int16 [colsPadded]; out: int32 [rows], and in the simd
- * build also the padding rows up to a multiple of 4 (their sums are 0): size out for rows4.
+ * w: int8 [rows, colsPadded]; x: int16 [colsPadded]; out: int32 [rows].
  * Exact (see the overflow bound above), so the order of the sums is free: both paths agree.
  * SIMD: four rows at a time share each load of x; their four accumulators are reduced together.
+ * (Tried, on Zen 4 and Node 20: rows interleaved in blocks of four or eight so one pointer walks
+ * them, columns permuted so shifts sign-extend — all within 2 % of this. Only a copy widened to
+ * int16 at load ran faster, 20–25 %, by sparing the sign extension's shuffle unit; it doubled the
+ * weights' memory — the wake-word pipeline's from 95 to 185 KB — for 8–11 % of a GRU/LSTM step,
+ * and was not kept.)
  */
 export function matvecI8I16(w: usize, rows: i32, colsPadded: i32, x: usize, out: usize): void {
+  const stride = <usize>colsPadded;
+  let r = 0;
   if (SIMD) {
-    const blockBytes = <usize>colsPadded << 3; // 4 rows of int16
-    const end = w + <usize>((rows + 3) >> 2) * blockBytes;
-    for (let p = w, o = out; p < end; o += 16) {
-      const blockEnd = p + blockBytes;
+    const stride2 = stride << 1, stride3 = stride * 3;
+    for (; r + 4 <= rows; r += 4) {
+      let p = w + <usize>r * stride;
+      const end = p + stride;
       let xp = x;
       let a0 = vconst(V_ZERO), a1 = a0, a2 = a0, a3 = a0;
-      do {
+      while (p < end) {
         const xl = v128.load(xp);
-        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load(p), xl));
-        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load(p, 16), xl));
-        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load(p, 32), xl));
-        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load(p, 48), xl));
         const xh = v128.load(xp, 16);
-        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load(p, 64), xh));
-        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load(p, 80), xh));
-        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load(p, 96), xh));
-        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load(p, 112), xh));
-        p += 128;
+        a0 = dot16(a0, p, xl, xh);
+        a1 = dot16(a1, p + stride, xl, xh);
+        a2 = dot16(a2, p + stride2, xl, xh);
+        a3 = dot16(a3, p + stride3, xl, xh);
+        p += 16;
         xp += 32;
-      } while (p < blockEnd);
-      v128.store(o, hsum4(a0, a1, a2, a3));
+      }
+      v128.store(out + (<usize>r << 2), hsum4(a0, a1, a2, a3));
+    }
+    for (; r < rows; r++) {
+      let p = w + <usize>r * stride;
+      const end = p + stride;
+      let xp = x;
+      let a = vconst(V_ZERO);
+      while (p < end) {
+        a = dot16(a, p, v128.load(xp), v128.load(xp, 16));
+        p += 16;
+        xp += 32;
+      }
+      store<i32>(out + (<usize>r << 2),
+        i32x4.extract_lane(a, 0) + i32x4.extract_lane(a, 1) + i32x4.extract_lane(a, 2) + i32x4.extract_lane(a, 3));
     }
   } else {
     // Four independent accumulators, four columns per iteration (colsPadded is a multiple of 16).
-    for (let r = 0; r < rows; r++) {
-      let p = w + <usize>r * <usize>colsPadded;
-      const end = p + <usize>colsPadded;
+    for (; r < rows; r++) {
+      let p = w + <usize>r * stride;
+      const end = p + stride;
       let xp = x;
       let a0: i32 = 0, a1: i32 = 0, a2: i32 = 0, a3: i32 = 0;
       while (p < end) {

@@ -30,8 +30,8 @@
 //   state: h i32 [Di·N] (padded to 16 bytes), then conv int16 [Di·(K−1)] (padded to 16 bytes);
 //     both zero at the start of a sequence (a stream's reset zeros its whole state block).
 //   scratch: acc i32 [round4(max(2Di, R+2N, M))], then int16 vectors, each padded to 16:
-//     nrm [M], xin [Di], xc [Di], sz [Di], dtr [R], bc [2N] (B then C), yg [Di], out [M]; then
-//     inW, xW, dtW and outW as matvecI8I16 reads them (matvec.ts packI8, made at load).
+//     nrm [M], xin [Di], xc [Di], sz [Di], dtr [R], bc [2N] (B then C), yg [Di], out [M]; then (simd
+//     build) requantRows16's constants (rqConsts, made at load).
 //
 // Number formats of the int8 path (all integer; the step has no float instruction). "Calibrated"
 // ranges below are 2 × the calibration maximum (host/build/layers/ssm.ts SSM_HEADROOM): without it,
@@ -71,7 +71,7 @@ import * as E from "./errors";
 import { NUM_F32, NUM_INT8, MAX_DIM, MAX_PARAMS } from "./constants";
 import { param, flags, inputLen, outputLen, scratch, tensor, padLen, setTensorBytes,
   setStateBytes, setScratchBytes, checkRowsI8, checkQuant, tensorSlot } from "./layer";
-import { matvecI8I16, matvecF32, matI8Bytes, packTensorI8 } from "./matvec";
+import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, sat16, vconst, V_ZERO, V_Q30 } from "./fixedpoint";
 import { expNegTableQ31, expNegTableQ31x4, siluRows16, TAIL, softplusQ27, siluF32, softplusF32 } from "./activations";
 import { rmsNormI16, rmsNormF32, RMS_EPS_Q_MAX } from "./rmsnorm";
@@ -140,8 +140,7 @@ export function ssmPlan(d: usize, numType: u32): i32 {
   setTensorBytes(d, t, int8 ? <u64>SSM_CONSTS * 4 : 16); // consts
   setStateBytes(d, al16(<u64>di * <u64>n * 4) + al16(<u64>di * <u64>(k - 1) * (int8 ? 2 : 4)));
   setScratchBytes(d, int8
-    ? accRows * 4 + (2 * mp + 4 * dp + rp + <u64>padLen(2 * n, numType)) * 2 + matI8Bytes(2 * di, <i32>mp) +
-      matI8Bytes(r + 2 * n, <i32>dp) + matI8Bytes(di, <i32>rp) + matI8Bytes(m, <i32>dp) +
+    ? accRows * 4 + (2 * mp + 4 * dp + rp + <u64>padLen(2 * n, numType)) * 2 +
       (SIMD ? <u64>(3 * round4(di) + round4(r) + round4(2 * n) + round4(m)) * 20 : 0)
     : (2 * mp + <u64>round4(2 * di) + 2 * dp + <u64>round4(r + 2 * n) + rp + <u64>round4(di)) * 4);
   return 0;
@@ -172,10 +171,6 @@ export function ssmPrepare(d: usize, numType: u32): i32 {
   const negA = tensor(d, T_NEG_A);
   for (let i = 0; i < Di * N; i++) if (load<i32>(negA + (<usize>i << 2)) < 0) return -E.ERR_BAD_QUANT_PARAMS;
   let p = scratch(d) + (<usize>round4(max(max(2 * Di, R + 2 * N), M)) << 2) + (<usize>(2 * mp + 4 * dp + rp + padLen(2 * N, numType)) << 1);
-  p = packTensorI8(d, T_IN_W, 2 * Di, mp, p);
-  p = packTensorI8(d, T_X_W, R + 2 * N, dp, p);
-  p = packTensorI8(d, T_DT_W, Di, rp, p);
-  p = packTensorI8(d, T_OUT_W, M, dp, p);
   if (SIMD) {
     const inQ = tensor(d, T_IN_Q), xQ = tensor(d, T_X_Q);
     p = rqConsts(d, S_RQ_XIN, inQ, Di, p);
