@@ -149,7 +149,8 @@ function gateConsts(q: usize, b: usize, rows: i32, out: usize): i32 {
 }
 
 /** Four rows (byte offset o) of requant64Sat16 from gateConsts' constants at c, its shift R. */
-function gatePart4(acc: v128, c: usize, o: usize, rowBytes: usize, R: i32): v128 {
+// @ts-ignore: decorator
+@inline function gatePart4(acc: v128, c: usize, o: usize, rowBytes: usize, R: i32): v128 {
   const m = v128.load(c + o), k = c + rowBytes + (o << 1);
   return sat16x4(i32x4.shr_s(v128.shuffle<i32>(i64x2.add(i64x2.extmul_low_i32x4_s(acc, m), v128.load(k)),
     i64x2.add(i64x2.extmul_high_i32x4_s(acc, m), v128.load(k, 16)), 1, 3, 5, 7), R));
