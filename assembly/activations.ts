@@ -144,7 +144,7 @@ export function activateRows(p: usize, n: i32, tanh: bool, leftShift: i32): void
       const t = gatherSigmoid(i32x4.shl(i32x4.shr_u(a, 9), 1));
       const ua = v128.and(t, vconst(V_LOW16));
       const r = i32x4.add(i32x4.shl(ua, 9), i32x4.mul(v128.and(a, vconst(V_511)), i32x4.sub(i32x4.shr_u(t, 16), ua)));
-      // tanh adds m: k − 1 is its mask's lowest bit (k << 30 >> 31: −1 for tanh, 0 for sigmoid)
+      // tanh adds m: (k << 30) >> 31 is −1 for tanh (k = 2), 0 for sigmoid (k = 1)
       const y = i32x4.add(v128.xor(i32x4.sub(r, vconst(V_2P24)), m), v128.and(m, i32x4.shr_s(i32x4.shl(k, 30), 31)));
       v128.store(q, i32x4.shr_s(i32x4.add(i32x4.mul(y, k), v128.load(P, 64)), 10));
       if (rest < 16) memory.copy(p + (<usize>i << 2), TAIL, rest);
