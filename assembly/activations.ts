@@ -1,8 +1,10 @@
 // Integer activations on int16. sigmoid and tanh are bit-compatible with TensorFlow Lite Micro's
 // int16 Logistic/Tanh and CMSIS-NN's arm_nn_activation_s16: a 256-entry table of sigmoid(i/24)
 // in Q0.16 with linear interpolation, tanh(x) = 2·sigmoid(2x) − 1 from the same table.
-// The table values are TFLite Micro's / CMSIS-NN's (Apache-2.0); they are not a plain rounding of
-// the formula, so they are data here, not computed.
+// The table values are TFLite Micro's / CMSIS-NN's (Apache-2.0): not a plain rounding of σ(k/24)
+// but of its minimax-nudged value σ − h²/16·σ'' (h = 1/24, as tables.mjs nudges the SiLU and
+// softplus tables), but for the last entry, 65535. The module makes them at the first model load
+// (activationTablesInit); test/assembly/tables.test.ts holds them to TFLite's list, entry for entry.
 //
 // Measured worst-case error against float over every int16 input (test/assembly/activations.spec.ts):
 //   sigmoidQ15 (Q3.12 in, Q0.15 out): ≤ 1.02 ulp of Q0.15 (3.1e-5)
@@ -10,25 +12,9 @@
 // Inputs at or beyond the table end (|x| ≥ 10.6 for sigmoid, 5.3 for tanh) saturate.
 
 import { expf, log1pf } from "./fmath";
+import { sat16, sat16x4, vconst, V_Q30, V_LOW16, V_511, V_2P24 } from "./fixedpoint";
 
-const SIGMOID_TABLE: usize = memory.data<u16>([
-  32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
-  43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409,
-  51865, 52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
-  57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110,
-  61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186,
-  63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
-  64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845, 64873, 64900,
-  64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208,
-  65221, 65234, 65246, 65258, 65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
-  65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433, 65438, 65442, 65445, 65449,
-  65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
-  65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
-  65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524,
-  65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530,
-  65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
-  65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535
-]);
+const SIGMOID_TABLE: usize = memory.data(514, 16); // u16 [256] (and 2 bytes of slack), made by activationTablesInit
 
 // The table parts, on v = the input · 3 · 2^leftShift (rounded): one copy is inlined into each hot
 // fixed-format caller (sigmoidQ15, tanhQ15), the general-shift entry points are plain functions.
@@ -97,16 +83,89 @@ export function tanhS16(x: i32, leftShift: i32): i32 {
   return tanhOfV(x * 3);
 }
 
-/** f32 twins, used by the f32 kernels. */
 // @ts-ignore: decorator
-@inline export function sigmoidF32(x: f32): f32 {
+@inline const SIMD: bool = ASC_FEATURE_SIMD;
+
+// The simd build's table lookups (wasm has no gather), one per table: four 32-bit loads into one
+// vector's lanes, each from the table + one lane of `at` (byte offsets), the table's address in
+// the loads' offset immediates (a function parameter cannot go there).
+// @ts-ignore: decorator
+@inline function gatherSigmoid(at: v128): v128 {
+  let t = v128.load32_lane(i32x4.extract_lane(at, 0), at, 0, SIGMOID_TABLE);
+  t = v128.load32_lane(i32x4.extract_lane(at, 1), t, 1, SIGMOID_TABLE);
+  t = v128.load32_lane(i32x4.extract_lane(at, 2), t, 2, SIGMOID_TABLE);
+  return v128.load32_lane(i32x4.extract_lane(at, 3), t, 3, SIGMOID_TABLE);
+}
+
+/** 32 bytes where the simd loops take their last 1..3 lanes (single-threaded; nothing lives here). */
+export const TAIL: usize = memory.data(32, 16);
+/** activateRows' five parameter vectors (single-threaded; set at each call). */
+const ACT_PARAMS: usize = memory.data(80, 16);
+
+/**
+ * Activations in place over n int32 values at p: p[i] = sigmoidS16(sat16(p[i]), leftShift), or
+ * tanhS16 with `tanh` — so sigmoidQ15/tanhQ15 of Q3.12 pre-activations with leftShift 0, Q0.15
+ * out. The GRU and LSTM steps activate their gate rows in a few such passes (and the LSTM its
+ * cell state, with tanh). sigmoid takes leftShift ≤ 0 only (its table index then stays ≤ 192).
+ *
+ * The simd build takes four at a time with the scalar arithmetic, bit for bit. tanh is read as
+ * sigmoid's table walk at twice the input (its 2^8 input ulps per table step are sigmoid's 2^9 at
+ * 2a, and its interpolation result is half of sigmoid's there), so both share one loop whose
+ * shifts are constants: with a = min(|v|, lim)·k (k = 1, or 2 for tanh; tanh's lim 255·2^8 gives
+ * its saturation, entry 255 = 65535 with weight 0), R = table[a >> 9]·2^9 + (a & 511)·Δ, the sign
+ * mask m = v >> 31 and Y = (R − 2^24) ^ m, sigmoid is (Y + 2^24 + 2^9) >> 10 and tanh
+ * (2·(Y + m) + 2^9) >> 10 — the scalar's 2^25 − R + 2^9 − 1 and 2^23 − R/2 + 2^7 − 1 for v < 0,
+ * rounded alike. Each lane's two table entries come in one unaligned 32-bit load. The loop's
+ * parameters are loaded from memory in the loop (ACT_PARAMS): held in registers across it, V8
+ * recomputed them every iteration.
+ */
+export function activateRows(p: usize, n: i32, tanh: bool, leftShift: i32): void {
+  // scaledInput's v = (x · mult + rounding) >> absShift
+  const mult = leftShift < 0 ? 3 : 3 << leftShift, absShift = leftShift < 0 ? -leftShift : 0;
+  const rounding = absShift > 0 ? 1 << (absShift - 1) : 0;
+  if (SIMD) {
+    const P = ACT_PARAMS;
+    v128.store(P, i32x4.splat(mult));
+    v128.store(P, i32x4.splat(rounding), 16);
+    v128.store(P, i32x4.splat(tanh ? 255 << 8 : i32.MAX_VALUE), 32);
+    v128.store(P, i32x4.splat(tanh ? 2 : 1), 48);
+    v128.store(P, i32x4.splat(tanh ? 1 << 9 : (1 << 24) + (1 << 9)), 64);
+    for (let i = 0; i < n; i += 4) {
+      // the last 1..3 values go through TAIL, so that no lane past n is written
+      const rest = <usize>(n - i) << 2;
+      let q = p + (<usize>i << 2);
+      if (rest < 16) {
+        memory.copy(TAIL, q, rest);
+        q = TAIL;
+      }
+      const v = i32x4.shr_s(i32x4.add(i32x4.mul(sat16x4(v128.load(q)), v128.load(P)), v128.load(P, 16)), absShift);
+      const k = v128.load(P, 48), m = i32x4.shr_s(v, 31);
+      const a = i32x4.mul(i32x4.min_s(i32x4.abs(v), v128.load(P, 32)), k);
+      const t = gatherSigmoid(i32x4.shl(i32x4.shr_u(a, 9), 1));
+      const ua = v128.and(t, vconst(V_LOW16));
+      const r = i32x4.add(i32x4.shl(ua, 9), i32x4.mul(v128.and(a, vconst(V_511)), i32x4.sub(i32x4.shr_u(t, 16), ua)));
+      // tanh adds m: (k << 30) >> 31 is −1 for tanh (k = 2), 0 for sigmoid (k = 1)
+      const y = i32x4.add(v128.xor(i32x4.sub(r, vconst(V_2P24)), m), v128.and(m, i32x4.shr_s(i32x4.shl(k, 30), 31)));
+      v128.store(q, i32x4.shr_s(i32x4.add(i32x4.mul(y, k), v128.load(P, 64)), 10));
+      if (rest < 16) memory.copy(p + (<usize>i << 2), TAIL, rest);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const q = p + (<usize>i << 2);
+      const v = (sat16(load<i32>(q)) * mult + rounding) >> absShift;
+      store<i32>(q, tanh ? tanhOfV(v) : sigmoidOfV(v));
+    }
+  }
+}
+
+/** f32 twins, used by the f32 kernels (not inlined: a call beside exp's costs nothing, each copy ~30 bytes). */
+export function sigmoidF32(x: f32): f32 {
   return 1.0 / (1.0 + expf(-x));
 }
 
 /** tanh = sign(x)·(1 − 2/(e^{2|x|} + 1)), on Mathf.exp alone (Mathf.tanh would pull expm1 into
  * the module). Within 1e-7 of tanh near 0 (cancellation), ~1 ulp elsewhere; ±1 beyond |x| = 9. */
-// @ts-ignore: decorator
-@inline export function tanhF32(x: f32): f32 {
+export function tanhF32(x: f32): f32 {
   const a = Mathf.abs(x);
   const t: f32 = a > 9 ? 1 : 1 - 2 / (expf(2 * a) + 1);
   return x < 0 ? -t : t;
@@ -135,6 +194,7 @@ const SILU_G_TABLE: usize = memory.data(1026, 16); // u16 [513], made by activat
 
 const SOFTPLUS_P_TABLE: usize = memory.data(2052, 16); // u32 [513], made by activationTablesInit
 
+
 /**
  * SiLU x·σ(x) on int16 in Q(15−f).f (f = fracBits ∈ [5, 15]), result in the same format.
  * |silu(x)| ≤ |x|, so the result never overflows its input's format. Error: see above.
@@ -151,6 +211,16 @@ export function siluS16(x: i32, fracBits: i32): i32 {
     g = ((t0 << sh) + (t1 - t0) * (a & ((1 << sh) - 1)) + (1 << 10)) >> 11;
   }
   return x >= 0 ? x - g : -g;
+}
+
+/** siluS16 in place over n int16 values at p. */
+export function siluRows16(p: usize, n: i32, fracBits: i32): void {
+  // (a simd version, four at a time with one 32-bit load for both table entries, took 0.3 µs
+  // off the 15 µs SSM step at d_model 64 for 96 bytes of module; the bytes went elsewhere)
+  for (let i = 0; i < n; i++) {
+    const q = p + (<usize>i << 1);
+    store<i16>(q, <i16>siluS16(load<i16>(q), fracBits));
+  }
 }
 
 /**
@@ -199,6 +269,21 @@ const EXP_NEG_INT_TABLE: usize = memory.data(128, 16); // u32 [32], made by acti
 
 const EXP_NEG_FRAC_TABLE: usize = memory.data(1024, 16); // u32 [256], made by activationTablesInit
 
+// @ts-ignore: decorator
+@inline function gatherExpInt(at: v128): v128 {
+  let t = v128.load32_lane(i32x4.extract_lane(at, 0), at, 0, EXP_NEG_INT_TABLE);
+  t = v128.load32_lane(i32x4.extract_lane(at, 1), t, 1, EXP_NEG_INT_TABLE);
+  t = v128.load32_lane(i32x4.extract_lane(at, 2), t, 2, EXP_NEG_INT_TABLE);
+  return v128.load32_lane(i32x4.extract_lane(at, 3), t, 3, EXP_NEG_INT_TABLE);
+}
+// @ts-ignore: decorator
+@inline function gatherExpFrac(at: v128): v128 {
+  let t = v128.load32_lane(i32x4.extract_lane(at, 0), at, 0, EXP_NEG_FRAC_TABLE);
+  t = v128.load32_lane(i32x4.extract_lane(at, 1), t, 1, EXP_NEG_FRAC_TABLE);
+  t = v128.load32_lane(i32x4.extract_lane(at, 2), t, 2, EXP_NEG_FRAC_TABLE);
+  return v128.load32_lane(i32x4.extract_lane(at, 3), t, 3, EXP_NEG_FRAC_TABLE);
+}
+
 /** exp(a) for a ≤ 0: `a` in Q5.26 (a ∈ [−32, 0]), result in Q0.31; a = 0 gives INT32_MAX. */
 export function expNegTableQ31(a: i32): i32 {
   if (a >= 0) return i32.MAX_VALUE;
@@ -213,6 +298,27 @@ export function expNegTableQ31(a: i32): i32 {
   let r = (<i64>load<u32>(EXP_NEG_INT_TABLE + (<usize>k << 2)) * <i64>load<u32>(EXP_NEG_FRAC_TABLE + (<usize>j << 2)) + (1 << 30)) >> 31;
   r = (r * p + (1 << 30)) >> 31;
   return r > <i64>i32.MAX_VALUE ? i32.MAX_VALUE : <i32>r;
+}
+
+/**
+ * expNegTableQ31(−m) of four lanes m ∈ [0, 2^31) (simd build), bit for bit: m >>> 26 < 32 always,
+ * every product is of non-negative values (unsigned i64x2 products), and r ≤ 2^31 before the clamp.
+ */
+// @ts-ignore: decorator
+@inline export function expNegTableQ31x4(m: v128): v128 {
+  const ti = gatherExpInt(i32x4.shl(i32x4.shr_u(m, 26), 2));
+  const tf = gatherExpFrac(i32x4.shl(v128.and(i32x4.shr_u(m, 18), i32x4.splat(255)), 2));
+  const r30 = vconst(V_Q30);
+  const x = i32x4.shl(v128.and(m, i32x4.splat(0x3ffff)), 5);
+  const x2 = v128.shuffle<i32>(i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_u(x, x), r30), 31),
+    i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_u(x, x), r30), 31), 0, 2, 4, 6);
+  // 1 − x + x²/2 in Q0.31, ≤ 2^31 (a u32)
+  const p = i32x4.add(i32x4.sub(i32x4.splat(i32.MIN_VALUE), x), i32x4.shr_u(i32x4.add(x2, i32x4.splat(1)), 1));
+  const r0 = v128.shuffle<i32>(i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_u(ti, tf), r30), 31),
+    i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_u(ti, tf), r30), 31), 0, 2, 4, 6);
+  const r = v128.shuffle<i32>(i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_u(r0, p), r30), 31),
+    i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_u(r0, p), r30), 31), 0, 2, 4, 6);
+  return i32x4.min_u(r, i32x4.splat(i32.MAX_VALUE));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,6 +345,11 @@ export function activationTablesInit(): void {
     const p = Math.log1p(Math.exp(-a)), p2 = s * (1 - s);
     store<u32>(SOFTPLUS_P_TABLE + (<usize>k << 2), <u32>roundClamp((p - nudge * p2) * 4294967296.0, 4294967295.0));
   }
+  for (let k = 0; k < 255; k++) {
+    const s = sigmoidF64(<f64>k / 24);
+    store<u16>(SIGMOID_TABLE + (<usize>k << 1), <u16>roundClamp((s - s * (1 - s) * (1 - 2 * s) / 9216) * 65536, 65535)); // h²/16 = 1/9216
+  }
+  store<u16>(SIGMOID_TABLE + 510, 65535);
   for (let k = 0; k < 32; k++) store<u32>(EXP_NEG_INT_TABLE + (<usize>k << 2), <u32>roundClamp(Math.exp(-<f64>k) * 2147483648.0, 4294967295.0));
   for (let j = 0; j < 256; j++) store<u32>(EXP_NEG_FRAC_TABLE + (<usize>j << 2), <u32>roundClamp(Math.exp(-<f64>j / 256) * 2147483648.0, 4294967295.0));
   tablesMade = true;

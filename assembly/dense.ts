@@ -7,7 +7,7 @@
 //                 RELU, to Q3.12 for SIGMOID and TANH, to Q15.16 logits for SOFTMAX.
 //   output int16: NONE/RELU at the calibrated output scale, SIGMOID/TANH/SOFTMAX in Q0.15.
 // f32 tensors:  0 W f32 [outputLen, pad4(inputLen)]   1 bias f32 [outputLen]
-// state: none. scratch: int8: acc i32 [outputLen] + out int16 [pad16]; f32: out f32 [pad4].
+// state: none. scratch: int8: acc i32 [outputLen, rounded up to 4] + out int16 [pad16]; f32: out f32 [pad4].
 
 import { expf, log1pf } from "./fmath";
 import * as E from "./errors";
@@ -16,23 +16,18 @@ import { param, flags, inputLen, outputLen, scratch, tensor, padLen, setTensorBy
   setScratchBytes, checkRowsI8, checkQuant } from "./layer";
 import { matvecI8I16, matvecF32 } from "./matvec";
 import { requant, sat16, addSat32 } from "./fixedpoint";
-import { sigmoidS16, tanhS16, expNegTableQ31, sigmoidF32, tanhF32 } from "./activations";
+import { activateRows, expNegTableQ31, sigmoidF32, tanhF32 } from "./activations";
 
 export function densePlan(d: usize, numType: u32): i32 {
   const I = inputLen(d), O = outputLen(d);
   if (param(d, 0) > <u32>ACT_SOFTMAX || flags(d) != 0) return -E.ERR_BAD_SHAPE;
   for (let i = 1; i < MAX_PARAMS; i++) if (param(d, i) != 0) return -E.ERR_BAD_SHAPE;
+  const int8 = numType == NUM_INT8;
   const ip = <u64>padLen(I, numType);
-  if (numType == NUM_INT8) {
-    setTensorBytes(d, 0, <u64>O * ip);
-    setTensorBytes(d, 1, <u64>O * 4);
-    setTensorBytes(d, 2, <u64>O * 8);
-    setScratchBytes(d, <u64>((O + 3) & ~3) * 4 + <u64>padLen(O, numType) * 2);
-  } else {
-    setTensorBytes(d, 0, <u64>O * ip * 4);
-    setTensorBytes(d, 1, <u64>O * 4);
-    setScratchBytes(d, <u64>padLen(O, numType) * 4);
-  }
+  setTensorBytes(d, 0, <u64>O * ip * (int8 ? 1 : 4));
+  setTensorBytes(d, 1, <u64>O * 4);
+  if (int8) setTensorBytes(d, 2, <u64>O * 8);
+  setScratchBytes(d, int8 ? <u64>((O + 3) & ~3) * 4 + <u64>padLen(O, numType) * 2 : <u64>padLen(O, numType) * 4);
   setStateBytes(d, 0);
   return 0;
 }
@@ -53,26 +48,22 @@ export function denseStepInt8(d: usize, x: usize, state: usize): usize {
   const out = acc + (<usize>((O + 3) & ~3) << 2);
   const b = tensor(d, 1), q = tensor(d, 2);
   matvecI8I16(tensor(d, 0), O, padLen(inputLen(d), NUM_INT8), x, acc);
-  if (act == ACT_SOFTMAX) {
-    let maxv: i32 = i32.MIN_VALUE;
-    for (let i = 0; i < O; i++) {
-      const o = <usize>i << 2;
-      const v = requant(addSat32(load<i32>(acc + o), load<i32>(b + o)), load<i32>(q + (o << 1)), load<i32>(q + (o << 1), 4));
-      store<i32>(acc + o, v);
-      if (v > maxv) maxv = v;
-    }
-    softmaxQ15(acc, out, O, maxv);
-    return out;
-  }
+  // requantised: softmax logits (Q15.16, int32); else int16, and ReLU'd
+  let maxv: i32 = i32.MIN_VALUE;
   for (let i = 0; i < O; i++) {
     const o = <usize>i << 2;
     let v = requant(addSat32(load<i32>(acc + o), load<i32>(b + o)), load<i32>(q + (o << 1)), load<i32>(q + (o << 1), 4));
-    v = sat16(v);
+    if (act != ACT_SOFTMAX) v = sat16(v);
     if (act == ACT_RELU) v = v < 0 ? 0 : v;
-    else if (act == ACT_SIGMOID) v = sigmoidS16(v, 0);
-    else if (act == ACT_TANH) v = tanhS16(v, 0);
-    store<i16>(out + (<usize>i << 1), <i16>v);
+    store<i32>(acc + o, v);
+    if (v > maxv) maxv = v;
   }
+  if (act == ACT_SOFTMAX) {
+    softmaxQ15(acc, out, O, maxv);
+    return out;
+  }
+  if (act == ACT_SIGMOID || act == ACT_TANH) activateRows(acc, O, act == ACT_TANH, 0);
+  for (let i = 0; i < O; i++) store<i16>(out + (<usize>i << 1), <i16>load<i32>(acc + (<usize>i << 2)));
   return out;
 }
 

@@ -87,11 +87,25 @@ export function requant(x: i32, multiplier: i32, shift: i32): i32 {
 // @ts-ignore: decorator
 @inline const SIMD: bool = ASC_FEATURE_SIMD;
 
+/**
+ * Constant vectors the simd loops use most, read from memory: binaryen writes every constant
+ * vector as a v128.const, 18 bytes at each use, where a load from here costs about 6 (and as
+ * little time in a loop; V8 also rebuilds a constant vector at every use inside a loop).
+ * vconst(V_*): V_ZERO all zero bits; in i32 lanes V_Q14 2^14, V_LOW16 0xffff, V_511 511, V_2P24
+ * 2^24; V_Q30 2^30 in i64 lanes.
+ */
+const VCONSTS: usize = ASC_FEATURE_SIMD ? memory.data<i32>([0, 0, 0, 0, 1 << 14, 1 << 14, 1 << 14, 1 << 14, 1 << 30, 0, 1 << 30, 0,
+  0xffff, 0xffff, 0xffff, 0xffff, 511, 511, 511, 511, 1 << 24, 1 << 24, 1 << 24, 1 << 24]) : 0;
+export const V_ZERO = 0, V_Q14 = 16, V_Q30 = 32, V_LOW16 = 48, V_511 = 64, V_2P24 = 80;
 // @ts-ignore: decorator
-@inline function clamp32x2(v: v128): v128 {
-  const lo = i64x2.splat(i32.MIN_VALUE), hi = i64x2.splat(i32.MAX_VALUE);
-  v = v128.bitselect(lo, v, i64x2.lt_s(v, lo));
-  return v128.bitselect(hi, v, i64x2.gt_s(v, hi));
+@inline export function vconst(which: usize): v128 {
+  return v128.load(VCONSTS + which);
+}
+
+/** Clamp int32 lanes to int16 (a saturating narrow and back). */
+// @ts-ignore: decorator
+@inline export function sat16x4(v: v128): v128 {
+  return i32x4.extend_low_i16x8_s(i16x8.narrow_i32x4_s(v, v));
 }
 
 /**
@@ -100,34 +114,29 @@ export function requant(x: i32, multiplier: i32, shift: i32): i32 {
  *   out[r] = clamp_i32(((a[r] + ba[r])·ma[r] + (b[r] + bb[r])·mb[r] + 2^(shift−1)) >> shift)
  * for r < rows; with b == 0 the second term is left out. a, b: i32 accumulators; ba, bb: i32
  * biases; ma, mb: multipliers in [0, 2^30]; shift in [1, 62]; out may alias a or b. The loader
- * checks |a + ba| < 2^31 for every row (layer.ts checkRowsI8), so the i32 additions are
- * exact. The simd build does four rows at a time with i64x2 products; both builds give the
- * same bits.
+ * checks |a + ba| < 2^31 for every row (layer.ts checkRowsI8), so the i32 additions are exact.
+ * Each product is < 2^61, so with shift ≥ 32 the result is ≤ 2^30 and needs no clamp, and the
+ * simd build does four rows at a time: i64x2 products, then the high words shifted by shift − 32.
+ * Both builds give the same bits.
  */
 export function requantRows(a: usize, ba: usize, ma: usize, b: usize, bb: usize, mb: usize, rows: i32, shift: i32, out: usize): void {
+  const round = <i64>1 << <i64>(shift - 1);
   let r = 0;
-  if (SIMD) {
-    const rnd = i64x2.splat(<i64>1 << <i64>(shift - 1));
-    if (b != 0) {
-      for (; r + 4 <= rows; r += 4) {
-        const o = <usize>r << 2;
-        const x = i32x4.add(v128.load(a + o), v128.load(ba + o)), mx = v128.load(ma + o);
+  if (SIMD && shift >= 32) {
+    const rnd = i64x2.splat(round);
+    for (; r + 4 <= rows; r += 4) {
+      const o = <usize>r << 2;
+      const x = i32x4.add(v128.load(a + o), v128.load(ba + o)), mx = v128.load(ma + o);
+      let lo = i64x2.add(i64x2.extmul_low_i32x4_s(x, mx), rnd);
+      let hi = i64x2.add(i64x2.extmul_high_i32x4_s(x, mx), rnd);
+      if (b != 0) {
         const y = i32x4.add(v128.load(b + o), v128.load(bb + o)), my = v128.load(mb + o);
-        const lo = i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(x, mx), i64x2.extmul_low_i32x4_s(y, my)), rnd);
-        const hi = i64x2.add(i64x2.add(i64x2.extmul_high_i32x4_s(x, mx), i64x2.extmul_high_i32x4_s(y, my)), rnd);
-        v128.store(out + o, v128.shuffle<i32>(clamp32x2(i64x2.shr_s(lo, shift)), clamp32x2(i64x2.shr_s(hi, shift)), 0, 2, 4, 6));
+        lo = i64x2.add(lo, i64x2.extmul_low_i32x4_s(y, my));
+        hi = i64x2.add(hi, i64x2.extmul_high_i32x4_s(y, my));
       }
-    } else {
-      for (; r + 4 <= rows; r += 4) {
-        const o = <usize>r << 2;
-        const x = i32x4.add(v128.load(a + o), v128.load(ba + o)), mx = v128.load(ma + o);
-        const lo = i64x2.add(i64x2.extmul_low_i32x4_s(x, mx), rnd);
-        const hi = i64x2.add(i64x2.extmul_high_i32x4_s(x, mx), rnd);
-        v128.store(out + o, v128.shuffle<i32>(clamp32x2(i64x2.shr_s(lo, shift)), clamp32x2(i64x2.shr_s(hi, shift)), 0, 2, 4, 6));
-      }
+      v128.store(out + o, i32x4.shr_s(v128.shuffle<i32>(lo, hi, 1, 3, 5, 7), shift - 32));
     }
   }
-  const round = <i64>1 << <i64>(shift - 1);
   for (; r < rows; r++) {
     const o = <usize>r << 2;
     let v = <i64>(load<i32>(a + o) + load<i32>(ba + o)) * <i64>load<i32>(ma + o) + round;

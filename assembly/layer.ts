@@ -83,7 +83,7 @@ export function checkQuant(q: usize, count: i32, signed: bool = false): bool {
 /**
  * Check that an int8 [rows, colsPadded] matrix cannot overflow its int32 accumulator against
  * int16 activations: Σ|w|·32768 (+ |bias| when a bias i32 [rows] is given, for kernels that add it
- * in int32, e.g. requantRows) < 2^31 for every row. Without a bias: Σ|w| ≤ 65535.
+ * in int32, e.g. the GRU) < 2^31 for every row. Without a bias: Σ|w| ≤ 65535.
  */
 export function checkRowsI8(w: usize, rows: i32, colsPadded: i32, bias: usize = 0): bool {
   for (let r = 0; r < rows; r++) {
@@ -99,7 +99,7 @@ export function checkRowsI8(w: usize, rows: i32, colsPadded: i32, bias: usize = 
   return true;
 }
 
-/** Check n multipliers for requantRows: each in [0, 2^30]. */
+/** Check n multipliers for the GRU's requantisation (gru.ts): each in [0, 2^30]. */
 export function checkMultipliers(m: usize, n: i32): bool {
   for (let i = 0; i < n; i++) {
     const v = load<i32>(m + (<usize>i << 2));

@@ -8,6 +8,10 @@ import { NUM_INT8 } from "./constants";
 import { stateOffset } from "./layer";
 import { layerStepInt8, layerStepF32 } from "./layers";
 import { ModelCtx, isModel, layerDesc } from "./model";
+import { vconst, V_ZERO } from "./fixedpoint";
+
+// @ts-ignore: decorator
+@inline const SIMD: bool = ASC_FEATURE_SIMD;
 
 export const STREAM_TAG: u32 = 0x4d525453; // "STRM"
 
@@ -118,13 +122,24 @@ export function streamSetInput(s: usize, input: usize): i32 {
   const sc = changetype<StreamCtx>(s), mc = changetype<ModelCtx>(sc.model);
   const state = sc.state;
   const inLen = mc.inputLen;
-  for (let i = 0; i < inLen; i++) {
+  let i = 0;
+  // simd: four at a time where all four are finite (x − x is 0), then one by one
+  if (SIMD) while (i + 4 <= inLen && !v128.any_true(f32x4.ne(f32x4.sub(v128.load(input + (<usize>i << 2)), v128.load(input + (<usize>i << 2))), vconst(V_ZERO)))) i += 4;
+  for (; i < inLen; i++) {
     const v = load<f32>(input + (<usize>i << 2));
     if (!isFinite(v)) return E.fail(E.ERR_NON_FINITE_INPUT, i);
   }
   if (mc.numType == NUM_INT8) {
     const inv = mc.inputScaleInv;
-    for (let i = 0; i < inLen; i++) {
+    i = 0;
+    if (SIMD) {
+      // the scalar's round-to-nearest-even and clamp: a saturating truncation and narrow of an integral value
+      for (; i + 4 <= inLen; i += 4) {
+        const q = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(input + (<usize>i << 2)), f32x4.splat(inv))));
+        v128.store64_lane(state + (<usize>i << 1), i16x8.narrow_i32x4_s(q, q), 0);
+      }
+    }
+    for (; i < inLen; i++) {
       let q = nearest<f32>(load<f32>(input + (<usize>i << 2)) * inv);
       q = q < -32768 ? -32768 : q > 32767 ? 32767 : q;
       store<i16>(state + (<usize>i << 1), <i16>(<i32>q));
@@ -144,7 +159,13 @@ export function outputToF32(m: usize, y: usize, output: usize): void {
   const outLen = mc.outputLen;
   if (mc.numType == NUM_INT8) {
     const scale = mc.outputScale;
-    for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), <f32>load<i16>(y + (<usize>i << 1)) * scale);
+    let i = 0;
+    if (SIMD) {
+      for (; i + 4 <= outLen; i += 4) {
+        v128.store(output + (<usize>i << 2), f32x4.mul(f32x4.convert_i32x4_s(v128.load16x4_s(y + (<usize>i << 1))), f32x4.splat(scale)));
+      }
+    }
+    for (; i < outLen; i++) store<f32>(output + (<usize>i << 2), <f32>load<i16>(y + (<usize>i << 1)) * scale);
   } else {
     for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), load<f32>(y + (<usize>i << 2)));
   }

@@ -4,9 +4,10 @@
 //   3. the entries' type declarations → dist/types/
 // Usage: node host/bundle.mjs [wasm|js|types]...   (no argument: all three)
 import asc from "assemblyscript/asc";
+import binaryen from "binaryen"; // the compiler's own (a dependency of assemblyscript)
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 const version = JSON.parse(readFileSync("package.json", "utf8")).version;
@@ -28,6 +29,35 @@ async function wasm() {
     const rest = stderr.split("\n").filter((l) => l && l !== "Last converge was suboptimal.");
     if (rest.length) console.error(rest.join("\n"));
     if (r.error) throw new Error(`asc --target ${target} failed: ${r.error.message}`);
+    shrink(`build/tinyrnn.${target}.wasm`, target === "simd");
+  }
+}
+
+/**
+ * One more binaryen pipeline at -Os over asc's -O3 output (asc's own shrink levels do not get
+ * there): measured 430 bytes less in the simd build, step times unchanged. The features are the
+ * build's own, so that the pass adds no instruction the target lacks.
+ */
+function shrink(file, simd) {
+  const F = binaryen.Features;
+  const m = binaryen.readBinary(readFileSync(file));
+  try {
+    m.setFeatures(F.MVP | F.MutableGlobals | F.NontrappingFPToInt | F.SignExt | (simd ? F.SIMD128 | F.BulkMemory : 0));
+    // wasm-opt -Os: its levels, and the inlining and memory options asc changed put back to binaryen's defaults
+    binaryen.setOptimizeLevel(2);
+    binaryen.setShrinkLevel(1);
+    binaryen.setAlwaysInlineMaxSize(2);
+    binaryen.setFlexibleInlineMaxSize(20);
+    binaryen.setOneCallerInlineMaxSize(-1);
+    binaryen.setAllowInliningFunctionsWithLoops(false);
+    binaryen.setLowMemoryUnused(false);
+    binaryen.setZeroFilledMemory(false);
+    binaryen.setFastMath(false);
+    m.optimize();
+    if (!m.validate()) throw new Error(`${file}: invalid after the -Os pass`);
+    writeFileSync(file, m.emitBinary());
+  } finally {
+    m.dispose();
   }
 }
 

@@ -3,7 +3,7 @@
 // RMSNorm, and the causal depthwise conv1d step.
 // Bounds are the ones documented beside each function (assembly/activations.ts, rmsnorm.ts).
 
-import { siluS16, softplusQ27, expNegTableQ31, activationTablesInit } from "../../assembly/activations.ts";
+import { siluS16, softplusQ27, expNegTableQ31, expNegTableQ31x4, activationTablesInit } from "../../assembly/activations.ts";
 import { isqrtU64, rmsNormI16 } from "../../assembly/rmsnorm.ts";
 import { convStepI16 } from "../../assembly/conv1d.ts";
 
@@ -77,6 +77,27 @@ function isFloorSqrt(v: u64): bool {
   const r = isqrtU64(v);
   return r <= 0xffffffff && r * r <= v && (r == 0xffffffff || (r + 1) * (r + 1) > v);
 }
+
+describe("expNegTableQ31x4 (simd build)", () => {
+  it("is expNegTableQ31 lane for lane, for every 31st m below 2^31 (the state loop's domain)", () => {
+    let bad = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (let m: u32 = 0; m <= 0x7fffffff - 93; m += 124) {
+        const r = expNegTableQ31x4(i32x4(<i32>m, <i32>(m + 31), <i32>(m + 62), <i32>(m + 93)));
+        if (i32x4.extract_lane(r, 0) != expNegTableQ31(-<i32>m)) bad++;
+        if (i32x4.extract_lane(r, 1) != expNegTableQ31(-<i32>(m + 31))) bad++;
+        if (i32x4.extract_lane(r, 2) != expNegTableQ31(-<i32>(m + 62))) bad++;
+        if (i32x4.extract_lane(r, 3) != expNegTableQ31(-<i32>(m + 93))) bad++;
+      }
+      const r = expNegTableQ31x4(i32x4(0x7fffffff, 0x7ffffffe, 1, 0));
+      if (i32x4.extract_lane(r, 0) != expNegTableQ31(-0x7fffffff)) bad++;
+      if (i32x4.extract_lane(r, 1) != expNegTableQ31(-0x7ffffffe)) bad++;
+      if (i32x4.extract_lane(r, 2) != expNegTableQ31(-1)) bad++;
+      if (i32x4.extract_lane(r, 3) != expNegTableQ31(0)) bad++;
+    }
+    expect(bad).toBe(0);
+  });
+});
 
 describe("expNegTableQ31", () => {
   it("is within 1.1e-8 of e^a for every a < 2^22 ulps (Q5.26) and every 509th one to −32", () => {
