@@ -373,8 +373,9 @@ export function frontendPush(fe: usize, samples: usize, count: i32, sampleType: 
   if (sampleType != SAMPLE_I16 && sampleType != SAMPLE_F32) return E.fail(E.ERR_BAD_ARGUMENT, 3);
   // below, sampleType is 0 (SAMPLE_I16) or 1 (SAMPLE_F32): sampleType + 1 is log2 of a sample's bytes
   if (count < 0 || count > 0x3fffffff || <u64>samples + (<u64>count << <u64>(sampleType + 1)) > top) return E.fail(E.ERR_BAD_ARGUMENT, 2);
-  if (<u64>frame + (<u64>C << 2) > top) return E.fail(E.ERR_BAD_ARGUMENT, 4);
   const isInt = c.numType == NUM_INT8;
+  // the frame: int16 or f32 features
+  if (<u64>frame + (<u64>C << <u64>(isInt ? 1 : 2)) > top) return E.fail(E.ERR_BAD_ARGUMENT, 4);
   const win = c.windowSamples, hop = c.hopSamples, blockIn = c.blockIn;
   const rs = c.resampler, buf = c.samples, conv = c.convert;
   const es = isInt ? 1 : 2; // log2 of the buffered sample's bytes

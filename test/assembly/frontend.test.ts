@@ -328,6 +328,10 @@ for (const build of BUILDS) {
     assert.equal(ex.frontendPush(fe.handle, at, -1, 0, frame), -ERROR_CODES.badArgument);
     assert.equal(ex.frontendPush(fe.handle, ex.memory.buffer.byteLength - 8, 100, 0, frame), -ERROR_CODES.badArgument);
     assert.equal(ex.frontendPush(fe.handle, at, 10, 0, ex.memory.buffer.byteLength - 8), -ERROR_CODES.badArgument);
+    // an int16 frame may end exactly at memory's end (its bytes are 2 per channel, not 4)
+    const top = ex.memory.buffer.byteLength, frameBytes = fe.channels * 2;
+    assert.ok(ex.frontendPush(fe.handle, at, 10, 0, top - frameBytes) >= 0);
+    assert.equal(ex.frontendPush(fe.handle, at, 10, 0, top - frameBytes + 2), -ERROR_CODES.badArgument);
     assert.equal(ex.frontendPush(at, at, 10, 0, frame), -12); // not a frontend
     assert.equal(ex.frontendReset(12345), -12);
     ex.memFree(at);
