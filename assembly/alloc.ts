@@ -39,17 +39,10 @@ const CHECK: u32 = 0x2a1b0c0d; // low 4 bits set: a live check word is never 0
 const CLASSES: usize = 28; // payloads up to 0x7ff00000 bytes: fewer than 2^28 granules of 16
 const lists = memory.data(<i32>CLASSES << 2, 16); // the first block of each class's list; 0: empty
 let nonEmpty: u32 = 0; // bit k: class k's list holds a block
-let heapStart: usize = 0;
-let heapEnd: usize = 0;
+const heapStart: usize = (__heap_base + 15) & ~<usize>15;
+let heapEnd: usize = heapStart;
 let lastBlock: usize = 0; // the block that ends at heapEnd; 0: none
 let limit: usize = 0; // memLimit's cap on heapEnd; 0: none
-
-function init(): void {
-  if (heapStart == 0) {
-    heapStart = (__heap_base + 15) & ~<usize>15;
-    heapEnd = heapStart;
-  }
-}
 
 function zero(ptr: usize, bytes: usize): void {
   for (let p = ptr, end = ptr + bytes; p < end; p += 8) store<u64>(p, 0);
@@ -98,7 +91,6 @@ function unlink(p: usize): void {
 
 /** Allocate `bytes` (rounded up to 16), zero-filled; returns 0 when memory cannot grow. */
 export function memAlloc(bytes: u32): usize {
-  init();
   const size = ((<usize>bytes + 15) & ~<usize>15) || 16;
   if (size > 0x7ff00000) return 0;
   const k = sizeClass(size);
@@ -142,14 +134,12 @@ export function memAlloc(bytes: u32): usize {
  * the linear memory in use, static data and stack included.
  */
 export function memLimit(bytes: u32): usize {
-  init();
   limit = <usize>bytes;
   return heapEnd;
 }
 
 /** Free a block from memAlloc; merges it with free neighbours. Unknown pointers are ignored. */
 export function memFree(ptr: usize): void {
-  init();
   if (ptr < heapStart + HEADER || ptr >= heapEnd || (ptr & 15) != 0) return;
   let p = ptr - HEADER;
   const bytes = <usize>block(p).payloadBytes;

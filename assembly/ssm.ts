@@ -241,9 +241,13 @@ function requantRows16(acc: usize, q: usize, k: usize, rows: i32, out: usize): v
 // Not inlined: it runs once per channel, not per state, and inlining it everywhere cost 1.5 KB.
 function requantSat16(acc: i32, q: usize, row: i32): i32 {
   const p = q + (<usize>row << 3);
-  const s = load<i32>(p, 4);
+  return sat16(requantClamped(acc, load<i32>(p), load<i32>(p, 4)));
+}
+
+/** requant(acc, m, s) for any int32 acc: |acc| clamped to 2^(31−s) − 1 first when s > 0. */
+function requantClamped(acc: i32, m: i32, s: i32): i32 {
   const lim = s > 0 ? (i32.MAX_VALUE >> s) : i32.MAX_VALUE;
-  return sat16(requant(acc > lim ? lim : acc < -lim ? -lim : acc, load<i32>(p), s));
+  return requant(acc > lim ? lim : acc < -lim ? -lim : acc, m, s);
 }
 
 /** v / 2^s rounded (half up), for 0 ≤ s ≤ 62. */
@@ -299,7 +303,6 @@ export function ssmStepInt8(d: usize, x: usize, state: usize): usize {
   matvecI8I16(tensor(d, T_DT_W), Di, rp, dtr, acc);
   const dtB = tensor(d, T_DT_B), dtQ = tensor(d, T_DT_Q), negA = tensor(d, T_NEG_A), dQ = tensor(d, T_D_Q);
   const ygMult = load<i32>(c, C_YG << 2), ygShift = load<i32>(c, (C_YG + 1) << 2);
-  const ygLim = ygShift > 0 ? (i32.MAX_VALUE >> ygShift) : i32.MAX_VALUE;
   const C = bc + (<usize>N << 1);
   // rounding shifts of the state loop, hoisted: (v + round) >> shift, round = 2^(shift−1) or 0
   const aShift64 = <i64>aShift, aRound = <i64>1 << <i64>(aShift - 1);
@@ -375,21 +378,17 @@ export function ssmStepInt8(d: usize, x: usize, state: usize): usize {
     }
     // y = h·C + D·xc at s_y (int16), then y·SiLU(z) → s_yg
     const dq = dQ + (<usize>i << 3);
-    const dS = load<i32>(dq, 4);
-    const dLim = dS > 0 ? (i32.MAX_VALUE >> dS) : i32.MAX_VALUE;
-    const dx = requant(xq > dLim ? dLim : xq < -dLim ? -dLim : xq, load<i32>(dq), dS);
+    const dx = requantClamped(xq, load<i32>(dq), load<i32>(dq, 4));
     const y = sat16x64(shrRound64(ysum, g2) + <i64>dx);
     const prod = y * <i32>load<i16>(sz + (<usize>i << 1)); // |.| ≤ 2^30
-    store<i16>(yg + (<usize>i << 1), <i16>sat16(requant(prod > ygLim ? ygLim : prod < -ygLim ? -ygLim : prod, ygMult, ygShift)));
+    store<i16>(yg + (<usize>i << 1), <i16>sat16(requantClamped(prod, ygMult, ygShift)));
   }
   // out = x + out_proj(y)
   matvecI8I16(tensor(d, T_OUT_W), M, dp, yg, acc);
   requantRows16(acc, tensor(d, T_OUT_Q), tensor(d, S_RQ_OUT), M, nrm); // nrm is free again
   const resMult = load<i32>(c, C_RES << 2), resShift = load<i32>(c, (C_RES + 1) << 2);
-  const resLim = resShift > 0 ? (i32.MAX_VALUE >> resShift) : i32.MAX_VALUE;
   for (let j = 0; j < M; j++) {
-    const xj = <i32>load<i16>(x + (<usize>j << 1));
-    const r = sat16(requant(xj > resLim ? resLim : xj < -resLim ? -resLim : xj, resMult, resShift));
+    const r = sat16(requantClamped(<i32>load<i16>(x + (<usize>j << 1)), resMult, resShift));
     store<i16>(out + (<usize>j << 1), <i16>sat16(r + <i32>load<i16>(nrm + (<usize>j << 1))));
   }
   return out;

@@ -124,7 +124,10 @@ export function streamSetInput(s: usize, input: usize): i32 {
   const inLen = mc.inputLen;
   let i = 0;
   // simd: four at a time where all four are finite (x − x is 0), then one by one
-  if (SIMD) while (i + 4 <= inLen && !v128.any_true(f32x4.ne(f32x4.sub(v128.load(input + (<usize>i << 2)), v128.load(input + (<usize>i << 2))), vconst(V_ZERO)))) i += 4;
+  if (SIMD) for (; i + 4 <= inLen; i += 4) {
+    const v = v128.load(input + (<usize>i << 2));
+    if (v128.any_true(f32x4.ne(f32x4.sub(v, v), vconst(V_ZERO)))) break;
+  }
   for (; i < inLen; i++) {
     const v = load<f32>(input + (<usize>i << 2));
     if (!isFinite(v)) return E.fail(E.ERR_NON_FINITE_INPUT, i);
@@ -145,7 +148,7 @@ export function streamSetInput(s: usize, input: usize): i32 {
       store<i16>(state + (<usize>i << 1), <i16>(<i32>q));
     }
   } else {
-    for (let i = 0; i < inLen; i++) store<f32>(state + (<usize>i << 2), load<f32>(input + (<usize>i << 2)));
+    memory.copy(state, input, <usize>inLen << 2);
   }
   return 0;
 }
@@ -159,13 +162,7 @@ export function outputToF32(m: usize, y: usize, output: usize): void {
   const outLen = mc.outputLen;
   if (mc.numType == NUM_INT8) {
     const scale = mc.outputScale;
-    let i = 0;
-    if (SIMD) {
-      for (; i + 4 <= outLen; i += 4) {
-        v128.store(output + (<usize>i << 2), f32x4.mul(f32x4.convert_i32x4_s(v128.load16x4_s(y + (<usize>i << 1))), f32x4.splat(scale)));
-      }
-    }
-    for (; i < outLen; i++) store<f32>(output + (<usize>i << 2), <f32>load<i16>(y + (<usize>i << 1)) * scale);
+    for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), <f32>load<i16>(y + (<usize>i << 1)) * scale);
   } else {
     for (let i = 0; i < outLen; i++) store<f32>(output + (<usize>i << 2), load<f32>(y + (<usize>i << 2)));
   }
