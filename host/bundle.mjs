@@ -4,7 +4,7 @@
 //   3. the entries' type declarations → dist/types/
 // Usage: node host/bundle.mjs [wasm|js|types]...   (no argument: all three)
 import asc from "assemblyscript/asc";
-import binaryen from "binaryen"; // the compiler's own (a dependency of assemblyscript)
+import binaryen from "binaryen"; // pinned in package.json to the version assemblyscript itself depends on
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
