@@ -233,18 +233,18 @@ function requantRows16(acc: usize, q: usize, k: usize, rows: i32, out: usize): v
   }
 }
 
-/**
- * requant to int16, saturating, for any int32 accumulator: with a left shift s > 0, |acc| is
- * clamped to 2^(31−s) − 1 first (beyond it the result saturates anyway, as the multiplier is
- * ≥ 0.5), so `acc << s` cannot wrap.
- */
+/** requantClamped of row `row` (its multiplier and shift at q + 8·row), saturated to int16. */
 // Not inlined: it runs once per channel, not per state, and inlining it everywhere cost 1.5 KB.
 function requantSat16(acc: i32, q: usize, row: i32): i32 {
   const p = q + (<usize>row << 3);
   return sat16(requantClamped(acc, load<i32>(p), load<i32>(p, 4)));
 }
 
-/** requant(acc, m, s) for any int32 acc: |acc| clamped to 2^(31−s) − 1 first when s > 0. */
+/**
+ * requant(acc, m, s) for any int32 accumulator: with a left shift s > 0, |acc| is clamped to
+ * 2^(31−s) − 1 first (beyond it the result saturates anyway, as the multiplier is ≥ 0.5), so
+ * `acc << s` cannot wrap.
+ */
 function requantClamped(acc: i32, m: i32, s: i32): i32 {
   const lim = s > 0 ? (i32.MAX_VALUE >> s) : i32.MAX_VALUE;
   return requant(acc > lim ? lim : acc < -lim ? -lim : acc, m, s);
